@@ -1,0 +1,19 @@
+# keel_add_test(NAME SOURCES ... LIBS ... [LABELS ...] [TIMEOUT s])
+# Builds one Qt Test executable and registers it with CTest, with the environment every test needs:
+# a fixed locale, a private temp dir, the offscreen platform for GUI tests, and where shared/ is.
+function(keel_add_test name)
+    cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE Qt6::Test keel_testsupport ${ARG_LIBS})
+    keel_apply_warnings(${name})
+    add_test(NAME ${name} COMMAND ${name})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 300)
+    endif()
+    set(tmp "${CMAKE_BINARY_DIR}/test-tmp/${name}")
+    file(MAKE_DIRECTORY "${tmp}")
+    set_tests_properties(${name} PROPERTIES
+        TIMEOUT ${ARG_TIMEOUT}
+        LABELS "${ARG_LABELS}"
+        ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=offscreen;TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR}")
+endfunction()

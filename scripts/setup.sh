@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package Keel needs to build, test and run. Idempotent: when everything is
+# already there it only checks (well under a second) and installs nothing.
+#   scripts/setup.sh            build + run dependencies
+#   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing)
+set -euo pipefail
+
+want_test=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) want_test=1 ;;
+        -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+packages=(
+    build-essential cmake ninja-build ccache pkg-config git
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
+    qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
+)
+if [ "$want_test" = 1 ]; then
+    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+    echo "setup: all ${#packages[@]} packages present"
+fi
