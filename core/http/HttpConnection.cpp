@@ -1,0 +1,157 @@
+#include "http/HttpConnection.h"
+
+#include "common/Log.h"
+#include "http/Router.h"
+
+#include <QAbstractSocket>
+#include <QLocalSocket>
+
+namespace keel::http {
+
+namespace {
+void closeDevice(QIODevice* device)
+{
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(device))
+        tcp->disconnectFromHost();
+    else if (auto* local = qobject_cast<QLocalSocket*>(device))
+        local->disconnectFromServer();
+    else
+        device->close();
+}
+
+// True until the socket is fully closed: a socket in ClosingState still has bytes to flush.
+bool isOpen(QIODevice* device)
+{
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(device))
+        return tcp->state() != QAbstractSocket::UnconnectedState;
+    if (auto* local = qobject_cast<QLocalSocket*>(device))
+        return local->state() != QLocalSocket::UnconnectedState;
+    return device->isOpen();
+}
+} // namespace
+
+HttpConnection::HttpConnection(QIODevice* socket, Transport transport, const QHostAddress& peer, const Router& router,
+                               const Options& options, QObject* parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_transport(transport)
+    , m_peer(peer)
+    , m_router(router)
+    , m_options(options)
+    , m_parser(options.limits)
+{
+    socket->setParent(this);
+    connect(socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket))
+        connect(tcp, &QAbstractSocket::disconnected, this, &HttpConnection::finish);
+    else if (auto* local = qobject_cast<QLocalSocket*>(socket))
+        connect(local, &QLocalSocket::disconnected, this, &HttpConnection::finish);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        // Slow-loris and idle keep-alive connections both end here, quietly.
+        closeAfterWrite();
+    });
+    m_timer.start(m_options.headerTimeoutMs);
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::onReadyRead()
+{
+    if (!m_socket || m_closing)
+        return;
+    const QByteArray bytes = m_socket->readAll();
+    if (bytes.isEmpty())
+        return;
+    if (m_parser.state() == HttpRequestParser::State::Incomplete && !m_timer.isActive())
+        m_timer.start(m_options.headerTimeoutMs);
+    m_parser.feed(bytes);
+    processBuffered();
+}
+
+void HttpConnection::processBuffered()
+{
+    while (m_socket && !m_closing) {
+        const auto state = m_parser.state();
+        if (state == HttpRequestParser::State::Error) {
+            fail(m_parser.errorStatus(), m_parser.errorMessage());
+            return;
+        }
+        if (state == HttpRequestParser::State::Incomplete)
+            return;
+
+        HttpRequest request = m_parser.takeRequest();
+        request.transport = m_transport;
+        request.peerAddress = m_peer;
+        const bool keepAlive = request.keepAlive();
+        HttpResponse response = m_router.dispatch(request);
+        qCDebug(lcHttp) << request.method << request.path() << "->" << response.status;
+
+        if (response.upgrade) {
+            handOver(response);
+            return;
+        }
+        m_socket->write(response.serialize(keepAlive));
+        if (!keepAlive) {
+            closeAfterWrite();
+            return;
+        }
+        m_timer.start(m_options.idleTimeoutMs);
+        m_parser.feed({});  // go on with pipelined bytes, if any
+    }
+}
+
+void HttpConnection::handOver(const HttpResponse& response)
+{
+    QIODevice* socket = m_socket;
+    if (!response.rawUpgrade)
+        socket->write(response.serialize(true));
+    const QByteArray buffered = m_parser.takeBuffered();
+    // From here the socket belongs to the upgrade handler: detach it completely.
+    m_timer.stop();
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setParent(nullptr);
+    m_socket = nullptr;
+    response.upgrade(socket, buffered);
+    finish();
+}
+
+void HttpConnection::fail(int status, const QString& message)
+{
+    // The message names the limit or syntax rule; it is never attacker-controlled text.
+    qCDebug(lcHttp) << "rejecting request from" << m_peer.toString() << status << message;
+    HttpResponse response = HttpResponse::text(status, message.toUtf8() + '\n');
+    m_socket->write(response.serialize(false));
+    closeAfterWrite();
+}
+
+void HttpConnection::closeAfterWrite()
+{
+    if (!m_socket) {
+        finish();
+        return;
+    }
+    m_closing = true;
+    m_timer.stop();
+    if (!isOpen(m_socket)) {
+        finish();
+        return;
+    }
+    closeDevice(m_socket);  // flushes pending writes first, then emits disconnected
+    if (m_socket && !isOpen(m_socket))
+        finish();
+}
+
+void HttpConnection::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timer.stop();
+    emit finished();
+    deleteLater();
+}
+
+} // namespace keel::http

@@ -1,0 +1,159 @@
+#include "http/HttpServer.h"
+
+#include "common/Log.h"
+
+#include <QFile>
+#include <QLocalSocket>
+#include <QSslServer>
+#include <QSslSocket>
+
+#include <sys/stat.h>
+
+namespace keel::http {
+
+HttpServer::HttpServer(const Router& router, QObject* parent)
+    : QObject(parent)
+    , m_router(router)
+{
+}
+
+HttpServer::~HttpServer()
+{
+    close();
+}
+
+bool HttpServer::parseHostPort(const QString& hostPort, QHostAddress* address, quint16* port, QString* error)
+{
+    const int colon = hostPort.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0) {
+        *error = QStringLiteral("'%1' is not host:port").arg(hostPort);
+        return false;
+    }
+    QString host = hostPort.left(colon);
+    const QString portText = hostPort.mid(colon + 1);
+    bool ok = false;
+    const uint p = portText.toUInt(&ok);
+    if (!ok || p > 65535) {
+        *error = QStringLiteral("'%1' has an invalid port").arg(hostPort);
+        return false;
+    }
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (host.isEmpty()) {
+        *address = QHostAddress::Any;
+    } else if (host == QLatin1String("localhost")) {
+        *address = QHostAddress::LocalHost;
+    } else if (!address->setAddress(host)) {
+        *error = QStringLiteral("'%1' is not an IP address (listen addresses take IPs, not names)").arg(host);
+        return false;
+    }
+    *port = static_cast<quint16>(p);
+    return true;
+}
+
+bool HttpServer::listen(const QString& hostPort, QString* error, const QSslConfiguration* tls)
+{
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseHostPort(hostPort, &address, &port, error))
+        return false;
+    if (tls) {
+        auto server = std::make_unique<QSslServer>();
+        server->setSslConfiguration(*tls);
+        // The TLS handshake finishes before the connection is queued as pending.
+        connect(server.get(), &QSslServer::errorOccurred, this, [](QSslSocket* socket, QAbstractSocket::SocketError) {
+            qCDebug(lcHttp) << "TLS error from" << socket->peerAddress().toString() << socket->errorString();
+        });
+        m_tcp = std::move(server);
+    } else {
+        m_tcp = std::make_unique<QTcpServer>();
+    }
+    if (!m_tcp->listen(address, port)) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, m_tcp->errorString());
+        m_tcp.reset();
+        return false;
+    }
+    connect(m_tcp.get(), &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptTcp);
+    return true;
+}
+
+bool HttpServer::listenUnix(const QString& path, int permissions, QString* error)
+{
+    if (QFile::exists(path)) {
+        QLocalSocket probe;
+        probe.connectToServer(path);
+        if (probe.waitForConnected(200)) {
+            *error = QStringLiteral("another server is already listening on %1").arg(path);
+            return false;
+        }
+        QLocalServer::removeServer(path);
+    }
+    m_unix = std::make_unique<QLocalServer>();
+    // Permission bits are applied below with chmod: QLocalServer's options only know user/group/other
+    // as a whole, and the config gives octal bits (Headscale's unix_socket_permission).
+    if (!m_unix->listen(path)) {
+        *error = QStringLiteral("cannot listen on unix socket %1: %2").arg(path, m_unix->errorString());
+        m_unix.reset();
+        return false;
+    }
+    if (::chmod(QFile::encodeName(path).constData(), static_cast<mode_t>(permissions)) != 0) {
+        *error = QStringLiteral("cannot set permissions %1 on %2").arg(QString::number(permissions, 8), path);
+        m_unix.reset();
+        return false;
+    }
+    m_unixPath = path;
+    connect(m_unix.get(), &QLocalServer::newConnection, this, &HttpServer::acceptUnix);
+    return true;
+}
+
+quint16 HttpServer::tcpPort() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+QHostAddress HttpServer::tcpAddress() const
+{
+    return m_tcp ? m_tcp->serverAddress() : QHostAddress();
+}
+
+QString HttpServer::unixPath() const
+{
+    return m_unixPath;
+}
+
+void HttpServer::close()
+{
+    if (m_tcp)
+        m_tcp->close();
+    if (m_unix) {
+        m_unix->close();
+        QLocalServer::removeServer(m_unixPath);
+    }
+    m_tcp.reset();
+    m_unix.reset();
+}
+
+void HttpServer::acceptTcp()
+{
+    while (m_tcp && m_tcp->hasPendingConnections()) {
+        QTcpSocket* socket = m_tcp->nextPendingConnection();
+        const Transport transport = qobject_cast<QSslSocket*>(socket) ? Transport::Tls : Transport::Tcp;
+        track(new HttpConnection(socket, transport, socket->peerAddress(), m_router, m_options, this));
+    }
+}
+
+void HttpServer::acceptUnix()
+{
+    while (m_unix && m_unix->hasPendingConnections()) {
+        QLocalSocket* socket = m_unix->nextPendingConnection();
+        track(new HttpConnection(socket, Transport::UnixSocket, QHostAddress::LocalHost, m_router, m_options, this));
+    }
+}
+
+void HttpServer::track(HttpConnection* connection)
+{
+    ++m_connections;
+    connect(connection, &HttpConnection::finished, this, [this] { --m_connections; });
+}
+
+} // namespace keel::http

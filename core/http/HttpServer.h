@@ -1,0 +1,58 @@
+#pragma once
+
+#include "http/HttpConnection.h"
+
+#include <QHostAddress>
+#include <QLocalServer>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QTcpServer>
+
+#include <memory>
+
+namespace keel::http {
+
+class Router;
+
+// The listeners: plain TCP, TLS (QSslServer) and a unix socket, all served by one Router.
+// Each accepted connection becomes an HttpConnection living on this object's thread.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit HttpServer(const Router& router, QObject* parent = nullptr);
+    ~HttpServer() override;
+
+    void setOptions(const HttpConnection::Options& options) { m_options = options; }
+
+    // "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces), "0.0.0.0:443".
+    // With a TLS configuration the listener speaks HTTPS only.
+    bool listen(const QString& hostPort, QString* error, const QSslConfiguration* tls = nullptr);
+    // A unix socket at `path` with the given permission bits (e.g. 0770). A stale socket file left
+    // by a crashed process is removed; a live one (another server answering) is an error.
+    bool listenUnix(const QString& path, int permissions, QString* error);
+
+    quint16 tcpPort() const;
+    QHostAddress tcpAddress() const;
+    QString unixPath() const;
+    int openConnections() const { return m_connections; }
+    void close();
+
+    // Splits "host:port" as Go's net.SplitHostPort does (IPv6 in brackets, empty host = any).
+    static bool parseHostPort(const QString& hostPort, QHostAddress* address, quint16* port, QString* error);
+
+private:
+    void acceptTcp();
+    void acceptUnix();
+    void track(HttpConnection* connection);
+
+    const Router& m_router;
+    HttpConnection::Options m_options;
+    std::unique_ptr<QTcpServer> m_tcp;
+    std::unique_ptr<QLocalServer> m_unix;
+    QString m_unixPath;
+    int m_connections = 0;
+};
+
+} // namespace keel::http
