@@ -1,0 +1,179 @@
+#include "store/Connection.h"
+
+#include "common/Log.h"
+
+#include <QAtomicInt>
+#include <QMutexLocker>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace keel::store {
+
+namespace {
+
+QAtomicInt g_nextNumber{1};
+
+bool exec(QSqlDatabase& db, const QString& sql, QString* error)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    if (error)
+        *error = QStringLiteral("%1: %2").arg(sql, q.lastError().text());
+    return false;
+}
+
+// Headscale's database.postgres.ssl is a bool or a libpq sslmode.
+QString sslMode(const QString& ssl)
+{
+    const QString s = ssl.trimmed().toLower();
+    if (s.isEmpty() || s == QLatin1String("false") || s == QLatin1String("0"))
+        return QStringLiteral("disable");
+    if (s == QLatin1String("true") || s == QLatin1String("1"))
+        return QStringLiteral("require");
+    return s;
+}
+
+bool isIdentifier(const QString& s)
+{
+    if (s.isEmpty() || s.size() > 63)
+        return false;
+    for (QChar c : s)
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('_'))
+            return false;
+    return !s.at(0).isDigit();
+}
+
+} // namespace
+
+Connection::Connection(const DatabaseOptions& options)
+    : m_options(options)
+    , m_sqlite(options.type != QLatin1String("postgres") && options.type != QLatin1String("postgresql"))
+    , m_number(g_nextNumber.fetchAndAddRelaxed(1))
+{
+}
+
+Connection::~Connection()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString& name : std::as_const(m_names)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+QString Connection::nameForThisThread() const
+{
+    return QStringLiteral("keel.store.%1.%2")
+        .arg(m_number)
+        .arg(reinterpret_cast<quintptr>(QThread::currentThread()), 0, 16);
+}
+
+QSqlDatabase Connection::database(QString* error)
+{
+    const QString name = nameForThisThread();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_names.contains(name)) {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen())
+                return db;
+            if (!db.open()) {
+                if (error)
+                    *error = db.lastError().text();
+                return db;
+            }
+            if (!configure(db, error))
+                db.close();
+            return db;
+        }
+        m_names.insert(name);
+    }
+
+    QSqlDatabase db
+        = QSqlDatabase::addDatabase(m_sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        if (error)
+            *error = QStringLiteral("Qt SQL driver %1 is not available").arg(m_sqlite ? "QSQLITE" : "QPSQL");
+        return db;
+    }
+    if (m_sqlite) {
+        db.setDatabaseName(m_options.sqlitePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));
+    } else {
+        db.setHostName(m_options.pgHost);
+        if (m_options.pgPort > 0)
+            db.setPort(m_options.pgPort);
+        db.setDatabaseName(m_options.pgName);
+        db.setUserName(m_options.pgUser);
+        db.setPassword(m_options.pgPass);
+        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10").arg(sslMode(m_options.pgSsl)));
+    }
+    if (!db.open()) {
+        if (error)
+            *error = QStringLiteral("cannot open the database: %1").arg(db.lastError().text());
+        return db;
+    }
+    if (!configure(db, error)) {
+        db.close();
+        return db;
+    }
+    qCDebug(lcStore) << "opened connection" << name;
+    return db;
+}
+
+bool Connection::configure(QSqlDatabase& db, QString* error) const
+{
+    if (m_sqlite) {
+        // foreign_keys is per connection and off by default; busy_timeout makes a writer wait for
+        // another connection's lock instead of failing at once.
+        if (!exec(db, QStringLiteral("PRAGMA foreign_keys = ON"), error))
+            return false;
+        if (!exec(db, QStringLiteral("PRAGMA busy_timeout = %1").arg(m_options.busyTimeoutMs), error))
+            return false;
+        if (m_options.sqliteWal) {
+            if (!exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), error))
+                return false;
+            // NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+            if (!exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), error))
+                return false;
+            if (!exec(db, QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(qMax(0, m_options.walAutocheckpoint)),
+                      error))
+                return false;
+        }
+        return true;
+    }
+    if (!m_options.pgSchema.isEmpty()) {
+        if (!isIdentifier(m_options.pgSchema)) {
+            if (error)
+                *error = QStringLiteral("invalid PostgreSQL schema name");
+            return false;
+        }
+        if (!exec(db, QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(m_options.pgSchema), error))
+            return false;
+        if (!exec(db, QStringLiteral("SET search_path TO %1").arg(m_options.pgSchema), error))
+            return false;
+    }
+    return exec(db, QStringLiteral("SET TIME ZONE 'UTC'"), error);
+}
+
+void Connection::releaseThread()
+{
+    const QString name = nameForThisThread();
+    QMutexLocker lock(&m_mutex);
+    if (!m_names.remove(name))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+} // namespace keel::store
