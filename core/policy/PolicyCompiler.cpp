@@ -1,0 +1,452 @@
+#include "policy/PolicyCompiler.h"
+
+#include <algorithm>
+
+namespace keel::policy {
+
+namespace {
+
+using K = Alias::Kind;
+
+IpSet allAddresses()
+{
+    IpSet s;
+    s.add(*IpPrefix::parse(QStringLiteral("0.0.0.0/0")));
+    s.add(*IpPrefix::parse(QStringLiteral("::/0")));
+    return s;
+}
+
+QString hostString(const IpPrefix& p) { return p.isSingleHost() ? p.addr.toString() : p.toString(); }
+
+bool sameProto(const QList<int>& a, const QList<int>& b) { return a == b; }
+
+} // namespace
+
+PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
+    : m_policy(policy)
+    , m_topo(topology)
+{
+    m_allowAll = policy.empty || (!policy.hasAcls && !policy.hasGrants);
+    buildGrants();
+    compileGlobal();
+}
+
+void PolicyCompiler::buildGrants()
+{
+    if (m_allowAll) {
+        Alias star;
+        star.kind = K::Wildcard;
+        star.text = QStringLiteral("*");
+        m_grants.append({{star}, {star}, {GrantIp{{}, {PortRange{0, 65535}}}}, {}, {}});
+        return;
+    }
+    for (const Grant& g : m_policy.grants)
+        m_grants.append({g.src, g.dst, g.ip, g.app, g.via});
+    for (const AclRule& acl : m_policy.acls) {
+        QList<GrantSpec> normal;
+        QList<GrantSpec> self;
+        for (const AclDestination& d : acl.dst) {
+            GrantSpec g{acl.src, {d.alias}, {GrantIp{acl.protocols, d.ports}}, {}, {}};
+            (d.alias.kind == K::AutoSelf ? self : normal).append(g);
+        }
+        m_grants.append(normal);
+        m_grants.append(self);
+    }
+    for (const GrantSpec& g : m_grants)
+        for (const Alias& d : g.dst)
+            m_hasSelf = m_hasSelf || d.kind == K::AutoSelf;
+}
+
+void PolicyCompiler::compileGlobal()
+{
+    for (const GrantSpec& g : m_grants)
+        m_global.append(compileGrant(g, nullptr));
+    merge(m_global);
+}
+
+QList<qint64> PolicyCompiler::usersMatching(const QString& token) const
+{
+    QList<qint64> out;
+    for (const TopologyUser& u : m_topo.users)
+        if (u.email == token || u.name == token)
+            out.append(u.id);
+    return out;
+}
+
+QList<int> PolicyCompiler::userNodes(qint64 userId) const
+{
+    QList<int> out;
+    for (int i = 0; i < m_topo.nodes.size(); ++i)
+        if (!m_topo.nodes[i].isTagged() && m_topo.nodes[i].userId == userId)
+            out.append(i);
+    return out;
+}
+
+QList<int> PolicyCompiler::matchNodes(const Alias& a) const
+{
+    QList<int> out;
+    switch (a.kind) {
+    case K::User:
+        for (qint64 u : usersMatching(a.name))
+            out.append(userNodes(u));
+        break;
+    case K::Group:
+        for (const QString& m : m_policy.groups.value(a.name)) {
+            QString e;
+            if (const auto ua = Alias::parse(m, &e); ua && ua->kind == K::User)
+                for (int n : matchNodes(*ua))
+                    if (!out.contains(n))
+                        out.append(n);
+        }
+        break;
+    case K::Tag:
+        for (int i = 0; i < m_topo.nodes.size(); ++i)
+            if (m_topo.nodes[i].tags.contains(a.name))
+                out.append(i);
+        break;
+    case K::AutoMember:
+    case K::AutoTagged:
+        for (int i = 0; i < m_topo.nodes.size(); ++i)
+            if (m_topo.nodes[i].isTagged() == (a.kind == K::AutoTagged))
+                out.append(i);
+        break;
+    case K::Wildcard:
+    case K::AutoDangerAll:
+        for (int i = 0; i < m_topo.nodes.size(); ++i)
+            out.append(i);
+        break;
+    case K::Host:
+    case K::Prefix: {
+        IpSet s = resolve(a);
+        for (int i = 0; i < m_topo.nodes.size(); ++i)
+            if (s.overlaps(m_topo.nodes[i].addresses()))
+                out.append(i);
+        break;
+    }
+    default:
+        break;
+    }
+    return out;
+}
+
+IpSet PolicyCompiler::resolve(const Alias& a) const
+{
+    IpSet s;
+    switch (a.kind) {
+    case K::Wildcard:
+        s = tailscaleCgnatSet();
+        s.add(tailscaleUlaSet());
+        for (const TopologyNode& n : m_topo.nodes)
+            for (const IpPrefix& r : n.subnetRoutes())
+                s.add(r);
+        break;
+    case K::Host:
+        if (m_policy.hosts.contains(a.name))
+            s.add(m_policy.hosts.value(a.name));
+        break;
+    case K::Prefix:
+        s.add(a.prefix);
+        break;
+    case K::AutoInternet:
+        s = theInternetSet();
+        break;
+    case K::AutoDangerAll:
+        s = allAddresses();
+        break;
+    default:
+        for (int i : matchNodes(a))
+            s.add(m_topo.nodes[i].addresses());
+        break;
+    }
+    return s;
+}
+
+bool PolicyCompiler::renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const
+{
+    bool wildcard = false;
+    IpSet others;
+    for (const Alias& a : src) {
+        if (a.kind == K::AutoDangerAll) {
+            *strings = {QStringLiteral("*")};
+            *set = allAddresses();
+            return true;
+        }
+        if (a.kind == K::Wildcard)
+            wildcard = true;
+        else
+            others.add(resolve(a));
+    }
+    strings->clear();
+    *set = others;
+    if (wildcard) {
+        IpSet base = tailscaleCgnatSet();
+        base.add(tailscaleUlaSet());
+        *strings = base.toStrings();
+        set->add(base);
+        QSet<QString> seen;
+        for (const TopologyNode& n : m_topo.nodes) {
+            for (const IpPrefix& r : n.subnetRoutes()) {
+                if (seen.contains(r.toString()))
+                    continue;
+                seen.insert(r.toString());
+                strings->append(r.toString());
+                set->add(r);
+            }
+        }
+        for (const QString& s : others.toStrings())
+            strings->append(s);
+    } else {
+        *strings = others.toStrings();
+    }
+    return !set->isEmpty();
+}
+
+QList<NetPortRange> PolicyCompiler::destinations(const Alias& a, const QList<PortRange>& ports) const
+{
+    QList<QPair<QString, IpSet>> targets;
+    switch (a.kind) {
+    case K::Wildcard:
+        targets.append({QStringLiteral("*"), allAddresses()});
+        break;
+    case K::Host:
+    case K::Prefix:
+    case K::AutoInternet: {
+        const IpSet s = resolve(a);
+        for (const IpPrefix& p : s.toPrefixes()) {
+            IpSet one;
+            one.add(p);
+            targets.append({hostString(p), one});
+        }
+        break;
+    }
+    default:
+        for (int i : matchNodes(a)) {
+            for (const IpAddress& ip : m_topo.nodes[i].addressList()) {
+                IpSet one;
+                one.add(ip);
+                targets.append({ip.toString(), one});
+            }
+        }
+        break;
+    }
+    QList<NetPortRange> out;
+    for (const auto& [ip, set] : targets)
+        for (const PortRange& p : ports)
+            out.append({ip, set, p});
+    return out;
+}
+
+QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const
+{
+    QList<FilterRule> out;
+    FilterRule base;
+    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
+        return out;
+
+    if (selfNode) {
+        // autogroup:self for this node: sources narrowed to the same user's untagged nodes.
+        if (selfNode->isTagged())
+            return out;
+        bool hasSelf = false;
+        for (const Alias& d : g.dst)
+            hasSelf = hasSelf || d.kind == K::AutoSelf;
+        if (!hasSelf)
+            return out;
+        const QList<int> mine = userNodes(selfNode->userId);
+        IpSet srcSet;
+        QList<IpAddress> dstIps;
+        for (int i : mine) {
+            const TopologyNode& n = m_topo.nodes[i];
+            if (base.srcSet.overlaps(n.addresses()))
+                srcSet.add(n.addresses());
+            dstIps.append(n.addressList());
+        }
+        if (srcSet.isEmpty())
+            return out;
+        base.srcSet = srcSet;
+        base.srcIps = srcSet.toStrings();
+        for (const GrantIp& ip : g.ip) {
+            FilterRule r = base;
+            r.ipProto = ip.protocols;
+            for (const IpAddress& a : dstIps) {
+                IpSet one;
+                one.add(a);
+                for (const PortRange& p : ip.ports)
+                    r.dstPorts.append({a.toString(), one, p});
+            }
+            out.append(r);
+        }
+        if (!g.app.isEmpty()) {
+            FilterRule r = base;
+            CapGrant cg;
+            for (const IpAddress& a : dstIps)
+                cg.dsts.append(IpPrefix::host(a));
+            cg.capMap = g.app;
+            r.capGrants.append(cg);
+            out.append(r);
+        }
+        return out;
+    }
+
+    for (const GrantIp& ip : g.ip) {
+        FilterRule r = base;
+        r.ipProto = ip.protocols;
+        for (const Alias& d : g.dst)
+            if (d.kind != K::AutoSelf)
+                r.dstPorts.append(destinations(d, ip.ports));
+        if (!r.dstPorts.isEmpty())
+            out.append(r);
+    }
+    if (!g.app.isEmpty()) {
+        FilterRule r = base;
+        CapGrant cg;
+        for (const Alias& d : g.dst) {
+            if (d.kind == K::AutoSelf)
+                continue;
+            if (d.kind == K::Wildcard) {
+                cg.dsts.append(*IpPrefix::parse(QStringLiteral("0.0.0.0/0")));
+                cg.dsts.append(*IpPrefix::parse(QStringLiteral("::/0")));
+            } else if (d.kind == K::Host || d.kind == K::Prefix || d.kind == K::AutoInternet) {
+                for (const IpPrefix& p : resolve(d).toPrefixes())
+                    cg.dsts.append(p);
+            } else {
+                for (int i : matchNodes(d))
+                    for (const IpAddress& a : m_topo.nodes[i].addressList())
+                        cg.dsts.append(IpPrefix::host(a));
+            }
+        }
+        cg.capMap = g.app;
+        if (!cg.dsts.isEmpty()) {
+            r.capGrants.append(cg);
+            out.append(r);
+        }
+    }
+    return out;
+}
+
+void PolicyCompiler::merge(QList<FilterRule>& rules)
+{
+    QList<FilterRule> out;
+    for (const FilterRule& r : rules) {
+        bool merged = false;
+        if (r.capGrants.isEmpty()) {
+            for (FilterRule& o : out) {
+                if (o.capGrants.isEmpty() && o.srcIps == r.srcIps && sameProto(o.ipProto, r.ipProto)) {
+                    o.dstPorts.append(r.dstPorts);
+                    merged = true;
+                    break;
+                }
+            }
+        }
+        if (!merged)
+            out.append(r);
+    }
+    rules = out;
+}
+
+QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const
+{
+    if (!m_hasSelf)
+        return m_global;
+    QList<FilterRule> rules;
+    for (const GrantSpec& g : m_grants) {
+        rules.append(compileGrant(g, nullptr));
+        rules.append(compileGrant(g, &node));
+    }
+    merge(rules);
+    return rules;
+}
+
+QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<FilterRule>& rules)
+{
+    const IpSet mine = node.addresses();
+    const QList<IpPrefix> routes = node.subnetRoutes();
+    const bool exit = node.isExitNode();
+    const IpSet internet = theInternetSet();
+    auto wanted = [&](const IpSet& dst) {
+        if (dst.overlaps(mine))
+            return true;
+        for (const IpPrefix& r : routes)
+            if (dst.overlaps(r))
+                return true;
+        return exit && !dst.isEmpty() && internet.containsAll(dst);
+    };
+    QList<FilterRule> out;
+    for (const FilterRule& r : rules) {
+        FilterRule k = r;
+        k.dstPorts.clear();
+        k.capGrants.clear();
+        for (const NetPortRange& d : r.dstPorts)
+            if (wanted(d.set))
+                k.dstPorts.append(d);
+        for (const CapGrant& g : r.capGrants) {
+            CapGrant kept{{}, g.capMap};
+            IpSet dsts;
+            for (const IpPrefix& p : g.dsts)
+                dsts.add(p);
+            for (const IpAddress& a : node.addressList())
+                if (dsts.contains(a))
+                    kept.dsts.append(IpPrefix::host(a));
+            // Broader destinations that overlap a route this node serves are kept as written.
+            for (const IpPrefix& p : g.dsts) {
+                IpSet one;
+                one.add(p);
+                for (const IpPrefix& rt : routes)
+                    if (one.overlaps(rt) && !p.isSingleHost() && !kept.dsts.contains(p))
+                        kept.dsts.append(p);
+            }
+            if (!kept.dsts.isEmpty())
+                k.capGrants.append(kept);
+        }
+        if (!k.dstPorts.isEmpty() || !k.capGrants.isEmpty())
+            out.append(k);
+    }
+    return out;
+}
+
+QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const { return reduce(node, unreducedRules(node)); }
+
+bool PolicyCompiler::canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const
+{
+    IpSet from = a.addresses();
+    for (const IpPrefix& r : a.subnetRoutes())
+        from.add(r);
+    IpSet to = b.addresses();
+    for (const IpPrefix& r : b.subnetRoutes())
+        to.add(r);
+    const IpSet internet = theInternetSet();
+    for (const FilterRule& r : rules) {
+        if (!r.srcSet.overlaps(from))
+            continue;
+        const IpSet dst = r.dstSet();
+        if (dst.overlaps(to))
+            return true;
+        if (b.isExitNode())
+            for (const NetPortRange& d : r.dstPorts)
+                if (!d.set.isEmpty() && internet.containsAll(d.set))
+                    return true;
+    }
+    return false;
+}
+
+QList<int> PolicyCompiler::peersOf(int nodeIndex) const
+{
+    QList<int> out;
+    const TopologyNode& a = m_topo.nodes[nodeIndex];
+    const QList<FilterRule> mine = unreducedRules(a);
+    for (int j = 0; j < m_topo.nodes.size(); ++j) {
+        if (j == nodeIndex)
+            continue;
+        const TopologyNode& b = m_topo.nodes[j];
+        bool peer = canReach(mine, a, b) || canReach(mine, b, a);
+        if (!peer && m_hasSelf) {
+            const QList<FilterRule> theirs = unreducedRules(b);
+            peer = canReach(theirs, a, b) || canReach(theirs, b, a);
+        }
+        if (peer)
+            out.append(j);
+    }
+    return out;
+}
+
+} // namespace keel::policy

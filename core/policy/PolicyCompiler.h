@@ -1,0 +1,67 @@
+#pragma once
+
+#include "policy/FilterRule.h"
+#include "policy/Policy.h"
+#include "policy/Topology.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QSet>
+
+namespace keel::policy {
+
+// Compiles a Policy against a Topology (spec C.8, C.9, C.11): per-node packet filters, peer
+// visibility, SSH policy and node capabilities. Holds the topology-wide compile (global rules);
+// per-node results are computed on demand from it.
+class PolicyCompiler {
+public:
+    PolicyCompiler(const Policy& policy, const Topology& topology);
+
+    // Rules before per-node reduction (global + this node's autogroup:self rules), merged.
+    QList<FilterRule> unreducedRules(const TopologyNode& node) const;
+    // What the node receives as PacketFilter.
+    QList<FilterRule> filterFor(const TopologyNode& node) const;
+    // Indices (into topology.nodes) of the peers the node sees.
+    QList<int> peersOf(int nodeIndex) const;
+    // Base of the SSH "check" URL (holdAndDelegate).
+    void setServerUrl(const QString& url) { m_serverUrl = url; }
+    // tailcfg.SSHPolicy JSON ({"rules":[...]}).
+    QJsonObject sshPolicyFor(const TopologyNode& node) const;
+    // Node capability map (self CapMap) derived from the policy.
+    QJsonObject capMapFor(const TopologyNode& node) const;
+
+    // Resolution of one alias to addresses (as a source: `*` means the tailnet ranges).
+    IpSet resolve(const Alias& a) const;
+    // Nodes an identity alias matches (users, groups, tags, autogroups); address aliases match
+    // nodes whose address lies in the prefix.
+    QList<int> matchNodes(const Alias& a) const;
+
+private:
+    struct GrantSpec {
+        QList<Alias> src;
+        QList<Alias> dst;
+        QList<GrantIp> ip;
+        QJsonObject app;
+        QStringList via;
+    };
+    void buildGrants();
+    void compileGlobal();
+    QList<FilterRule> compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const;
+    bool renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const;
+    QList<NetPortRange> destinations(const Alias& a, const QList<PortRange>& ports) const;
+    QList<int> userNodes(qint64 userId) const;
+    QList<qint64> usersMatching(const QString& token) const;
+    static void merge(QList<FilterRule>& rules);
+    static QList<FilterRule> reduce(const TopologyNode& node, const QList<FilterRule>& rules);
+    bool canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const;
+
+    const Policy& m_policy;
+    const Topology& m_topo;
+    QList<GrantSpec> m_grants;
+    QList<FilterRule> m_global;
+    bool m_allowAll = false;
+    bool m_hasSelf = false;
+    QString m_serverUrl;
+};
+
+} // namespace keel::policy
