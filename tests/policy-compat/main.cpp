@@ -3,6 +3,7 @@
 // policy, peer set and capability map. Usage: keel-policy-compat DIR [--min-passed N]
 #include "policy/PolicyCompiler.h"
 #include "policy/PolicyParser.h"
+#include "policy/PolicyTester.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -153,16 +154,21 @@ CaseResult runCase(const QJsonObject& c)
 
     PolicyParser parser;
     const auto policy = parser.parse(policyText);
+    QStringList testProblems;
+    if (policy) {
+        PolicyCompiler tc(*policy, topo);
+        testProblems = PolicyTester(*policy, topo, tc).run();
+    }
     if (wantError) {
-        if (policy) {
+        if (policy && testProblems.isEmpty()) {
             res.pass = false;
             res.diffs << QStringLiteral("    policy accepted, but Tailscale rejected it");
         }
         return res;
     }
-    if (!policy) {
+    if (!policy || !testProblems.isEmpty()) {
         res.pass = false;
-        res.diffs << QStringLiteral("    policy rejected: ") + parser.errorText().left(400);
+        res.diffs << QStringLiteral("    policy rejected: ") + (policy ? testProblems.join(QStringLiteral("; ")) : parser.errorText()).left(400);
         return res;
     }
     PolicyCompiler compiler(*policy, topo);
