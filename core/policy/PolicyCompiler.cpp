@@ -18,6 +18,18 @@ IpSet allAddresses()
 
 QString hostString(const IpPrefix& p) { return p.isSingleHost() ? p.addr.toString() : p.toString(); }
 
+// Taildrive and peer relay grants also give the reverse direction a capability (the sharer / the
+// relay target), as Tailscale's control plane does.
+QJsonObject companionCaps(const QJsonObject& app)
+{
+    QJsonObject out;
+    if (app.contains(QLatin1String("tailscale.com/cap/drive")))
+        out.insert(QLatin1String("tailscale.com/cap/drive-sharer"), QJsonValue::Null);
+    if (app.contains(QLatin1String("tailscale.com/cap/relay")))
+        out.insert(QLatin1String("tailscale.com/cap/relay-target"), QJsonValue::Null);
+    return out;
+}
+
 bool sameProto(const QList<int>& a, const QList<int>& b) { return a == b; }
 
 } // namespace
@@ -284,6 +296,21 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
             cg.capMap = g.app;
             r.capGrants.append(cg);
             out.append(r);
+            const QJsonObject companion = companionCaps(g.app);
+            if (!companion.isEmpty()) {
+                FilterRule back;
+                IpSet from;
+                for (const IpAddress& a : dstIps)
+                    from.add(a);
+                back.srcSet = from;
+                back.srcIps = from.toStrings();
+                CapGrant bg;
+                for (const IpPrefix& p : base.srcSet.toPrefixes())
+                    bg.dsts.append(p);
+                bg.capMap = companion;
+                back.capGrants.append(bg);
+                out.append(back);
+            }
         }
         return out;
     }
@@ -319,6 +346,20 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
         if (!cg.dsts.isEmpty()) {
             r.capGrants.append(cg);
             out.append(r);
+        }
+        const QJsonObject companion = companionCaps(g.app);
+        QList<Alias> dstAliases;
+        for (const Alias& d : g.dst)
+            if (d.kind != K::AutoSelf)
+                dstAliases.append(d);
+        FilterRule back;
+        if (!companion.isEmpty() && renderSources(dstAliases, &back.srcIps, &back.srcSet)) {
+            CapGrant bg;
+            bg.capMap = companion;
+            for (const IpPrefix& p : base.srcSet.toPrefixes())
+                bg.dsts.append(p);
+            back.capGrants.append(bg);
+            out.append(back);
         }
     }
     return out;
@@ -387,14 +428,6 @@ QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<F
             for (const IpAddress& a : node.addressList())
                 if (dsts.contains(a))
                     kept.dsts.append(IpPrefix::host(a));
-            // Broader destinations that overlap a route this node serves are kept as written.
-            for (const IpPrefix& p : g.dsts) {
-                IpSet one;
-                one.add(p);
-                for (const IpPrefix& rt : routes)
-                    if (one.overlaps(rt) && !p.isSingleHost() && !kept.dsts.contains(p))
-                        kept.dsts.append(p);
-            }
             if (!kept.dsts.isEmpty())
                 k.capGrants.append(kept);
         }
@@ -408,9 +441,11 @@ QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const { re
 
 bool PolicyCompiler::canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const
 {
+    // On the source side Tailscale counts advertised routes even before they are approved.
     IpSet from = a.addresses();
-    for (const IpPrefix& r : a.subnetRoutes())
-        from.add(r);
+    for (const IpPrefix& r : a.routableIps)
+        if (!isExitRoute(r))
+            from.add(r);
     IpSet to = b.addresses();
     for (const IpPrefix& r : b.subnetRoutes())
         to.add(r);
