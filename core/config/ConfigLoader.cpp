@@ -1,5 +1,19 @@
 #include "config/ConfigLoader.h"
 
+#include "config/ConfigBuilder.h"
+#include "config/ConfigValidator.h"
+#include "config/DiagnosticSink.h"
+#include "config/EnvOverrides.h"
+#include "config/LegacyKeys.h"
+#include "config/RawSettings.h"
+#include "config/YamlReader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <unistd.h>
+
 namespace keel::config {
 
 bool LoadResult::ok() const
@@ -28,32 +42,130 @@ Diagnostics LoadResult::warnings() const
     return out;
 }
 
-// First commit: API only, so the server can be coded against it. Real loading follows.
-LoadResult ConfigLoader::loadFile(const QString&, const QProcessEnvironment& env)
+namespace {
+
+constexpr qint64 kMaxConfigBytes = 4 * 1024 * 1024;   // a config file is a few KiB
+
+Diagnostic fileError(const QString& file, const QString& message, const QString& hint = QString())
 {
-    return load(QString(), env);
+    Diagnostic d;
+    d.severity = Diagnostic::Severity::Error;
+    d.file = file;
+    d.message = message;
+    d.hint = hint;
+    return d;
 }
 
-LoadResult ConfigLoader::loadFromText(const QByteArray&, const QString&, const QProcessEnvironment& env)
+QString homeDir(const QProcessEnvironment& env)
 {
-    return load(QString(), env);
+    const QString home = env.value(QStringLiteral("HOME"));
+    return home.isEmpty() ? QDir::homePath() : home;
 }
 
-LoadResult ConfigLoader::load(const QString&, const QProcessEnvironment& env)
+// Shared tail of every load: environment, old keys, types and defaults, then the cross-key rules.
+LoadResult finish(RawSettings& raw, DiagnosticSink& sink, bool fromFile, const QString& baseDir, const QProcessEnvironment& env, bool validate)
 {
-    LoadResult r;
-    r.config = Config::embeddedDefault(defaultDataDir(env));
-    return r;
+    EnvOverrides::apply(raw, env, sink);
+    LegacyKeys::migrate(raw, sink);
+    ConfigBuilder::Options options;
+    options.fromFile = fromFile;
+    options.baseDir = baseDir;
+    options.defaultDataDir = ConfigLoader::defaultDataDir(env);
+    options.env = env;
+    ConfigBuilder builder(raw, sink, options);
+    LoadResult result;
+    result.config = builder.build();
+    if (validate)
+        ConfigValidator::validate(result.config, sink);
+    result.diagnostics = sink.diagnostics();
+    return result;
 }
 
-QStringList ConfigLoader::searchPaths(const QProcessEnvironment&)
+} // namespace
+
+LoadResult ConfigLoader::loadFile(const QString& path, const QProcessEnvironment& env)
 {
-    return {};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        LoadResult r;
+        r.config = Config::embeddedDefault(defaultDataDir(env));
+        r.diagnostics.append(fileError(path, QStringLiteral("cannot read the config file: %1").arg(file.errorString()),
+                                       QStringLiteral("check the path given with -c/--config, KEEL_CONFIG or HEADSCALE_CONFIG")));
+        return r;
+    }
+    const QByteArray text = file.read(kMaxConfigBytes + 1);
+    if (text.size() > kMaxConfigBytes) {
+        LoadResult r;
+        r.config = Config::embeddedDefault(defaultDataDir(env));
+        r.diagnostics.append(fileError(path, QStringLiteral("the config file is larger than 4 MiB")));
+        return r;
+    }
+    return loadFromText(text, path, env);
+}
+
+LoadResult ConfigLoader::loadFromText(const QByteArray& yaml, const QString& pathForMessages, const QProcessEnvironment& env)
+{
+    RawSettings raw;
+    DiagnosticSink sink(pathForMessages, &raw);
+    YamlReader reader(raw, sink, pathForMessages);
+    const bool parsed = reader.read(yaml);
+    const QFileInfo info(pathForMessages.isEmpty() ? QStringLiteral("config.yaml") : pathForMessages);
+    // Validating defaults after a syntax error would only bury the real problem.
+    LoadResult result = finish(raw, sink, true, info.absolutePath(), env, parsed);
+    result.config.sourcePath = pathForMessages.isEmpty() ? QString() : info.absoluteFilePath();
+    return result;
+}
+
+LoadResult ConfigLoader::load(const QString& explicitPath, const QProcessEnvironment& env)
+{
+    if (!explicitPath.isEmpty())
+        return loadFile(explicitPath, env);
+    for (const char* var : {"KEEL_CONFIG", "HEADSCALE_CONFIG"}) {
+        const QString named = env.value(QLatin1String(var));
+        if (!named.isEmpty())
+            return loadFile(named, env);   // named explicitly: missing is an error, not "search on"
+    }
+    for (const QString& candidate : searchPaths(env)) {
+        if (QFileInfo(candidate).isFile())
+            return loadFile(candidate, env);
+    }
+    RawSettings raw;
+    DiagnosticSink sink(QStringLiteral("embedded default"), &raw);
+    return finish(raw, sink, false, QDir::currentPath(), env, true);
+}
+
+QStringList ConfigLoader::searchPaths(const QProcessEnvironment& env)
+{
+    QStringList paths;
+    for (const char* var : {"KEEL_CONFIG", "HEADSCALE_CONFIG"}) {
+        const QString named = env.value(QLatin1String(var));
+        if (!named.isEmpty())
+            paths << named;
+    }
+    const QStringList dirs = {
+        QStringLiteral("/etc/keel"),
+        QDir(homeDir(env)).filePath(QStringLiteral(".keel")),
+        QDir::currentPath(),
+        QStringLiteral("/etc/headscale"),   // an existing Headscale installation works unchanged
+    };
+    for (const QString& dir : dirs) {
+        paths << QDir(dir).filePath(QStringLiteral("config.yaml"));
+        paths << QDir(dir).filePath(QStringLiteral("config.json"));
+    }
+    return paths;
 }
 
 QString ConfigLoader::defaultDataDir(const QProcessEnvironment& env)
 {
-    return env.value(QStringLiteral("KEEL_DATA_DIR"), QStringLiteral("/var/lib/keel"));
+    const QString explicitDir = env.value(QStringLiteral("KEEL_DATA_DIR"));
+    if (!explicitDir.isEmpty())
+        return explicitDir;
+    if (::geteuid() == 0)
+        return QStringLiteral("/var/lib/keel");
+    const QString xdg = env.value(QStringLiteral("XDG_DATA_HOME"));
+    if (!xdg.isEmpty())
+        return QDir(xdg).filePath(QStringLiteral("keel"));
+    return QDir(homeDir(env)).filePath(QStringLiteral(".local/share/keel"));
 }
 
 } // namespace keel::config
