@@ -72,8 +72,14 @@ bool exec(QSqlQuery& q, const QString& sql, const QVariantList& values, Error* e
 {
     bool ok = q.prepare(sql);
     if (ok) {
-        for (const QVariant& v : values)
-            q.addBindValue(v);
+        for (const QVariant& v : values) {
+            // A null QString binds as SQL NULL; an empty string is meant here, unless the caller
+            // built a deliberate NULL (QVariant(QMetaType), which isNull()).
+            if (v.metaType() == QMetaType::fromType<QString>() && !v.isNull() && v.toString().isNull())
+                q.addBindValue(QString(QLatin1String("")));
+            else
+                q.addBindValue(v);
+        }
         ok = q.exec();
     }
     if (ok)

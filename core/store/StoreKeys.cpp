@@ -70,7 +70,9 @@ Result<PreAuthKey> findPak(QSqlDatabase& db, const QString& text)
         : fetchPak(db, QStringLiteral("prefix"), parsed->prefix);
     if (!row.ok())
         return row.error().kind == Error::NotFound ? Error::invalid(InvalidAuthKey) : row.error();
-    if (!SecretHasher::verify(row->scheme, row->hash, parsed->secret))
+    // A legacy key is its own "hash": the lookup found it by equality; compare again in constant time.
+    const QByteArray stored = row->scheme == SecretHasher::Plain ? row->key.legacyKey.toLatin1() : row->hash;
+    if (!SecretHasher::verify(row->scheme, stored, parsed->secret))
         return Error::invalid(InvalidAuthKey);
     return row->key;
 }
