@@ -148,6 +148,9 @@ bool Connection::configure(QSqlDatabase& db, QString* error) const
         }
         return true;
     }
+    // Keep NOTICEs ("schema already exists, skipping") out of our logs.
+    if (!exec(db, QStringLiteral("SET client_min_messages TO WARNING"), error))
+        return false;
     if (!m_options.pgSchema.isEmpty()) {
         if (!isIdentifier(m_options.pgSchema)) {
             if (error)

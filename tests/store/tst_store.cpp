@@ -118,6 +118,28 @@ private slots:
         QCOMPARE(q.value(0).toInt(), 1);
     }
 
+    // A database left at version 1 is brought to the latest version, step by step, on open.
+    void migratesStepByStep_data() { backends(); }
+    void migratesStepByStep()
+    {
+        OPEN_STORE(f);
+        CHECK_OK(f.store->createUser(User{.name = QStringLiteral("alice")}));
+        {
+            QSqlQuery q(f.store->database());
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE policies")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE server_state")));
+            QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
+        }
+        QCOMPARE(f.store->schemaVersion(), 1);
+        f.store.reset();
+        QString error;
+        QVERIFY2(f.open(&error), qPrintable(error));
+        QCOMPARE(f.store->schemaVersion(), Store::latestSchemaVersion());
+        CHECK_OK(f.store->setPolicy(QStringLiteral("{}")));
+        CHECK_OK(f.store->setStateValue(QStringLiteral("k"), "v"));
+        QCOMPARE(f.store->listUsers()->size(), 1);
+    }
+
     void refusesNewerSchema_data() { backends(); }
     void refusesNewerSchema()
     {

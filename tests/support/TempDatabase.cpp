@@ -60,6 +60,7 @@ TempDatabase::TempDatabase(const QString& backend)
         return;
     }
     QSqlQuery q(db);
+    q.exec(QStringLiteral("SET client_min_messages TO WARNING"));
     if (!q.exec(QStringLiteral("CREATE SCHEMA %1").arg(m_options.pgSchema))) {
         m_reason = QStringLiteral("cannot create a test schema: ") + q.lastError().text();
         return;
