@@ -8,9 +8,7 @@
 #include <functional>
 #include <vector>
 
-struct nghttp2_session;
-struct nghttp2_session_callbacks;
-union nghttp2_frame;
+#include <nghttp2/nghttp2.h>
 
 namespace keel::http {
 
@@ -89,6 +87,7 @@ protected:
     virtual int onFrameReceived(const nghttp2_frame& frame);
     virtual int onDataChunk(qint32 streamId, QByteArrayView data);
     virtual int onStreamClosed(qint32 streamId, quint32 errorCode);
+    virtual int onFrameSent(const nghttp2_frame& frame);
     // The session is closed: every stream must be failed or invalidated (called outside nghttp2).
     virtual void onSessionClosed() = 0;
     // Any byte moved in either direction (for idle tracking).
@@ -118,6 +117,9 @@ private:
     quint32 m_goAwayCode = 0;
     bool m_goAwaySent = false;
     bool m_goAwayReceived = false;
+    bool m_closeRequested = false; // abort(), a fatal error or the transport ended: close after this flush
+    bool m_transportGone = false;  // nothing can be written any more
+    bool m_fatal = false;          // nghttp2 itself failed; do not ask it for bytes again
     int m_busy = 0; // > 0 while nghttp2 or deferred user code runs: flush() waits for the outermost
     QByteArray m_out;
     std::vector<std::function<void()>> m_deferred;
