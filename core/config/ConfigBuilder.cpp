@@ -425,18 +425,20 @@ bool ConfigBuilder::readListMap(const QString& key, QMap<QString, QStringList>& 
                 return false;
             }
             const QString domain = scalarText(it->first);
+            // A copy: iterating `it->second` directly would walk a temporary that is already gone.
+            const YAML::Node value = it->second;
             QStringList servers;
-            if (it->second.IsScalar()) {
-                servers = splitWhitespace(scalarText(it->second));
-            } else if (it->second.IsSequence()) {
-                for (const YAML::Node& s : it->second) {
+            if (value.IsScalar()) {
+                servers = splitWhitespace(scalarText(value));
+            } else if (value.IsSequence()) {
+                for (const YAML::Node& s : value) {
                     if (!s.IsScalar()) {
                         m_sink.error(key, QStringLiteral("%1: every nameserver must be a single value").arg(domain));
                         return false;
                     }
                     servers << scalarText(s).trimmed();
                 }
-            } else if (!it->second.IsNull()) {
+            } else if (!value.IsNull()) {
                 m_sink.error(key, QStringLiteral("%1: expected a list of nameservers").arg(domain));
                 return false;
             }

@@ -12,6 +12,9 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
+#include <climits>
+
 #include <unistd.h>
 
 namespace keel::config {
@@ -78,6 +81,13 @@ LoadResult finish(RawSettings& raw, DiagnosticSink& sink, bool fromFile, const Q
     if (validate)
         ConfigValidator::validate(result.config, sink);
     result.diagnostics = sink.diagnostics();
+    // In file order, so the report reads top to bottom; positionless ones (environment, rules
+    // about absent keys) come last.
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        const int la = a.line > 0 ? a.line : INT_MAX;
+        const int lb = b.line > 0 ? b.line : INT_MAX;
+        return la < lb || (la == lb && a.column < b.column);
+    });
     return result;
 }
 

@@ -237,6 +237,21 @@ QString KeySchema::suggest(const QString& unknownPath)
     return bestDistance <= allowed ? best : QString();
 }
 
+QStringList KeySchema::childrenOf(const QString& section)
+{
+    QStringList names;
+    const QString prefix = section + QLatin1Char('.');
+    for (const Key& k : table()) {
+        const QString path = QLatin1String(k.path);
+        if (!path.startsWith(prefix))
+            continue;
+        const QString child = path.mid(prefix.size()).section(QLatin1Char('.'), 0, 0);
+        if (!names.contains(child))
+            names << child;
+    }
+    return names;
+}
+
 QString KeySchema::envSuffix(const QString& path)
 {
     QString s = path.toUpper();

@@ -52,6 +52,8 @@ public:
     static const QList<OldKey>& oldKeys();
     // The closest known key for an unknown one, or empty when nothing is near.
     static QString suggest(const QString& unknownPath);
+    // The names directly under a section: childrenOf("policy") -> {"mode", "path"}.
+    static QStringList childrenOf(const QString& section);
     // "dns.base_domain" -> "DNS_BASE_DOMAIN" (prefix with KEEL_ or HEADSCALE_).
     static QString envSuffix(const QString& path);
 };

@@ -78,8 +78,12 @@ void YamlReader::walk(const YAML::Node& map, const QString& prefix)
         if (KeySchema::isSection(path)) {
             if (value.IsMap())
                 walk(value, path);
-            else if (!value.IsNull())   // "oidc:" with everything commented out is fine
-                m_sink.add(positioned(m_origin, keyNode.Mark(), QStringLiteral("%1: must be a mapping of keys").arg(path)));
+            else if (!value.IsNull()) {   // "oidc:" with everything commented out is fine
+                Diagnostic d = positioned(m_origin, keyNode.Mark(), QStringLiteral("must be a mapping of keys"),
+                                          QStringLiteral("known keys under %1: %2").arg(path, KeySchema::childrenOf(path).join(QStringLiteral(", "))));
+                d.keyPath = path;
+                m_sink.add(d);
+            }
             continue;
         }
         Diagnostic d = positioned(m_origin, keyNode.Mark(), QStringLiteral("unknown key, ignored"));
@@ -88,6 +92,8 @@ void YamlReader::walk(const YAML::Node& map, const QString& prefix)
         const QString near = KeySchema::suggest(path);
         if (!near.isEmpty())
             d.hint = QStringLiteral("did you mean \"%1\"?").arg(near);
+        else if (!prefix.isEmpty())
+            d.hint = QStringLiteral("known keys under %1: %2").arg(prefix, KeySchema::childrenOf(prefix).join(QStringLiteral(", ")));
         m_sink.add(d);
     }
 }

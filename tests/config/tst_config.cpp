@@ -642,6 +642,30 @@ private slots:
         QVERIFY(hasDiagnostic(b, Diagnostic::Severity::Warning, QStringLiteral("oidc.strip_email_domain")));
     }
 
+    void documentedExampleLoadsCleanly()
+    {
+        const QString path = QStringLiteral(KEEL_RESOURCES_DIR "/config-example.yaml");
+        const LoadResult r = ConfigLoader::loadFile(path, cleanEnv());
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QVERIFY2(r.diagnostics.isEmpty(), qPrintable(dump(r)));
+        // It documents the embedded default: the same values where both have one.
+        const Config def = Config::embeddedDefault(QStringLiteral("/var/lib/keel"));
+        const Config& c = r.config;
+        QCOMPARE(c.dataDir, def.dataDir);
+        QCOMPARE(c.serverUrl, def.serverUrl);
+        QCOMPARE(c.listenAddr, def.listenAddr);
+        QCOMPARE(c.metricsListenAddr, def.metricsListenAddr);
+        QCOMPARE(c.noise.privateKeyPath, def.noise.privateKeyPath);
+        QCOMPARE(c.database.sqlite.path, def.database.sqlite.path);
+        QCOMPARE(c.derp.server.privateKeyPath, def.derp.server.privateKeyPath);
+        QCOMPARE(c.derp.server.regionCode, def.derp.server.regionCode);
+        QCOMPARE(c.derp.urls, def.derp.urls);
+        QCOMPARE(c.unixSocket, def.unixSocket);
+        QCOMPARE(c.node.ephemeralInactivityTimeoutMs, def.node.ephemeralInactivityTimeoutMs);
+        // Every key of the schema that is not commented out is read, so none is unknown.
+        QVERIFY(c.dns.globalNameservers.size() == 4);
+    }
+
     void diagnosticText()
     {
         Diagnostic d;
