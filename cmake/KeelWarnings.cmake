@@ -1,7 +1,11 @@
 # One place for compiler flags every Keel target gets (keel_apply_warnings(target)).
 function(keel_apply_warnings target)
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
         -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wno-missing-field-initializers)
+    # GCC's -Wshadow=local has no clang spelling (the fuzz preset builds with clang).
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        target_compile_options(${target} PRIVATE -Wshadow=local)
+    endif()
     if(KEEL_WERROR)
         target_compile_options(${target} PRIVATE -Werror)
     endif()

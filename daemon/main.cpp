@@ -1,11 +1,59 @@
+// keel: the Keel daemon (`keel serve`) and its admin CLI, invoked like Headscale's `headscale`.
+#include "Cli.h"
+
 #include "KeelVersion.h"
 
 #include <QCoreApplication>
+
 #include <cstdio>
+
+using namespace keel::cli;
 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    std::printf("keel %s\n", KEEL_VERSION);
-    return 0;
+    QCoreApplication::setApplicationName(QStringLiteral("keel"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KEEL_VERSION));
+
+    Cli cli;
+    Command root{{QStringLiteral("keel")},
+                 QStringLiteral("Keel: a self-hosted control server for Tailscale clients.\n"
+                                "Clients join with: tailscale up --login-server <server_url>"),
+                 {}, 0, 0,
+                 {{QStringLiteral("config"), QLatin1Char('c'), QStringLiteral("config file (default: search /etc/keel, ~/.keel, ., /etc/headscale)")},
+                  {QStringLiteral("output"), QLatin1Char('o'), QStringLiteral("output format: json, json-line or yaml (default: human-readable)")},
+                  {QStringLiteral("force"), {}, QStringLiteral("do not ask for confirmation"), false}},
+                 {}, {}, {}};
+    root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli)};
+    root.children += miscCommands(cli);
+
+    const CommandLine commandLine(root);
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    Invocation inv;
+    QString error;
+    bool help = false;
+    // -o is read before anything can fail, so even usage errors come out in the asked format.
+    for (int i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("-o") || args[i] == QLatin1String("--output"))
+            parseFormat(args[i + 1], &cli.format, &error);
+        else if (args[i].startsWith(QLatin1String("--output=")))
+            parseFormat(args[i].mid(9), &cli.format, &error);
+    }
+    error.clear();
+    if (!commandLine.parse(args, &inv, &error, &help)) {
+        printError(cli.format, error + QStringLiteral("\nRun 'keel --help' for usage."));
+        return 1;
+    }
+    if (!parseFormat(inv.value(QStringLiteral("output")), &cli.format, &error)) {
+        printError(Format::Human, error);
+        return 1;
+    }
+    if (help) {
+        std::fputs(commandLine.helpText(inv).toUtf8().constData(), stdout);
+        return 0;
+    }
+    cli.force = inv.isOn(QStringLiteral("force"));
+    cli.configPath = inv.value(QStringLiteral("config"));
+    return inv.command().run(inv);
 }

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "admin/AdminContext.h"
+#include "http/Router.h"
+
+namespace keel::admin {
+
+// The admin API under /api/v1 (Headscale's REST paths and shapes, spec D.3). The same routes serve
+// the unix socket, where file permissions are the access control, and the public listener, where
+// every request needs `Authorization: Bearer <api key>`; a missing, wrong or expired key gets 401
+// with the plain body "Unauthorized" and nothing else.
+class AdminApi
+{
+public:
+    explicit AdminApi(AdminContext& context) : m_context(context) {}
+
+    void registerRoutes(http::Router& router);
+
+private:
+    using Handler = http::Router::Handler;
+    // Wraps a handler with the API-key check for non-unix transports.
+    Handler guarded(Handler handler);
+
+    void addUserRoutes(http::Router& router);
+    void addPreAuthKeyRoutes(http::Router& router);
+    void addApiKeyRoutes(http::Router& router);
+    void addNodeRoutes(http::Router& router);
+    void addPolicyRoutes(http::Router& router);
+
+    AdminContext& m_context;
+};
+
+} // namespace keel::admin

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "config/Config.h"
+#include "store/Store.h"
+
+#include <functional>
+
+namespace keel::admin {
+
+// What the admin routes act on. The control plane fills the hooks once it runs; until then nodes
+// are reported offline and changes go nowhere.
+struct AdminContext
+{
+    store::Store& store;
+    const config::Config& config;
+    // Whether a node has a live map session.
+    std::function<bool(qint64 nodeId)> isOnline;
+    // Called after every successful change, with what changed ("user", "node", "policy", ...),
+    // so the control plane can push updates to connected nodes.
+    std::function<void(const QString& what, qint64 id)> changed;
+    // Validates a policy document (HuJSON); returns an empty string when valid, else every problem.
+    std::function<QString(const QString& text)> checkPolicy;
+
+    void notify(const QString& what, qint64 id) const
+    {
+        if (changed)
+            changed(what, id);
+    }
+};
+
+} // namespace keel::admin

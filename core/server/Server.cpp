@@ -1,0 +1,240 @@
+#include "server/Server.h"
+
+#include "KeelVersion.h"
+#include "common/Log.h"
+#include "crypto/PrivateKeyFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslCertificate>
+#include <QSslKey>
+
+namespace keel::server {
+
+namespace {
+
+store::DatabaseOptions databaseOptions(const config::Config& c)
+{
+    store::DatabaseOptions o;
+    o.type = c.database.type;
+    o.sqlitePath = c.database.sqlite.path;
+    o.sqliteWal = c.database.sqlite.writeAheadLog;
+    o.walAutocheckpoint = c.database.sqlite.walAutocheckpoint;
+    o.pgHost = c.database.postgres.host;
+    o.pgPort = c.database.postgres.port;
+    o.pgName = c.database.postgres.name;
+    o.pgUser = c.database.postgres.user;
+    o.pgPass = c.database.postgres.pass;
+    o.pgSsl = c.database.postgres.ssl;
+    return o;
+}
+
+bool ensureDirectory(const QString& path, QString* error)
+{
+    if (path.isEmpty() || QFileInfo(path).isDir())
+        return true;
+    if (!QDir().mkpath(path)) {
+        *error = QStringLiteral("cannot create directory %1").arg(path);
+        return false;
+    }
+    // Keys and the database live here: keep it private to the service user.
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return true;
+}
+
+bool loadTls(const config::Config& c, QSslConfiguration* tls, QString* error)
+{
+    QFile certFile(c.tls.certPath);
+    QFile keyFile(c.tls.keyPath);
+    if (!certFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read tls_cert_path %1: %2").arg(c.tls.certPath, certFile.errorString());
+        return false;
+    }
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read tls_key_path %1: %2").arg(c.tls.keyPath, keyFile.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull()) {
+        *error = QStringLiteral("tls_cert_path/tls_key_path do not hold a PEM certificate and an EC or RSA key");
+        return false;
+    }
+    *tls = QSslConfiguration::defaultConfiguration();
+    tls->setLocalCertificateChain(chain);
+    tls->setPrivateKey(key);
+    tls->setPeerVerifyMode(QSslSocket::VerifyNone);
+    return true;
+}
+
+} // namespace
+
+Server::Server(config::Config config, QObject* parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+bool Server::start(QString* error)
+{
+    if (!ensureDirectory(m_config.dataDir, error))
+        return false;
+    if (!openStore(error) || !loadKeys(error))
+        return false;
+
+    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
+    m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
+    m_adminApi->registerRoutes(m_publicRouter);
+    m_adminApi->registerRoutes(m_socketRouter);
+    addPublicRoutes();
+
+    if (!startListeners(error)) {
+        stop();
+        return false;
+    }
+    return true;
+}
+
+void Server::stop()
+{
+    m_public.reset();
+    m_socket.reset();
+    m_metrics.reset();
+}
+
+bool Server::openStore(QString* error)
+{
+    const store::DatabaseOptions options = databaseOptions(m_config);
+    if (options.type != QLatin1String("postgres") && !ensureDirectory(QFileInfo(options.sqlitePath).absolutePath(), error))
+        return false;
+    QString storeError;
+    m_store = store::Store::open(options, &storeError);
+    if (!m_store) {
+        *error = QStringLiteral("cannot open the database: %1").arg(storeError);
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "database:" << (options.type == QLatin1String("postgres")
+        ? QStringLiteral("postgres %1@%2:%3/%4").arg(options.pgUser, options.pgHost).arg(options.pgPort).arg(options.pgName)
+        : QStringLiteral("sqlite %1").arg(options.sqlitePath))
+                               << "schema version" << m_store->schemaVersion();
+    return true;
+}
+
+bool Server::loadKeys(QString* error)
+{
+    const QString path = m_config.noise.privateKeyPath;
+    if (!ensureDirectory(QFileInfo(path).absolutePath(), error))
+        return false;
+    const bool existed = QFileInfo::exists(path);
+    QString keyError;
+    m_noiseKey = crypto::loadOrCreatePrivateKeyFile(path, &keyError);
+    if (!m_noiseKey) {
+        *error = keyError;
+        return false;
+    }
+    qCInfo(lcServer).noquote() << (existed ? "noise key: loaded" : "noise key: generated") << path
+                               << "public" << m_noiseKey->publicKey().toString();
+    return true;
+}
+
+QString Server::noisePublicKey() const
+{
+    return m_noiseKey ? m_noiseKey->publicKey().toString() : QString();
+}
+
+void Server::addPublicRoutes()
+{
+    m_publicRouter.add("GET", QStringLiteral("/key"), [this](http::HttpRequest& request) {
+        const QString v = request.query().queryItemValue(QStringLiteral("v"));
+        bool ok = false;
+        const int capver = v.toInt(&ok);
+        if (!ok)
+            return http::HttpResponse::text(400, "v= query parameter (capability version) is required\n");
+        if (capver < 39)  // pre-Noise clients: Headscale answers them with an empty 200
+            return http::HttpResponse::text(200, {});
+        const QJsonObject body{{QStringLiteral("legacyPublicKey"), QStringLiteral("mkey:") + QString(64, QLatin1Char('0'))},
+                               {QStringLiteral("publicKey"), noisePublicKey()}};
+        return http::HttpResponse::json(200, QJsonDocument(body));
+    });
+    m_publicRouter.add("GET", QStringLiteral("/health"), [this](http::HttpRequest&) {
+        const bool up = m_store->ping();
+        http::HttpResponse r = http::HttpResponse::json(up ? 200 : 500, QJsonDocument(QJsonObject{{QStringLiteral("status"), up ? QStringLiteral("pass") : QStringLiteral("fail")}}));
+        r.setHeader("Content-Type", "application/health+json");
+        return r;
+    });
+    m_publicRouter.add("GET", QStringLiteral("/version"), [](http::HttpRequest&) {
+        return http::HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("version"), QStringLiteral(KEEL_VERSION)},
+                                                                       {QStringLiteral("qt"), QString::fromLatin1(qVersion())}}));
+    });
+    m_publicRouter.add("GET", QStringLiteral("/robots.txt"), [](http::HttpRequest&) {
+        return http::HttpResponse::text(200, "User-agent: *\nDisallow: /\n");
+    });
+    m_publicRouter.add("GET", QStringLiteral("/"), [](http::HttpRequest&) {
+        return http::HttpResponse::text(200, "<!DOCTYPE html><html><head><title>Keel</title></head><body></body></html>\n", "text/html; charset=utf-8");
+    });
+
+    m_metricsRouter.add("GET", QStringLiteral("/metrics"), [this](http::HttpRequest&) {
+        QByteArray out;
+        out += "# HELP keel_build_info Build information.\n# TYPE keel_build_info gauge\n";
+        out += "keel_build_info{version=\"" KEEL_VERSION "\"} 1\n";
+        out += "# HELP keel_http_open_connections Open connections on the public listener.\n# TYPE keel_http_open_connections gauge\n";
+        out += "keel_http_open_connections " + QByteArray::number(m_public ? m_public->openConnections() : 0) + '\n';
+        return http::HttpResponse::text(200, out, "text/plain; version=0.0.4; charset=utf-8");
+    });
+}
+
+bool Server::startListeners(QString* error)
+{
+    m_public = std::make_unique<http::HttpServer>(m_publicRouter);
+    std::optional<QSslConfiguration> tls;
+    if (!m_config.tls.certPath.isEmpty()) {
+        QSslConfiguration c;
+        if (!loadTls(m_config, &c, error))
+            return false;
+        tls = c;
+    }
+    if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr))
+        return false;
+    qCInfo(lcServer).noquote() << "listening on" << (tls ? "https://" : "http://") + m_config.listenAddr
+                               << "(port" << m_public->tcpPort() << "), server_url" << m_config.serverUrl;
+
+    if (!m_config.unixSocket.isEmpty()) {
+        if (!ensureDirectory(QFileInfo(m_config.unixSocket).absolutePath(), error))
+            return false;
+        m_socket = std::make_unique<http::HttpServer>(m_socketRouter);
+        if (!m_socket->listenUnix(m_config.unixSocket, m_config.unixSocketPermission, error))
+            return false;
+        qCInfo(lcServer).noquote() << "admin socket:" << m_config.unixSocket << "mode" << QString::number(m_config.unixSocketPermission, 8);
+    }
+
+    if (!m_config.metricsListenAddr.isEmpty()) {
+        m_metrics = std::make_unique<http::HttpServer>(m_metricsRouter);
+        if (!m_metrics->listen(m_config.metricsListenAddr, error))
+            return false;
+        qCInfo(lcServer).noquote() << "metrics on http://" + m_config.metricsListenAddr + "/metrics";
+    }
+    return true;
+}
+
+quint16 Server::httpPort() const
+{
+    return m_public ? m_public->tcpPort() : 0;
+}
+
+quint16 Server::metricsPort() const
+{
+    return m_metrics ? m_metrics->tcpPort() : 0;
+}
+
+} // namespace keel::server

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "admin/AdminApi.h"
+#include "config/Config.h"
+#include "crypto/Keys.h"
+#include "http/HttpServer.h"
+#include "http/Router.h"
+#include "store/Store.h"
+
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace keel::server {
+
+// The composition root: builds every part of a running Keel from a Config and wires them together.
+// `keel serve` and Keel Manager's in-process mode both use it.
+class Server : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Server(config::Config config, QObject* parent = nullptr);
+    ~Server() override;
+
+    // Creates the data directory, opens the database (migrating it), loads or creates the Noise
+    // key, and starts the listeners. On failure returns false with a sentence in *error and leaves
+    // nothing running.
+    bool start(QString* error);
+    void stop();
+
+    const config::Config& config() const { return m_config; }
+    store::Store& store() { return *m_store; }
+    quint16 httpPort() const;
+    quint16 metricsPort() const;
+    QString noisePublicKey() const;
+
+private:
+    bool openStore(QString* error);
+    bool loadKeys(QString* error);
+    bool startListeners(QString* error);
+    void addPublicRoutes();
+
+    config::Config m_config;
+    std::unique_ptr<store::Store> m_store;
+    std::optional<crypto::MachinePrivate> m_noiseKey;
+    std::unique_ptr<admin::AdminContext> m_adminContext;
+    std::unique_ptr<admin::AdminApi> m_adminApi;
+    http::Router m_publicRouter;
+    http::Router m_socketRouter;
+    http::Router m_metricsRouter;
+    std::unique_ptr<http::HttpServer> m_public;
+    std::unique_ptr<http::HttpServer> m_socket;
+    std::unique_ptr<http::HttpServer> m_metrics;
+};
+
+} // namespace keel::server

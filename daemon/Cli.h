@@ -1,0 +1,58 @@
+#pragma once
+
+#include "CommandLine.h"
+#include "Output.h"
+
+#include "admin/AdminClient.h"
+#include "config/ConfigLoader.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace keel::cli {
+
+// What every command needs: the global flags, the configuration, and the admin API client.
+class Cli
+{
+public:
+    Format format = Format::Human;
+    bool force = false;
+    QString configPath;  // -c/--config
+
+    // Loads the configuration once; prints warnings (and errors) to stderr. nullopt when invalid.
+    std::optional<config::Config> loadConfig();
+    const config::LoadResult* lastLoad() const { return m_load ? &*m_load : nullptr; }
+
+    // Calls the admin API (unix socket, or cli.address with cli.api_key). On failure prints the
+    // error and returns nullopt; the caller returns exitCode().
+    std::optional<QJsonObject> call(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body = {});
+
+    // Asks on the terminal unless --force; false when declined or when stdin is not a terminal.
+    bool confirm(const QString& question);
+
+    int fail(const QString& message);
+    int exitCode() const { return m_failed ? 1 : 0; }
+    void print(const QJsonValue& value, const QString& human) const { printResult(format, value, human); }
+
+private:
+    std::optional<admin::AdminClient> client();
+
+    std::optional<config::LoadResult> m_load;
+    bool m_failed = false;
+};
+
+// The command groups, each in its own file.
+Command serveCommand(Cli& cli);
+Command usersCommand(Cli& cli);
+Command nodesCommand(Cli& cli);
+Command preAuthKeysCommand(Cli& cli);
+Command apiKeysCommand(Cli& cli);
+Command policyCommand(Cli& cli);
+QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
+
+// Helpers shared by the groups.
+QString idFrom(const QJsonValue& value);  // "3" or 3 -> "3"
+QString expirationFromFlag(const QString& duration, QString* error);  // "90d" -> RFC 3339
+
+} // namespace keel::cli

@@ -1,0 +1,96 @@
+// keel version | configtest | generate private-key | health | policy get|set|check
+#include "Cli.h"
+
+#include "KeelVersion.h"
+#include "crypto/Keys.h"
+
+#include <QFile>
+
+namespace keel::cli {
+
+QList<Command> miscCommands(Cli& cli)
+{
+    Command version{{QStringLiteral("version")}, QStringLiteral("Prints the version"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            cli.print(QJsonObject{{QStringLiteral("version"), QStringLiteral(KEEL_VERSION)}}, QStringLiteral(KEEL_VERSION));
+            return 0;
+        }, {}, {}};
+
+    Command configtest{{QStringLiteral("configtest")}, QStringLiteral("Checks the configuration and reports every problem"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            const auto config = cli.loadConfig();  // prints each problem with its key and line
+            const auto* load = cli.lastLoad();
+            const int errors = load ? int(load->errors().size()) : 0;
+            const int warnings = load ? int(load->warnings().size()) : 0;
+            const QString source = load && !load->config.sourcePath.isEmpty() ? load->config.sourcePath : QStringLiteral("the embedded default (no config file found)");
+            if (!config)
+                return cli.fail(QStringLiteral("%1: %2 error(s), %3 warning(s)").arg(source).arg(errors).arg(warnings));
+            cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("source"), source}, {QStringLiteral("warnings"), warnings}},
+                      QStringLiteral("%1 is valid (%2 warning(s))").arg(source).arg(warnings));
+            return 0;
+        }, {}, {}};
+
+    Command privateKey{{QStringLiteral("private-key")}, QStringLiteral("Generates a private key (privkey:<hex>) for noise.private_key_path"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            const QString key = crypto::MachinePrivate::generate().toString();
+            cli.print(QJsonObject{{QStringLiteral("private_key"), key}}, key);
+            return 0;
+        }, {}, {}};
+    Command generate{{QStringLiteral("generate"), QStringLiteral("gen")}, QStringLiteral("Generates keys"), {}, 0, 0, {}, {}, {privateKey}, {}};
+
+    Command health{{QStringLiteral("health")}, QStringLiteral("Checks that the server and its database answer"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            const auto reply = cli.call("GET", QStringLiteral("/api/v1/health"));
+            if (!reply)
+                return cli.exitCode();
+            const bool healthy = reply->value(QStringLiteral("databaseConnectivity")).toBool();
+            cli.print(*reply, healthy ? QStringLiteral("healthy") : QStringLiteral("unhealthy: the database does not answer"));
+            return healthy ? 0 : 1;
+        }, {}, {}};
+
+    const Flag fileFlag{QStringLiteral("file"), QLatin1Char('f'), QStringLiteral("path to a policy file (HuJSON)"), true, {}, true};
+    const auto readPolicy = [&cli](const Invocation& inv, QString* text) {
+        QFile file(inv.value(QStringLiteral("file")));
+        if (!file.open(QIODevice::ReadOnly)) {
+            cli.fail(QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString()));
+            return false;
+        }
+        *text = QString::fromUtf8(file.readAll());
+        return true;
+    };
+    Command policyGet{{QStringLiteral("get"), QStringLiteral("show"), QStringLiteral("view"), QStringLiteral("fetch")}, QStringLiteral("Prints the current policy"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            const auto reply = cli.call("GET", QStringLiteral("/api/v1/policy"));
+            if (!reply)
+                return cli.exitCode();
+            cli.print(*reply, reply->value(QStringLiteral("policy")).toString());
+            return 0;
+        }, {}, {}};
+    Command policySet{{QStringLiteral("set"), QStringLiteral("put"), QStringLiteral("update")}, QStringLiteral("Replaces the policy (policy.mode: database)"), {}, 0, 0, {fileFlag},
+        [&cli, readPolicy](Invocation& inv) {
+            QString text;
+            if (!readPolicy(inv, &text))
+                return cli.exitCode();
+            const auto reply = cli.call("PUT", QStringLiteral("/api/v1/policy"), {{QStringLiteral("policy"), text}});
+            if (!reply)
+                return cli.exitCode();
+            cli.print(*reply, QStringLiteral("Policy updated."));
+            return 0;
+        }, {}, {}};
+    Command policyCheck{{QStringLiteral("check")}, QStringLiteral("Checks a policy file against the running server"), {}, 0, 0, {fileFlag},
+        [&cli, readPolicy](Invocation& inv) {
+            QString text;
+            if (!readPolicy(inv, &text))
+                return cli.exitCode();
+            const auto reply = cli.call("POST", QStringLiteral("/api/v1/policy/check"), {{QStringLiteral("policy"), text}});
+            if (!reply)
+                return cli.exitCode();
+            cli.print(*reply, QStringLiteral("Policy is valid"));
+            return 0;
+        }, {}, {}};
+    Command policy{{QStringLiteral("policy")}, QStringLiteral("Manage the access policy (ACLs)"), {}, 0, 0, {}, {}, {policyGet, policySet, policyCheck}, {}};
+
+    return {version, configtest, generate, health, policy};
+}
+
+} // namespace keel::cli
