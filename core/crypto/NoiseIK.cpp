@@ -8,10 +8,7 @@ namespace keel::crypto {
 
 namespace {
 
-QByteArrayView view(const Key32& k)
-{
-    return QByteArrayView(reinterpret_cast<const char*>(k.data()), qsizetype(k.size()));
-}
+using blake2s::view; // Key32 and Digest32 are the same 32-byte array type
 
 Key32 key32(QByteArrayView bytes)
 {

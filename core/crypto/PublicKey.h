@@ -10,7 +10,6 @@
 
 #include <sodium.h>
 
-#include <algorithm>
 #include <cstring>
 #include <optional>
 

@@ -6,15 +6,6 @@
 
 namespace keel::crypto {
 
-namespace {
-
-QByteArrayView view(const Key32& k)
-{
-    return QByteArrayView(reinterpret_cast<const char*>(k.data()), qsizetype(k.size()));
-}
-
-} // namespace
-
 SymmetricState::SymmetricState(QByteArrayView protocolName)
 {
     // Names of at most HASHLEN bytes are zero-padded, longer ones hashed (Noise section 5.2).
@@ -57,7 +48,7 @@ bool SymmetricState::mixDh(const Key32& priv, const Key32& pub)
     Key32 shared;
     const bool ok = x25519::sharedSecret(shared, priv, pub);
     if (ok)
-        mixKey(view(shared));
+        mixKey(blake2s::view(shared));
     sodium_memzero(shared.data(), shared.size());
     return ok;
 }

@@ -31,7 +31,7 @@ qsizetype TransportCodec::consumeRecords(QByteArrayView data)
             failReceive(QStringLiteral("received a frame of type %1, want %2 (record)").arg(p[0]).arg(ts2021::kMsgRecord));
             return -1;
         }
-        const qsizetype len = (qsizetype(p[1]) << 8) | p[2];
+        const qsizetype len = ts2021::readBE16(p + 1);
         if (len > ts2021::kMaxCiphertextSize) {
             failReceive(QStringLiteral("record of %1 bytes exceeds the %2-byte limit").arg(len).arg(ts2021::kMaxCiphertextSize));
             return -1;

@@ -1,5 +1,7 @@
 #include "crypto/Ts2021.h"
 
+#include <algorithm>
+
 namespace keel::crypto::ts2021 {
 
 QByteArray prologue(quint16 version)

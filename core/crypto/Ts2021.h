@@ -26,6 +26,12 @@ constexpr qsizetype kMaxFrameSize = 4096;
 constexpr qsizetype kMaxCiphertextSize = kMaxFrameSize - kHeaderSize;  // 4093
 constexpr qsizetype kMaxPlaintextSize = kMaxCiphertextSize - 16;       // 4077
 
+// Big-endian uint16 at p[0..2): every length and version field of the framing.
+inline qsizetype readBE16(const unsigned char* p)
+{
+    return (qsizetype(p[0]) << 8) | p[1];
+}
+
 // "Tailscale Control Protocol v" + decimal version, mixed in as the Noise prologue.
 QByteArray prologue(quint16 version);
 

@@ -43,7 +43,7 @@ Ts2021Initiator::Status Ts2021Initiator::feed(QByteArrayView bytes)
     if (m_buffer.size() < ts2021::kHeaderSize)
         return m_status;
     const auto* p = reinterpret_cast<const unsigned char*>(m_buffer.constData());
-    const qsizetype length = (qsizetype(p[1]) << 8) | p[2];
+    const qsizetype length = ts2021::readBE16(p + 1);
     if (p[0] == ts2021::kMsgError) {
         if (m_buffer.size() < ts2021::kHeaderSize + length)
             return m_status;

@@ -31,11 +31,11 @@ Ts2021Accept Ts2021Responder::acceptWithEphemeral(QByteArrayView initiation, con
     const auto* p = reinterpret_cast<const unsigned char*>(initiation.data());
     if (p[2] != ts2021::kMsgInitiation)
         return refuse("unexpected handshake message type");
-    if (((qsizetype(p[3]) << 8) | p[4]) != ts2021::kInitiationPayloadSize)
+    if (ts2021::readBE16(p + 3) != ts2021::kInitiationPayloadSize)
         return refuse("wrong handshake initiation length");
 
     Ts2021Accept result;
-    result.version = quint16((p[0] << 8) | p[1]);
+    result.version = quint16(ts2021::readBE16(p));
     NoiseIK hs = NoiseIK::responder(ts2021::prologue(result.version), serverKey.raw(), ephemeral.raw());
     const std::optional<QByteArray> payload = hs.readMessageA(initiation.sliced(ts2021::kInitiationHeaderSize));
     if (!payload) {
