@@ -12,6 +12,8 @@ class Http2ClientSession;
 // One request made through an Http2ClientSession. The response arrives as signals: headers once,
 // then the body chunk by chunk as DATA frames come in (map responses are a stream of length-prefixed
 // messages, so chunks are handed over as they arrive, not collected), then finished() or failed().
+// A chunk is one DATA frame's payload, not a message: a message larger than a frame spans several
+// chunks, so readers of length-prefixed streams must reassemble.
 // The object belongs to the session and deletes itself (deleteLater) after its last signal; keep a
 // QPointer if you hold on to it.
 class Http2ClientStream final : public QObject
