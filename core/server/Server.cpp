@@ -3,6 +3,7 @@
 #include "KeelVersion.h"
 #include "common/Log.h"
 #include "crypto/PrivateKeyFile.h"
+#include "policy/PolicyParser.h"
 
 #include <QDir>
 #include <QFile>
@@ -94,6 +95,10 @@ bool Server::start(QString* error)
         return false;
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
+    m_adminContext->checkPolicy = [](const QString& text) {
+        policy::PolicyParser parser;
+        return parser.parse(text.toUtf8()) ? QString() : parser.errorText();
+    };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);

@@ -1,0 +1,142 @@
+#include "KeelProcess.h"
+
+#include "TestPaths.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLocalSocket>
+#include <QTcpServer>
+#include <QThread>
+
+namespace keel::test {
+
+KeelProcess::KeelProcess()
+    : m_port(freePort())
+    , m_metricsPort(freePort())
+{
+    m_server.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+KeelProcess::~KeelProcess()
+{
+    stop();
+}
+
+QString KeelProcess::keelBinary()
+{
+    return binaryDir() + QStringLiteral("/daemon/keel");
+}
+
+quint16 KeelProcess::freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+QProcessEnvironment KeelProcess::environment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Nothing from the developer's own environment may leak into the server under test.
+    for (const QString& key : env.keys()) {
+        if (key.startsWith(QLatin1String("KEEL_")) || key.startsWith(QLatin1String("HEADSCALE_")))
+            env.remove(key);
+    }
+    env.insert(QStringLiteral("KEEL_DERP_URLS"), QString());  // no fetching of public DERP maps in tests
+    env.insert(QStringLiteral("HOME"), m_dir.path());
+    return env;
+}
+
+void KeelProcess::writeConfig(const QByteArray& extra)
+{
+    QFile file(configPath());
+    file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    file.write("server_url: http://127.0.0.1:" + QByteArray::number(m_port) + "\n"
+               "listen_addr: 127.0.0.1:" + QByteArray::number(m_port) + "\n"
+               "metrics_listen_addr: 127.0.0.1:" + QByteArray::number(m_metricsPort) + "\n"
+               "noise:\n  private_key_path: noise_private.key\n"
+               "prefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
+               "database:\n  type: sqlite\n  sqlite:\n    path: db.sqlite\n"
+               "unix_socket: keel.sock\nunix_socket_permission: \"0770\"\n"
+               "derp:\n  urls: []\n"
+               "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  nameservers:\n    global: [1.1.1.1]\n"
+               + extra);
+}
+
+bool KeelProcess::start(bool useConfig, QString* error)
+{
+    QProcessEnvironment env = environment();
+    QStringList args{QStringLiteral("serve")};
+    if (useConfig)
+        args << QStringLiteral("-c") << configPath();
+    m_server.setProcessEnvironment(env);
+    m_server.setWorkingDirectory(m_dir.path());
+    m_server.start(keelBinary(), args);
+    if (!m_server.waitForStarted(5000)) {
+        if (error)
+            *error = QStringLiteral("cannot start %1: %2").arg(keelBinary(), m_server.errorString());
+        return false;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 15000) {
+        if (m_server.state() != QProcess::Running) {
+            if (error)
+                *error = QStringLiteral("keel serve exited early:\n%1").arg(QString::fromUtf8(serverLog()));
+            return false;
+        }
+        if (QFile::exists(socketPath())) {
+            QLocalSocket probe;
+            probe.connectToServer(socketPath());
+            if (probe.waitForConnected(200))
+                return true;
+        }
+        m_server.waitForReadyRead(50);
+    }
+    if (error)
+        *error = QStringLiteral("keel serve did not open its admin socket in time:\n%1").arg(QString::fromUtf8(serverLog()));
+    return false;
+}
+
+void KeelProcess::stop()
+{
+    if (m_server.state() == QProcess::NotRunning)
+        return;
+    m_server.terminate();  // SIGTERM: the server shuts down cleanly
+    if (!m_server.waitForFinished(5000)) {
+        m_server.kill();
+        m_server.waitForFinished(2000);
+    }
+    m_log += m_server.readAll();
+}
+
+QByteArray KeelProcess::serverLog()
+{
+    m_log += m_server.readAll();
+    return m_log;
+}
+
+KeelProcess::CliResult KeelProcess::cli(const QStringList& args, const QProcessEnvironment& extraEnv, int timeoutMs) const
+{
+    QProcess process;
+    QProcessEnvironment env = environment();
+    for (const QString& key : extraEnv.keys())
+        env.insert(key, extraEnv.value(key));
+    process.setProcessEnvironment(env);
+    process.setWorkingDirectory(m_dir.path());
+    process.start(keelBinary(), args);
+    process.closeWriteChannel();  // no terminal: prompts must refuse, not hang
+    CliResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+} // namespace keel::test

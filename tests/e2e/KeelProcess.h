@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QTemporaryDir>
+
+namespace keel::test {
+
+// A real `keel serve` in a temporary directory, on free loopback ports, plus a way to run the CLI
+// against it, for end-to-end tests.
+class KeelProcess
+{
+public:
+    struct CliResult
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+        QJsonDocument json() const { return QJsonDocument::fromJson(out); }
+    };
+
+    KeelProcess();
+    ~KeelProcess();
+
+    static QString keelBinary();
+    static quint16 freePort();
+
+    QString dir() const { return m_dir.path(); }
+    QString configPath() const { return m_dir.filePath(QStringLiteral("config.yaml")); }
+    QString socketPath() const { return m_dir.filePath(QStringLiteral("keel.sock")); }
+    QString databasePath() const { return m_dir.filePath(QStringLiteral("db.sqlite")); }
+    quint16 port() const { return m_port; }
+
+    // Writes config.yaml: a minimal valid config on this instance's ports and paths, plus `extra` YAML.
+    void writeConfig(const QByteArray& extra = {});
+    // Starts `keel serve -c config.yaml` (or with no config file when useConfig is false, relying on
+    // KEEL_* environment variables) and waits until the admin socket answers.
+    bool start(bool useConfig = true, QString* error = nullptr);
+    void stop();
+    QByteArray serverLog();
+
+    CliResult cli(const QStringList& args, const QProcessEnvironment& extraEnv = {}, int timeoutMs = 20000) const;
+    QProcessEnvironment environment() const;
+
+private:
+    QTemporaryDir m_dir;
+    quint16 m_port = 0;
+    quint16 m_metricsPort = 0;
+    QProcess m_server;
+    QByteArray m_log;
+};
+
+} // namespace keel::test

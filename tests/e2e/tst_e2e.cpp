@@ -1,0 +1,367 @@
+// End to end: a real `keel serve` in a temp directory, driven through the CLI and the HTTP API.
+#include "KeelProcess.h"
+
+#include "admin/AdminClient.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTest>
+
+using keel::admin::AdminClient;
+using keel::test::KeelProcess;
+
+namespace {
+QProcessEnvironment env(std::initializer_list<std::pair<const char*, QString>> vars)
+{
+    QProcessEnvironment e;
+    for (const auto& [k, v] : vars)
+        e.insert(QLatin1String(k), v);
+    return e;
+}
+} // namespace
+
+class TestEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<KeelProcess> m_keel;
+    QStringList m_c;  // -c <config>
+
+    KeelProcess::CliResult run(QStringList args, const QProcessEnvironment& extra = {})
+    {
+        return m_keel->cli(m_c + args, extra);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(KeelProcess::keelBinary()), qPrintable(KeelProcess::keelBinary()));
+        m_keel = std::make_unique<KeelProcess>();
+        m_keel->writeConfig();
+        QString error;
+        QVERIFY2(m_keel->start(true, &error), qPrintable(error));
+        m_c = {QStringLiteral("-c"), m_keel->configPath()};
+    }
+
+    void cleanupTestCase()
+    {
+        m_keel.reset();
+    }
+
+    void serverCreatedItsFiles()
+    {
+        const QFileInfo key(QDir(m_keel->dir()).filePath(QStringLiteral("noise_private.key")));
+        QVERIFY(key.exists());
+        QCOMPARE(int(key.permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser)), 0);
+        QFile keyFile(key.filePath());
+        QVERIFY(keyFile.open(QIODevice::ReadOnly));
+        QVERIFY(QRegularExpression(QStringLiteral("^privkey:[0-9a-f]{64}$")).match(QString::fromLatin1(keyFile.readAll().trimmed())).hasMatch());
+        QVERIFY(QFileInfo::exists(m_keel->databasePath()));
+        QVERIFY(QFileInfo(m_keel->socketPath()).permissions() & QFile::WriteGroup);
+        QVERIFY(!(QFileInfo(m_keel->socketPath()).permissions() & QFile::WriteOther));
+    }
+
+    void keyEndpointServesTheNoiseKey()
+    {
+        const auto client = AdminClient::forRemote(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_keel->port())), {}, false);
+        const auto reply = client.get(QStringLiteral("/key?v=115"));
+        QCOMPARE(reply.status, 200);
+        const QString pub = reply.json().value(QStringLiteral("publicKey")).toString();
+        QVERIFY2(QRegularExpression(QStringLiteral("^mkey:[0-9a-f]{64}$")).match(pub).hasMatch(), reply.body.constData());
+        QCOMPARE(client.get(QStringLiteral("/key")).status, 400);
+        QCOMPARE(client.get(QStringLiteral("/health")).json().value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
+    }
+
+    void usersLifecycle()
+    {
+        auto r = run({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("alice"), QStringLiteral("-e"), QStringLiteral("alice@example.com"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject alice = r.json().object();
+        QCOMPARE(alice.value(QStringLiteral("name")).toString(), QStringLiteral("alice"));
+        QCOMPARE(alice.value(QStringLiteral("email")).toString(), QStringLiteral("alice@example.com"));
+        QVERIFY(alice.value(QStringLiteral("id")).isString());  // protojson: 64-bit ids are strings
+
+        // Headscale's invocation forms: global flags before or after the subcommand.
+        r = m_keel->cli({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("bob"), QStringLiteral("-c"), m_keel->configPath()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = m_keel->cli({QStringLiteral("-c"), m_keel->configPath(), QStringLiteral("-o"), QStringLiteral("json-line"), QStringLiteral("users"), QStringLiteral("list")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.count('\n'), 1);
+        QStringList names;
+        for (const QJsonValue& v : r.json().array())
+            names.append(v.toObject().value(QStringLiteral("name")).toString());
+        QCOMPARE(names, (QStringList{QStringLiteral("alice"), QStringLiteral("bob")}));
+
+        // Duplicate name: a clear error and exit code 1; JSON errors in JSON.
+        r = run({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("alice"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(!QJsonDocument::fromJson(r.err).object().value(QStringLiteral("error")).toString().isEmpty(), r.err.constData());
+
+        r = run({QStringLiteral("users"), QStringLiteral("rename"), QStringLiteral("-n"), QStringLiteral("bob"), QStringLiteral("-r"), QStringLiteral("robert"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().object().value(QStringLiteral("name")).toString(), QStringLiteral("robert"));
+
+        // Destroy asks first; without a terminal and without --force it refuses and keeps the user.
+        r = run({QStringLiteral("users"), QStringLiteral("destroy"), QStringLiteral("-n"), QStringLiteral("robert")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("--force"));
+        QCOMPARE(run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-n"), QStringLiteral("robert"), QStringLiteral("-o"), QStringLiteral("json")}).json().array().size(), 1);
+        r = run({QStringLiteral("users"), QStringLiteral("destroy"), QStringLiteral("-n"), QStringLiteral("robert"), QStringLiteral("--force")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-n"), QStringLiteral("robert"), QStringLiteral("-o"), QStringLiteral("json")}).json().array().size(), 0);
+
+        r = run({QStringLiteral("users"), QStringLiteral("destroy")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("--name or --identifier flag is required"));
+    }
+
+    void preAuthKeysAreShownOnceAndStoredHashed()
+    {
+        auto r = run({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("-u"), QStringLiteral("alice"), QStringLiteral("--reusable"),
+                      QStringLiteral("--tags"), QStringLiteral("tag:server,tag:db"), QStringLiteral("-e"), QStringLiteral("2h"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject key = r.json().object();
+        const QString full = key.value(QStringLiteral("key")).toString();
+        QVERIFY2(QRegularExpression(QStringLiteral("^hskey-auth-[A-Za-z0-9_-]{12}-[A-Za-z0-9_-]{64}$")).match(full).hasMatch(), qPrintable(full));
+        QCOMPARE(key.value(QStringLiteral("reusable")).toBool(), true);
+        QCOMPARE(key.value(QStringLiteral("aclTags")).toArray().size(), 2);
+        const QDateTime expiration = QDateTime::fromString(key.value(QStringLiteral("expiration")).toString(), Qt::ISODate);
+        QVERIFY(qAbs(QDateTime::currentDateTimeUtc().secsTo(expiration) - 7200) < 60);
+
+        // Human output of create is the key alone, for scripts: KEY=$(keel preauthkeys create -u 1).
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("-u"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.trimmed().startsWith("hskey-auth-"));
+        QCOMPARE(r.out.trimmed().count('\n'), 0);
+
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray keys = r.json().array();
+        QCOMPARE(keys.size(), 2);
+        for (const QJsonValue& k : keys)
+            QVERIFY(k.toObject().value(QStringLiteral("key")).toString().endsWith(QLatin1String("-***")));
+
+        // The secret part is nowhere in the database file.
+        QFile db(m_keel->databasePath());
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        QByteArray bytes = db.readAll();
+        QFile wal(m_keel->databasePath() + QStringLiteral("-wal"));
+        if (wal.open(QIODevice::ReadOnly))
+            bytes += wal.readAll();
+        QVERIFY(!bytes.contains(full.right(64).toLatin1()));
+
+        const QString id = keys.first().toObject().value(QStringLiteral("id")).toString();
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("expire"), QStringLiteral("-i"), id});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("-u"), QStringLiteral("nobody")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("nobody"));
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("-u"), QStringLiteral("1"), QStringLiteral("-e"), QStringLiteral("soon")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("--expiration"));
+        r = run({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("-u"), QStringLiteral("1"), QStringLiteral("--tags"), QStringLiteral("server")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("tag:"));
+    }
+
+    void apiKeysGuardTheTcpApi()
+    {
+        auto r = run({QStringLiteral("apikeys"), QStringLiteral("create"), QStringLiteral("-e"), QStringLiteral("1d")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString apiKey = QString::fromUtf8(r.out.trimmed());
+        QVERIFY(apiKey.startsWith(QLatin1String("hskey-api-")));
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(m_keel->port()));
+
+        const auto good = AdminClient::forRemote(base, apiKey, false).get(QStringLiteral("/api/v1/user"));
+        QCOMPARE(good.status, 200);
+        QVERIFY(good.json().value(QStringLiteral("users")).toArray().size() >= 1);
+
+        for (const QString& bad : {QString(), QStringLiteral("nonsense"), apiKey.left(apiKey.size() - 1) + QLatin1Char(apiKey.endsWith(QLatin1Char('A')) ? 'B' : 'A')}) {
+            const auto reply = AdminClient::forRemote(base, bad, false).get(QStringLiteral("/api/v1/user"));
+            QCOMPARE(reply.status, 401);
+            QCOMPARE(reply.body, QByteArray("Unauthorized"));
+        }
+        // Unknown API paths do not reveal themselves without a key either.
+        QCOMPARE(AdminClient::forRemote(base, {}, false).get(QStringLiteral("/api/v1/nothing")).status, 401);
+
+        // The CLI in remote mode (cli.address + cli.api_key from the environment).
+        const auto remote = env({{"KEEL_CLI_ADDRESS", base.toString()}, {"KEEL_CLI_API_KEY", apiKey}});
+        r = run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")}, remote);
+        QVERIFY2(r.exitCode == 0, r.err.constData() + m_keel->serverLog());
+        QVERIFY(r.json().array().size() >= 1);
+
+        r = run({QStringLiteral("apikeys"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        const QJsonObject listed = r.json().array().first().toObject();
+        QVERIFY(listed.value(QStringLiteral("prefix")).toString().endsWith(QLatin1String("-***")));
+        QVERIFY(!listed.value(QStringLiteral("lastSeen")).isNull());  // used above
+        r = run({QStringLiteral("apikeys"), QStringLiteral("expire"), QStringLiteral("-p"), listed.value(QStringLiteral("prefix")).toString()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(AdminClient::forRemote(base, apiKey, false).get(QStringLiteral("/api/v1/user")).status, 401);
+        r = run({QStringLiteral("users"), QStringLiteral("list")}, remote);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("unauthorized"));
+    }
+
+    void nodesListIsEmptyAndUnknownNodesAre404()
+    {
+        auto r = run({QStringLiteral("nodes"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.json().isArray());
+        QCOMPARE(r.json().array().size(), 0);
+        r = run({QStringLiteral("nodes"), QStringLiteral("rename"), QStringLiteral("web"), QStringLiteral("-i"), QStringLiteral("42")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(!r.err.trimmed().isEmpty());
+        r = run({QStringLiteral("nodes"), QStringLiteral("rename"), QStringLiteral("Not A Label"), QStringLiteral("-i"), QStringLiteral("42")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("not a valid node name"));
+    }
+
+    void yamlOutput()
+    {
+        const auto r = run({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-n"), QStringLiteral("alice"), QStringLiteral("-o"), QStringLiteral("yaml")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.startsWith("- createdAt: "), r.out.constData());
+        QVERIFY(r.out.contains("\n  name: alice\n"));
+        QVERIFY(r.out.contains("\n  id: \"1\"\n"));
+    }
+
+    void usageErrorsAreClear_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("userz")} << QStringLiteral("did you mean 'users'");
+        QTest::newRow("unknown flag") << QStringList{QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("--nmae"), QStringLiteral("x")} << QStringLiteral("did you mean --name");
+        QTest::newRow("missing value") << QStringList{QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-n")} << QStringLiteral("needs a value");
+        QTest::newRow("missing argument") << QStringList{QStringLiteral("users"), QStringLiteral("create")} << QStringLiteral("expects NAME");
+        QTest::newRow("required flag") << QStringList{QStringLiteral("nodes"), QStringLiteral("expire")} << QStringLiteral("required flag --identifier");
+        QTest::newRow("bad output") << QStringList{QStringLiteral("-o"), QStringLiteral("xml"), QStringLiteral("users"), QStringLiteral("list")} << QStringLiteral("unknown output format");
+    }
+
+    void usageErrorsAreClear()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const auto r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+    }
+
+    void helpAndVersion()
+    {
+        auto r = m_keel->cli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* word : {"serve", "users", "nodes", "preauthkeys", "apikeys", "configtest", "--config", "--output"})
+            QVERIFY2(r.out.contains(word), word);
+        r = m_keel->cli({QStringLiteral("preauthkeys"), QStringLiteral("create"), QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("--reusable"));
+        QVERIFY(r.out.contains("(default \"1h\")"));
+        r = m_keel->cli({QStringLiteral("version"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!r.json().object().value(QStringLiteral("version")).toString().isEmpty());
+        r = m_keel->cli({QStringLiteral("generate"), QStringLiteral("private-key")});
+        QVERIFY(QRegularExpression(QStringLiteral("^privkey:[0-9a-f]{64}$")).match(QString::fromLatin1(r.out.trimmed())).hasMatch());
+    }
+
+    void policyInDatabaseMode()
+    {
+        // A second server in policy.mode database.
+        KeelProcess keel;
+        keel.writeConfig("policy:\n  mode: database\n");
+        QString error;
+        QVERIFY2(keel.start(true, &error), qPrintable(error));
+        const QStringList c{QStringLiteral("-c"), keel.configPath()};
+        QFile good(keel.dir() + QStringLiteral("/good.hujson"));
+        QVERIFY(good.open(QIODevice::WriteOnly));
+        good.write("{\n  // admins reach everything\n  \"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]},],\n}\n");
+        good.close();
+        QFile bad(keel.dir() + QStringLiteral("/bad.hujson"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"acls\": [{\"action\": \"allow-ish\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}");
+        bad.close();
+
+        auto r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("-f"), bad.fileName()});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("action"), r.err.constData());
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), bad.fileName()});
+        QCOMPARE(r.exitCode, 1);
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), good.fileName()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("get")});
+        QVERIFY2(r.out.contains("admins reach everything"), r.out.constData());
+
+        // In file mode (the main server), set is refused with Headscale's message.
+        r = run({QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), good.fileName()});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("update is disabled for modes other than 'database'"));
+    }
+
+    void badConfigIsRefusedWithKeyAndLine()
+    {
+        KeelProcess keel;
+        keel.writeConfig("log:\n  level: loud\nserver_url: ftp://example.com\n");
+        const QStringList c{QStringLiteral("-c"), keel.configPath()};
+        auto r = keel.cli(c + QStringList{QStringLiteral("configtest")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("log.level"), r.err.constData());
+        QVERIFY2(r.err.contains("server_url"), r.err.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("config\\.yaml:\\d+:\\d+")).match(QString::fromUtf8(r.err)).hasMatch(), r.err.constData());
+        QString error;
+        QVERIFY(!keel.start(true, &error));
+        QVERIFY2(error.contains("Fatal config error"), qPrintable(error));
+
+        KeelProcess fine;
+        fine.writeConfig();
+        r = fine.cli({QStringLiteral("configtest"), QStringLiteral("-c"), fine.configPath()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("is valid"));
+    }
+
+    void embeddedDefaultWithoutAConfigFile()
+    {
+        KeelProcess keel;
+        const QString data = keel.dir() + QStringLiteral("/data");
+        const quint16 port = KeelProcess::freePort();
+        qputenv("KEEL_DATA_DIR", data.toUtf8());
+        qputenv("KEEL_LISTEN_ADDR", QStringLiteral("127.0.0.1:%1").arg(port).toUtf8());
+        qputenv("KEEL_METRICS_LISTEN_ADDR", QStringLiteral("127.0.0.1:%1").arg(KeelProcess::freePort()).toUtf8());
+        qputenv("KEEL_UNIX_SOCKET", keel.socketPath().toUtf8());
+        // KeelProcess strips KEEL_* from its own environment; pass them explicitly.
+        QProcessEnvironment vars;
+        for (const char* k : {"KEEL_DATA_DIR", "KEEL_LISTEN_ADDR", "KEEL_METRICS_LISTEN_ADDR", "KEEL_UNIX_SOCKET"})
+            vars.insert(QLatin1String(k), qEnvironmentVariable(k));
+        for (const char* k : {"KEEL_DATA_DIR", "KEEL_LISTEN_ADDR", "KEEL_METRICS_LISTEN_ADDR", "KEEL_UNIX_SOCKET"})
+            qunsetenv(k);
+
+        QProcess server;
+        QProcessEnvironment e = keel.environment();
+        for (const QString& k : vars.keys())
+            e.insert(k, vars.value(k));
+        server.setProcessEnvironment(e);
+        server.setWorkingDirectory(keel.dir());
+        server.setProcessChannelMode(QProcess::MergedChannels);
+        server.start(KeelProcess::keelBinary(), {QStringLiteral("serve")});
+        QVERIFY(server.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(keel.socketPath()), 10000);
+        QVERIFY(QFileInfo::exists(data + QStringLiteral("/noise_private.key")));
+        QVERIFY(QFileInfo::exists(data + QStringLiteral("/db.sqlite")));
+        const auto r = keel.cli({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("carol")}, vars);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto reply = AdminClient::forRemote(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, false).get(QStringLiteral("/key?v=115"));
+        QCOMPARE(reply.status, 200);
+        server.terminate();
+        QVERIFY(server.waitForFinished(5000));
+        const QByteArray log = server.readAll();
+        QVERIFY2(log.contains("embedded default"), log.constData());
+        QVERIFY2(log.contains(data.toUtf8()), log.constData());
+        QCOMPARE(server.exitCode(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEndToEnd)
+#include "tst_e2e.moc"
