@@ -448,7 +448,7 @@ private slots:
         Link link(transport, [&](const Http2Request&, Http2Response response) {
             response.sendHeaders(200);
             auto* timer = new QTimer;
-            timer->setInterval(30);
+            timer->setInterval(50);
             QObject::connect(timer, &QTimer::timeout, [&writtenAt, &clock, response, timer]() mutable {
                 if (writtenAt.size() == 5) {
                     response.finish();
