@@ -27,6 +27,17 @@ std::optional<Alias> Alias::parse(const QString& raw, QString* error)
         a.kind = Kind::Wildcard;
         return a;
     }
+    if (s.startsWith(QLatin1String("user:"))) {
+        // Tailscale's domain wildcard; only the `*` local part is defined.
+        const QString rest = s.mid(5);
+        if (!rest.startsWith(QLatin1String("*@")) || rest.size() < 3 || rest.mid(2).contains(QLatin1Char('@')) || rest.mid(2).contains(QLatin1Char('*'))) {
+            *error = QStringLiteral("invalid alias format: \"%1\", a user wildcard must be user:*@<domain>").arg(s);
+            return std::nullopt;
+        }
+        a.kind = Kind::UserDomain;
+        a.name = rest.mid(2);
+        return a;
+    }
     if (s.contains(QLatin1Char('@'))) {
         a.kind = Kind::User;
         a.name = s.endsWith(QLatin1Char('@')) ? s.chopped(1) : s;

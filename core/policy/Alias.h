@@ -22,6 +22,7 @@ struct Alias {
         AutoInternet,  // autogroup:internet
         AutoNonroot,   // autogroup:nonroot (SSH users only)
         AutoDangerAll, // autogroup:danger-all
+        UserDomain,    // user:*@example.com: every user whose email is in that domain (name = domain)
     };
     Kind kind = Kind::Wildcard;
     QString text; // as written (trimmed), for messages

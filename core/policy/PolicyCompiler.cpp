@@ -30,6 +30,12 @@ QJsonObject companionCaps(const QJsonObject& app)
     return out;
 }
 
+QString emailDomain(const QString& email)
+{
+    const int at = email.lastIndexOf(QLatin1Char('@'));
+    return at < 0 ? QString() : email.mid(at + 1);
+}
+
 bool sameProto(const QList<int>& a, const QList<int>& b) { return a == b; }
 
 } // namespace
@@ -101,6 +107,11 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
     case K::User:
         for (qint64 u : usersMatching(a.name))
             out.append(userNodes(u));
+        break;
+    case K::UserDomain:
+        for (const TopologyUser& u : m_topo.users)
+            if (emailDomain(u.email).compare(a.name, Qt::CaseInsensitive) == 0)
+                out.append(userNodes(u.id));
         break;
     case K::Group:
         for (const QString& m : m_policy.groups.value(a.name)) {

@@ -50,6 +50,7 @@ private:
     bool renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const;
     QList<NetPortRange> destinations(const Alias& a, const QList<PortRange>& ports) const;
     QList<int> userNodes(qint64 userId) const;
+    int indexOf(const TopologyNode& node) const;
     QList<qint64> usersMatching(const QString& token) const;
     static void merge(QList<FilterRule>& rules);
     static QList<FilterRule> reduce(const TopologyNode& node, const QList<FilterRule>& rules);

@@ -346,12 +346,11 @@ void PolicyParser::decodeSsh(const QJsonObject& o, int index, Policy& p)
             error(QStringLiteral("%1: user %2 is not valid").arg(where, q(s)));
             continue;
         }
-        if (s.startsWith(QLatin1String("localpart:"))) {
-            const QString rest = s.mid(10);
-            if (!rest.startsWith(QLatin1String("*@")) || rest.size() < 3 || rest.mid(2).contains(QLatin1Char('*')) || rest.mid(2).contains(QLatin1Char('@'))) {
-                error(QStringLiteral("%1: invalid localpart user %2, must be localpart:*@<domain>").arg(where, q(s)));
-                continue;
-            }
+        // `localpart:*@<domain>` is resolved per source user; any other `localpart:` spelling is
+        // an ordinary (literal) user name, as Tailscale treats it. A glob domain is an error.
+        if (s.startsWith(QLatin1String("localpart:*@")) && (s.size() == 12 || s.mid(12).contains(QLatin1Char('*')))) {
+            error(QStringLiteral("%1: invalid localpart user %2, must be localpart:*@<domain>").arg(where, q(s)));
+            continue;
         }
         r.users.append(s);
     }

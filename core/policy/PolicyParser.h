@@ -17,6 +17,10 @@ public:
     std::optional<Policy> parse(const QByteArray& hujson);
     std::optional<Policy> parse(const QJsonObject& document);
 
+    // The domains associated with the tailnet (Tailscale's "associated domains"): `user:*@d` and
+    // `localpart:*@d` must name one of them. Empty (the default): not checked, as Headscale does.
+    void setTailnetDomains(const QStringList& domains) { m_tailnetDomains = domains; }
+
     // Every problem found, each saying what and where. One entry when decoding failed.
     const QStringList& errors() const { return m_errors; }
     // "parsing policy: ..." or "multiple errors:\n\t..." as Headscale/Tailscale render it.
@@ -34,7 +38,10 @@ private:
     void error(const QString& message) { m_errors.append(message); }
     void checkReference(const Alias& a, const Policy& p, const QString& side);
 
+    void checkDomain(const QString& domain, const QString& where);
+
     QStringList m_errors;
+    QStringList m_tailnetDomains;
     bool m_fatal = false;
 };
 

@@ -4,23 +4,38 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <map>
 
 namespace keel::policy {
 
 namespace {
 using K = Alias::Kind;
+
+const QString kLocalpartPrefix = QStringLiteral("localpart:*@");
+
+QJsonArray principalsOf(const QList<IpAddress>& ips)
+{
+    QJsonArray ps;
+    for (const IpAddress& ip : ips)
+        ps.append(QJsonObject{{QLatin1String("nodeIP"), ip.toString()}});
+    return ps;
+}
+} // namespace
+
+int PolicyCompiler::indexOf(const TopologyNode& node) const
+{
+    for (int i = 0; i < m_topo.nodes.size(); ++i)
+        if (m_topo.nodes[i].id == node.id)
+            return i;
+    return -1;
 }
 
 QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
 {
-    int selfIndex = -1;
-    for (int i = 0; i < m_topo.nodes.size(); ++i)
-        if (m_topo.nodes[i].id == node.id)
-            selfIndex = i;
+    const int selfIndex = indexOf(node);
     QJsonArray checks;
     QJsonArray accepts;
     for (const SshRule& r : m_policy.ssh) {
-        // Source nodes; a tagged node counts once per tag, as Tailscale lists it.
         QList<int> srcNodes;
         for (const Alias& a : r.src)
             for (int n : matchNodes(a))
@@ -28,39 +43,41 @@ QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
                     srcNodes.append(n);
         if (srcNodes.isEmpty())
             continue;
-        bool direct = false;
-        bool self = false;
-        for (const Alias& d : r.dst) {
-            if (d.kind == K::AutoSelf)
-                self = self || !node.isTagged();
-            else if (matchNodes(d).contains(selfIndex))
-                direct = true;
+
+        // Sources grouped by owner (users in id order), tagged sources last; a tagged node is
+        // listed once per tag, as Tailscale's control plane does.
+        std::map<qint64, QList<IpAddress>> byUser;
+        QList<IpAddress> tagged;
+        for (int n : srcNodes) {
+            const TopologyNode& sn = m_topo.nodes[n];
+            if (sn.isTagged()) {
+                for (qsizetype c = 0; c < sn.tags.size(); ++c)
+                    tagged.append(sn.addressList());
+            } else {
+                byUser[sn.userId].append(sn.addressList());
+            }
         }
-        QList<int> principals;
-        if (direct) {
-            principals = srcNodes;
-        } else if (self) {
-            for (int n : srcNodes)
-                if (!m_topo.nodes[n].isTagged() && m_topo.nodes[n].userId == node.userId)
-                    principals.append(n);
-        }
-        if (principals.isEmpty())
-            continue;
-        QJsonArray ps;
-        for (int n : principals) {
-            const int copies = std::max<int>(1, int(m_topo.nodes[n].tags.size()));
-            for (int c = 0; c < copies; ++c)
-                for (const IpAddress& ip : m_topo.nodes[n].addressList())
-                    ps.append(QJsonObject{{QLatin1String("nodeIP"), ip.toString()}});
-        }
+
         QJsonObject users;
         users.insert(QLatin1String("root"), QString());
+        QMap<qint64, QString> localparts; // user id -> local part, for localpart:*@domain
+        bool hasLocalpart = false;
         for (const QString& u : r.users) {
-            if (u == QLatin1String("autogroup:nonroot"))
+            if (u == QLatin1String("autogroup:nonroot")) {
                 users.insert(QLatin1String("*"), QStringLiteral("="));
-            else if (!u.startsWith(QLatin1String("localpart:")))
+            } else if (u.startsWith(kLocalpartPrefix) && !u.mid(kLocalpartPrefix.size()).contains(QLatin1Char('@'))) {
+                hasLocalpart = true;
+                const QString domain = u.mid(kLocalpartPrefix.size());
+                for (const TopologyUser& tu : m_topo.users) {
+                    const int at = tu.email.lastIndexOf(QLatin1Char('@'));
+                    if (at > 0 && tu.email.mid(at + 1).compare(domain, Qt::CaseInsensitive) == 0)
+                        localparts.insert(tu.id, tu.email.left(at));
+                }
+            } else {
                 users.insert(u, u);
+            }
         }
+
         QJsonObject action;
         if (r.action == QLatin1String("check")) {
             action.insert(QLatin1String("holdAndDelegate"),
@@ -71,10 +88,57 @@ QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
             action.insert(QLatin1String("allowLocalPortForwarding"), true);
             action.insert(QLatin1String("allowRemotePortForwarding"), true);
         }
-        QJsonObject rule{{QLatin1String("principals"), ps}, {QLatin1String("sshUsers"), users}, {QLatin1String("action"), action}};
-        if (!r.acceptEnv.isEmpty())
-            rule.insert(QLatin1String("acceptEnv"), QJsonArray::fromStringList(r.acceptEnv));
-        (r.action == QLatin1String("check") ? checks : accepts).append(rule);
+        QJsonArray& target = r.action == QLatin1String("check") ? checks : accepts;
+        auto addRules = [&](const QList<IpAddress>& ips, const std::optional<qint64>& uid) {
+            if (ips.isEmpty())
+                return;
+            const QJsonArray ps = principalsOf(ips);
+            auto rule = [&](const QJsonObject& sshUsers) {
+                QJsonObject o{{QLatin1String("principals"), ps}, {QLatin1String("sshUsers"), sshUsers}, {QLatin1String("action"), action}};
+                if (!r.acceptEnv.isEmpty())
+                    o.insert(QLatin1String("acceptEnv"), QJsonArray::fromStringList(r.acceptEnv));
+                target.append(o);
+            };
+            rule(users);
+            // The user's own account comes right after its common rule (first match wins).
+            if (uid && localparts.contains(*uid))
+                rule(QJsonObject{{localparts.value(*uid), localparts.value(*uid)}});
+        };
+
+        bool self = false;
+        QList<Alias> others;
+        for (const Alias& d : r.dst) {
+            if (d.kind == K::AutoSelf)
+                self = true;
+            else
+                others.append(d);
+        }
+        if (self && !node.isTagged() && byUser.count(node.userId))
+            addRules(byUser[node.userId], node.userId);
+        if (others.isEmpty())
+            continue;
+        bool isDst = false;
+        for (const Alias& d : others)
+            isDst = isDst || matchNodes(d).contains(selfIndex);
+        if (isDst) {
+            if (hasLocalpart) {
+                for (const auto& [uid, ips] : byUser)
+                    addRules(ips, uid);
+                addRules(tagged, std::nullopt);
+            } else {
+                QList<IpAddress> all;
+                for (const auto& [uid, ips] : byUser)
+                    all.append(ips);
+                all.append(tagged);
+                addRules(all, std::nullopt);
+            }
+        } else if (hasLocalpart && srcNodes.contains(selfIndex)) {
+            // A source that is not a destination may still log in to itself as its own user.
+            if (node.isTagged())
+                addRules(node.addressList(), std::nullopt);
+            else if (byUser.count(node.userId))
+                addRules(byUser[node.userId], node.userId);
+        }
     }
     QJsonArray rules = checks;
     for (const QJsonValue& v : accepts)
@@ -89,10 +153,7 @@ QJsonObject PolicyCompiler::capMapFor(const TopologyNode& node) const
     caps.insert(QLatin1String("https://tailscale.com/cap/ssh"), QJsonValue::Null);
     if (m_policy.randomizeClientPort)
         caps.insert(QLatin1String("randomize-client-port"), QJsonValue::Null);
-    int selfIndex = -1;
-    for (int i = 0; i < m_topo.nodes.size(); ++i)
-        if (m_topo.nodes[i].id == node.id)
-            selfIndex = i;
+    const int selfIndex = indexOf(node);
     for (const NodeAttr& a : m_policy.nodeAttrs) {
         bool match = false;
         for (const Alias& t : a.target)

@@ -10,7 +10,7 @@ using K = Alias::Kind;
 
 QString q(const QString& s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
-bool isUserish(const Alias& a) { return a.kind == K::User || a.kind == K::Group || a.kind == K::AutoMember; }
+bool isUserish(const Alias& a) { return a.kind == K::User || a.kind == K::UserDomain || a.kind == K::Group || a.kind == K::AutoMember; }
 
 const QStringList kAllowedTailscaleCaps = {
     QStringLiteral("tailscale.com/cap/drive"),      QStringLiteral("tailscale.com/cap/relay"),
@@ -19,6 +19,13 @@ const QStringList kAllowedTailscaleCaps = {
 };
 
 } // namespace
+
+void PolicyParser::checkDomain(const QString& domain, const QString& where)
+{
+    // Exact comparison: Tailscale rejects "EXAMPLE.COM" for a tailnet on example.com.
+    if (!m_tailnetDomains.isEmpty() && !m_tailnetDomains.contains(domain))
+        error(QStringLiteral("%1: domain %2 is not associated with this tailnet (associated: %3)").arg(where, q(domain), m_tailnetDomains.join(QStringLiteral(", "))));
+}
 
 void PolicyParser::validate(Policy& p)
 {
@@ -45,6 +52,8 @@ void PolicyParser::validate(Policy& p)
 
     auto checkSrc = [&](const Alias& a, bool ssh) {
         checkReference(a, p, QStringLiteral("src"));
+        if (a.kind == K::UserDomain)
+            checkDomain(a.name, q(a.text));
         if (a.kind == K::AutoSelf)
             error(QStringLiteral("\"autogroup:self\" not valid on the src side of a rule"));
         else if (a.kind == K::AutoInternet)
@@ -56,6 +65,8 @@ void PolicyParser::validate(Policy& p)
     };
     auto checkDst = [&](const Alias& a) {
         checkReference(a, p, QStringLiteral("dst"));
+        if (a.kind == K::UserDomain)
+            checkDomain(a.name, q(a.text));
         if (a.kind == K::AutoDangerAll)
             error(QStringLiteral("cannot use autogroup:danger-all as a dst"));
         else if (a.kind == K::AutoNonroot)
@@ -114,6 +125,9 @@ void PolicyParser::validate(Policy& p)
     }
 
     for (const SshRule& r : p.ssh) {
+        for (const QString& u : r.users)
+            if (u.startsWith(QLatin1String("localpart:*@")) && !u.mid(12).contains(QLatin1Char('@')))
+                checkDomain(u.mid(12), q(u));
         bool srcTagged = false;
         for (const Alias& a : r.src) {
             checkSrc(a, true);
@@ -128,6 +142,7 @@ void PolicyParser::validate(Policy& p)
             case K::Host:
             case K::Prefix:
             case K::Group:
+            case K::UserDomain:
             case K::AutoInternet:
             case K::AutoDangerAll:
             case K::AutoNonroot:

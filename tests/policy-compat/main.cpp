@@ -152,7 +152,14 @@ CaseResult runCase(const QJsonObject& c)
     const bool wantError = c.value(QLatin1String("error")).toBool() || input.value(QLatin1String("api_response_code")).toInt(200) != 200;
     const Topology topo = Topology::fromJson(c.value(QLatin1String("topology")).toObject());
 
+    // The captures come from a tailnet owned by its first user: that user's email domain is the
+    // tailnet's associated domain (what `user:*@d` and `localpart:*@d` may name).
     PolicyParser parser;
+    if (!topo.users.isEmpty()) {
+        const QString email = topo.users.first().email;
+        if (email.contains(QLatin1Char('@')))
+            parser.setTailnetDomains({email.mid(email.lastIndexOf(QLatin1Char('@')) + 1)});
+    }
     const auto policy = parser.parse(policyText);
     QStringList testProblems;
     if (policy) {
