@@ -1,0 +1,578 @@
+#include "state/State.h"
+
+#include "common/Clock.h"
+#include "common/Log.h"
+#include "dns/DnsName.h"
+#include "policy/PolicyParser.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace keel::state {
+
+using store::Error;
+using store::Result;
+
+namespace {
+
+const QString kCursorV4 = QStringLiteral("ipalloc.v4.cursor");
+const QString kCursorV6 = QStringLiteral("ipalloc.v6.cursor");
+
+IpAllocator::Strategy strategyOf(const config::Config& c)
+{
+    return c.prefixes.allocation == QLatin1String("random") ? IpAllocator::Strategy::Random
+                                                            : IpAllocator::Strategy::Sequential;
+}
+
+QJsonObject objectOf(const QByteArray& json)
+{
+    return json.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(json).object();
+}
+
+QString hostnameOf(const QJsonObject& hostinfo)
+{
+    return hostinfo.value(QStringLiteral("Hostname")).toString();
+}
+
+QStringList routesOf(const QJsonObject& hostinfo)
+{
+    QStringList out;
+    for (const QJsonValue& v : hostinfo.value(QStringLiteral("RoutableIPs")).toArray())
+        out << v.toString();
+    return out;
+}
+
+} // namespace
+
+store::User State::taggedDevicesUser()
+{
+    store::User u;
+    u.id = kTaggedDevicesId;
+    u.name = QStringLiteral("tagged-devices");
+    u.displayName = QStringLiteral("Tagged Devices");
+    u.createdAt = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    return u;
+}
+
+State::State(store::Store& store, const config::Config& config)
+    : m_store(store)
+    , m_config(config)
+    , m_v4(config.prefixes.v4, strategyOf(config))
+    , m_v6(config.prefixes.v6, strategyOf(config))
+{
+}
+
+std::unique_ptr<State> State::load(store::Store& store, const config::Config& config, QString* error)
+{
+    std::unique_ptr<State> s(new State(store, config));
+    if (!s->loadAll(error))
+        return nullptr;
+    return s;
+}
+
+bool State::loadAll(QString* error)
+{
+    for (IpAllocator* a : {&m_v4, &m_v6}) {
+        if (a->enabled() && !a->valid()) {
+            *error = QStringLiteral("invalid IP prefix \"%1\"").arg(a->prefix());
+            return false;
+        }
+    }
+    if (!m_v4.enabled() && !m_v6.enabled()) {
+        *error = QStringLiteral("no IP prefix configured (prefixes.v4 / prefixes.v6)");
+        return false;
+    }
+    auto next = std::make_shared<Snapshot>();
+    auto users = m_store.listUsers();
+    if (!users) {
+        *error = users.error().message;
+        return false;
+    }
+    for (const store::User& u : users.value())
+        next->users.insert(u.id, u);
+    next->users.insert(kTaggedDevicesId, taggedDevicesUser());
+
+    auto nodes = m_store.listNodes();
+    if (!nodes) {
+        *error = nodes.error().message;
+        return false;
+    }
+    const QDateTime now = Clock::now();
+    for (const store::Node& n : nodes.value()) {
+        auto live = std::make_shared<LiveNode>();
+        live->node = n;
+        // Every ephemeral node is scheduled for collection at start (control.md 9.1).
+        live->offlineSince = now;
+        if (!n.ipv4.isEmpty())
+            m_v4.markUsed(QHostAddress(n.ipv4));
+        if (!n.ipv6.isEmpty())
+            m_v6.markUsed(QHostAddress(n.ipv6));
+        indexNode(*next, live);
+    }
+    for (auto [alloc, key] : {std::pair{&m_v4, kCursorV4}, std::pair{&m_v6, kCursorV6}}) {
+        auto v = m_store.stateValue(key);
+        if (v && v.value())
+            alloc->setCursor(QHostAddress(QString::fromLatin1(*v.value())));
+    }
+    m_lastExpiryCheck = now;
+    {
+        QMutexLocker lock(&m_snapshotMutex);
+        m_snapshot = next;
+    }
+    return reloadPolicy(error);
+}
+
+SnapshotPtr State::snapshot() const
+{
+    QMutexLocker lock(&m_snapshotMutex);
+    return m_snapshot;
+}
+
+std::shared_ptr<Snapshot> State::mutableCopy() const
+{
+    return std::make_shared<Snapshot>(*snapshot());
+}
+
+void State::publish(std::shared_ptr<Snapshot> next, const ChangeList& changes)
+{
+    next->version = snapshot()->version + 1;
+    {
+        QMutexLocker lock(&m_snapshotMutex);
+        m_snapshot = std::move(next);
+    }
+    if (m_onChange && !changes.isEmpty())
+        m_onChange(changes);
+}
+
+void State::indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n)
+{
+    s.nodes.insert(n->node.id, n);
+    s.byNodeKey.insert(n->node.nodeKey, n->node.id);
+    if (!n->node.givenName.isEmpty())
+        s.byLabel.insert(n->node.givenName, n->node.id);
+}
+
+void State::unindexNode(Snapshot& s, const LiveNode& n)
+{
+    s.nodes.remove(n.node.id);
+    if (s.byNodeKey.value(n.node.nodeKey) == n.node.id)
+        s.byNodeKey.remove(n.node.nodeKey);
+    if (s.byLabel.value(n.node.givenName) == n.node.id)
+        s.byLabel.remove(n.node.givenName);
+}
+
+QString State::labelFor(const Snapshot& s, const QString& hostname, qint64 selfId) const
+{
+    return dns::DnsName::unique(dns::DnsName::sanitize(hostname), [&](const QString& label) {
+        const auto it = s.byLabel.constFind(label);
+        return it != s.byLabel.cend() && *it != selfId;
+    });
+}
+
+std::optional<QDateTime> State::defaultExpiry() const
+{
+    if (m_config.node.expiryMs <= 0)
+        return std::nullopt;
+    return Clock::now().addMSecs(m_config.node.expiryMs);
+}
+
+Result<void> State::allocateIps(store::Node& node)
+{
+    QString error;
+    if (m_v4.enabled()) {
+        auto a = m_v4.allocate(&error);
+        if (!a)
+            return Error::conflict(error);
+        node.ipv4 = a->toString();
+    }
+    if (m_v6.enabled()) {
+        auto a = m_v6.allocate(&error);
+        if (!a) {
+            releaseIps(node);
+            return Error::conflict(error);
+        }
+        node.ipv6 = a->toString();
+    }
+    return {};
+}
+
+void State::releaseIps(const store::Node& node)
+{
+    if (!node.ipv4.isEmpty())
+        m_v4.release(QHostAddress(node.ipv4));
+    if (!node.ipv6.isEmpty())
+        m_v6.release(QHostAddress(node.ipv6));
+}
+
+void State::saveCursors()
+{
+    // Best effort: a lost cursor only means a freed address may come back sooner.
+    if (m_v4.valid())
+        (void)m_store.setStateValue(kCursorV4, m_v4.cursor().toString().toLatin1());
+    if (m_v6.valid())
+        (void)m_store.setStateValue(kCursorV6, m_v6.cursor().toString().toLatin1());
+}
+
+Result<LiveNode> State::createNode(const NewNode& spec)
+{
+    auto next = mutableCopy();
+    if (next->byNodeKey.contains(spec.nodeKey))
+        return Error::conflict(QStringLiteral("node key already registered"));
+    store::Node n;
+    n.machineKey = spec.machineKey;
+    n.nodeKey = spec.nodeKey;
+    n.nlKey = spec.nlKey;
+    n.hostinfoJson = spec.hostinfoJson;
+    const QJsonObject hi = objectOf(spec.hostinfoJson);
+    n.hostname = hostnameOf(hi);
+    n.announcedRoutes = routesOf(hi);
+    n.givenName = labelFor(*next, n.hostname, 0);
+    n.userId = spec.tags.isEmpty() ? spec.userId : std::nullopt;
+    n.tags = spec.tags;
+    n.ephemeral = spec.ephemeral;
+    n.expiry = spec.tags.isEmpty() ? (spec.expiry ? spec.expiry : defaultExpiry()) : std::nullopt;
+    n.registerMethod = spec.registerMethod;
+    n.authKeyId = spec.authKeyId;
+    if (auto r = allocateIps(n); !r)
+        return r.error();
+    auto created = m_store.createNode(n);
+    if (!created) {
+        releaseIps(n);
+        return created.error();
+    }
+    saveCursors();
+    auto live = std::make_shared<LiveNode>();
+    live->node = created.value();
+    live->offlineSince = Clock::now();
+    indexNode(*next, live);
+    qCInfo(lcState).noquote() << "node" << live->node.id << live->node.givenName << "registered"
+                              << live->node.ipv4 << live->node.ipv6;
+    const LiveNode result = *live;
+    publish(next, {Change::added(result.node.id)});
+    return result;
+}
+
+Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
+                                   std::optional<QDateTime> expiry, std::optional<qint64> userId,
+                                   const QStringList& tags)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old)
+        return Error::notFound(QStringLiteral("node not found"));
+    const auto other = next->byNodeKey.constFind(nodeKey);
+    if (other != next->byNodeKey.cend() && *other != id)
+        return Error::conflict(QStringLiteral("node key already registered"));
+    auto live = std::make_shared<LiveNode>(*old);
+    store::Node& n = live->node;
+    const bool keyChanged = n.nodeKey != nodeKey;
+    n.nodeKey = nodeKey;
+    if (!hostinfoJson.isEmpty()) {
+        n.hostinfoJson = hostinfoJson;
+        const QJsonObject hi = objectOf(hostinfoJson);
+        n.hostname = hostnameOf(hi);
+        n.announcedRoutes = routesOf(hi);
+    }
+    if (!tags.isEmpty()) {
+        n.tags = tags;
+        n.userId.reset();
+        n.expiry.reset();
+    } else {
+        if (userId)
+            n.userId = userId;
+        n.expiry = expiry ? expiry : defaultExpiry();
+    }
+    auto saved = m_store.updateNode(n);
+    if (!saved)
+        return saved.error();
+    unindexNode(*next, *old);
+    n = saved.value();
+    indexNode(*next, live);
+    const LiveNode result = *live;
+    ChangeList changes;
+    changes << (keyChanged ? Change::patch(id, Change::Key | Change::Disco | Change::KeyExpiry | Change::Endpoints, true)
+                           : Change::changed(id));
+    publish(next, changes);
+    return result;
+}
+
+Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old)
+        return Error::notFound(QStringLiteral("node not found"));
+    auto saved = m_store.setNodeExpiry(id, expiry);
+    if (!saved)
+        return saved.error();
+    auto live = std::make_shared<LiveNode>(*old);
+    live->node = saved.value();
+    indexNode(*next, live);
+    const LiveNode result = *live;
+    publish(next, {Change::patch(id, Change::KeyExpiry, true)});
+    return result;
+}
+
+Result<void> State::deleteNode(qint64 id)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old)
+        return Error::notFound(QStringLiteral("node not found"));
+    if (auto r = m_store.deleteNode(id); !r)
+        return r.error();
+    releaseIps(old->node);
+    qCInfo(lcState).noquote() << "node" << id << old->node.givenName << "deleted";
+    unindexNode(*next, *old);
+    publish(next, {Change::removed(id)});
+    return {};
+}
+
+Result<LiveNode> State::renameNode(qint64 id, const QString& label)
+{
+    if (!dns::DnsName::isValidLabel(label))
+        return Error::invalid(QStringLiteral("invalid name \"%1\": use lower-case letters, digits and '-'").arg(label));
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old)
+        return Error::notFound(QStringLiteral("node not found"));
+    const auto other = next->byLabel.constFind(label);
+    if (other != next->byLabel.cend() && *other != id)
+        return Error::conflict(QStringLiteral("name \"%1\" is taken").arg(label));
+    auto saved = m_store.renameNode(id, label);
+    if (!saved)
+        return saved.error();
+    unindexNode(*next, *old);
+    auto live = std::make_shared<LiveNode>(*old);
+    live->node = saved.value();
+    indexNode(*next, live);
+    const LiveNode result = *live;
+    publish(next, {Change::changed(id)});
+    return result;
+}
+
+Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old)
+        return Error::notFound(QStringLiteral("node not found"));
+    auto live = std::make_shared<LiveNode>(*old);
+    store::Node& n = live->node;
+    unsigned fields = 0;
+    bool whole = false;
+    bool durable = false;
+    if (report.capVersion > 0 && report.capVersion != live->capVersion) {
+        live->capVersion = report.capVersion;
+        fields |= Change::Cap;
+    }
+    if (!report.discoKey.isEmpty() && !report.discoKey.endsWith(QStringLiteral(":0000000000000000000000000000000000000000000000000000000000000000"))
+        && report.discoKey != n.discoKey) {
+        n.discoKey = report.discoKey;
+        fields |= Change::Disco;
+        durable = true;
+    }
+    if (report.endpoints && !report.endpoints->isEmpty() && *report.endpoints != n.endpoints) {
+        n.endpoints = *report.endpoints;
+        fields |= Change::Endpoints;
+        durable = true;
+    }
+    QString oldLabelSource;
+    if (!report.hostinfoJson.isEmpty()) {
+        QJsonObject incoming = objectOf(report.hostinfoJson);
+        QJsonObject previous = objectOf(n.hostinfoJson);
+        const QString netInfoKey = QStringLiteral("NetInfo");
+        // A Hostinfo without NetInfo keeps the stored one (control.md 4.8).
+        if (!incoming.contains(netInfoKey) && previous.contains(netInfoKey))
+            incoming.insert(netInfoKey, previous.value(netInfoKey));
+        const int oldDerp = previous.value(netInfoKey).toObject().value(QStringLiteral("PreferredDERP")).toInt();
+        const int newDerp = incoming.value(netInfoKey).toObject().value(QStringLiteral("PreferredDERP")).toInt();
+        if (oldDerp != newDerp)
+            fields |= Change::Derp;
+        QJsonObject a = previous, b = incoming;
+        a.remove(netInfoKey);
+        b.remove(netInfoKey);
+        if (a != b)
+            whole = true;
+        if (incoming != previous) {
+            oldLabelSource = n.hostname;
+            n.hostinfoJson = QJsonDocument(incoming).toJson(QJsonDocument::Compact);
+            n.hostname = hostnameOf(incoming);
+            n.announcedRoutes = routesOf(incoming);
+            durable = true;
+        }
+    }
+    // A new Hostname renames the node unless an admin gave it a name (control.md 6.3 step 6).
+    bool renamed = false;
+    if (!oldLabelSource.isEmpty() && oldLabelSource != n.hostname) {
+        const QString derived = dns::DnsName::sanitize(oldLabelSource);
+        static const QRegularExpression bump(QStringLiteral("^(.*)-\\d+$"));
+        const auto m = bump.match(n.givenName);
+        if (n.givenName == derived || (m.hasMatch() && m.captured(1) == derived)) {
+            const QString label = labelFor(*next, n.hostname, id);
+            if (label != n.givenName) {
+                n.givenName = label;
+                renamed = true;
+            }
+        }
+    }
+    if (fields == 0 && !whole && !renamed && !durable)
+        return *live;
+    if (durable || renamed) {
+        auto saved = m_store.updateNode(n);
+        if (!saved)
+            return saved.error();
+    }
+    unindexNode(*next, *old);
+    indexNode(*next, live);
+    const LiveNode result = *live;
+    ChangeList changes;
+    if (whole || renamed)
+        changes << Change::changed(id, renamed);
+    else if (fields)
+        changes << Change::patch(id, fields);
+    publish(next, changes);
+    return result;
+}
+
+void State::setOnline(qint64 id, bool online)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    if (!old || old->online == online)
+        return;
+    auto live = std::make_shared<LiveNode>(*old);
+    const QDateTime now = Clock::now();
+    live->online = online;
+    unsigned fields = Change::Online;
+    if (online) {
+        live->offlineSince = QDateTime();
+    } else {
+        live->offlineSince = now;
+        live->node.lastSeen = now;
+        fields |= Change::LastSeen;
+        if (auto r = m_store.touchLastSeen(id, now); !r)
+            qCWarning(lcState) << "could not persist last seen of node" << id << r.error().message;
+    }
+    if (online && !live->node.lastSeen) {
+        // Newer clients read a missing LastSeen on an online peer as "never online" (control.md 4.7).
+        live->node.lastSeen = now;
+        fields |= Change::LastSeen;
+    }
+    next->nodes.insert(id, live);
+    publish(next, {Change::patch(id, fields)});
+}
+
+QList<qint64> State::checkExpiry()
+{
+    const QDateTime now = Clock::now();
+    const SnapshotPtr s = snapshot();
+    QList<qint64> expired;
+    for (const auto& n : s->nodes) {
+        if (n->isTagged() || !n->node.expiry)
+            continue;
+        if (*n->node.expiry > m_lastExpiryCheck && *n->node.expiry <= now)
+            expired << n->node.id;
+    }
+    m_lastExpiryCheck = now;
+    if (!expired.isEmpty()) {
+        ChangeList changes;
+        for (qint64 id : expired)
+            changes << Change::patch(id, Change::KeyExpiry, true);
+        // Nothing in the snapshot changed (expiry is a function of time), but a new version tells
+        // readers to rebuild what depends on "now".
+        publish(mutableCopy(), changes);
+    }
+    return expired;
+}
+
+QList<qint64> State::collectEphemeral()
+{
+    const QDateTime now = Clock::now();
+    QList<qint64> due;
+    for (const auto& n : snapshot()->nodes) {
+        if (n->node.ephemeral && !n->online && n->offlineSince.isValid()
+            && n->offlineSince.msecsTo(now) >= m_config.node.ephemeralInactivityTimeoutMs)
+            due << n->node.id;
+    }
+    QList<qint64> deleted;
+    for (qint64 id : due) {
+        if (deleteNode(id))
+            deleted << id;
+    }
+    return deleted;
+}
+
+void State::reloadNode(qint64 id)
+{
+    auto next = mutableCopy();
+    const LiveNode* old = next->node(id);
+    auto fresh = m_store.nodeById(id);
+    if (!fresh) {
+        if (old) {
+            releaseIps(old->node);
+            unindexNode(*next, *old);
+            publish(next, {Change::removed(id)});
+        }
+        return;
+    }
+    auto live = old ? std::make_shared<LiveNode>(*old) : std::make_shared<LiveNode>();
+    if (old)
+        unindexNode(*next, *old);
+    live->node = fresh.value();
+    indexNode(*next, live);
+    publish(next, {old ? Change::changed(id) : Change::added(id)});
+}
+
+void State::reloadUsers()
+{
+    auto users = m_store.listUsers();
+    if (!users)
+        return;
+    auto next = mutableCopy();
+    next->users.clear();
+    for (const store::User& u : users.value())
+        next->users.insert(u.id, u);
+    next->users.insert(kTaggedDevicesId, taggedDevicesUser());
+    publish(next, {Change::full()});
+}
+
+bool State::reloadPolicy(QString* error)
+{
+    QByteArray text;
+    if (m_config.policy.mode == QLatin1String("database")) {
+        auto p = m_store.policy();
+        if (!p) {
+            *error = p.error().message;
+            return false;
+        }
+        if (p.value())
+            text = p.value()->text.toUtf8();
+    } else if (!m_config.policy.path.isEmpty()) {
+        QFile f(m_config.policy.path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read policy file %1: %2").arg(m_config.policy.path, f.errorString());
+            return false;
+        }
+        text = f.readAll();
+    }
+    std::shared_ptr<const policy::Policy> parsed;
+    if (!text.trimmed().isEmpty()) {
+        policy::PolicyParser parser;
+        auto p = parser.parse(text);
+        if (!p) {
+            *error = parser.errorText();
+            return false;
+        }
+        if (!p->empty)
+            parsed = std::make_shared<const policy::Policy>(std::move(*p));
+    }
+    auto next = mutableCopy();
+    next->policy = parsed;
+    publish(next, {Change::policy()});
+    return true;
+}
+
+} // namespace keel::state

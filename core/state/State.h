@@ -1,0 +1,112 @@
+#pragma once
+
+#include "config/Config.h"
+#include "state/Change.h"
+#include "state/IpAllocator.h"
+#include "state/Snapshot.h"
+#include "store/Result.h"
+#include "store/Store.h"
+
+#include <QMutex>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace keel::state {
+
+// What a new node is made of (registration, control.md 3.4).
+struct NewNode
+{
+    QString machineKey;
+    QString nodeKey;
+    QString nlKey;
+    QByteArray hostinfoJson;
+    std::optional<qint64> userId; // absent for a tagged node
+    QStringList tags;
+    bool ephemeral = false;
+    std::optional<QDateTime> expiry;
+    QString registerMethod;       // "authkey" | "cli" | "oidc"
+    std::optional<qint64> authKeyId;
+};
+
+// What a MapRequest tells about its node (control.md 4.2). Empty/absent values leave the stored
+// ones alone.
+struct NodeReport
+{
+    QString discoKey;          // "discokey:..."; empty or zero = unchanged
+    QByteArray hostinfoJson;   // empty = unchanged
+    std::optional<QStringList> endpoints;
+    int capVersion = 0;
+};
+
+// The authoritative in-memory model of the tailnet and its only writer.
+//
+// Every mutation is written to the store first and becomes visible (a new Snapshot) only after
+// the store accepted it, so nothing a client was told can be lost by a crash. Mutations run on the
+// thread that owns the State; snapshot() may be called from any thread. Each mutation reports what
+// changed through the change handler (the batcher).
+class State
+{
+public:
+    static std::unique_ptr<State> load(store::Store& store, const config::Config& config, QString* error);
+
+    SnapshotPtr snapshot() const;
+    void setChangeHandler(std::function<void(const ChangeList&)> fn) { m_onChange = std::move(fn); }
+    store::Store& store() { return m_store; }
+    const config::Config& config() const { return m_config; }
+
+    // --- registration
+    store::Result<LiveNode> createNode(const NewNode& spec);
+    // Re-authentication of a known node: new node key (rotation), Hostinfo, expiry, owner.
+    store::Result<LiveNode> reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
+                                       std::optional<QDateTime> expiry, std::optional<qint64> userId,
+                                       const QStringList& tags);
+    // Sets the key expiry (logout and admin expire use `now`; std::nullopt = never).
+    store::Result<LiveNode> setExpiry(qint64 id, std::optional<QDateTime> expiry);
+    store::Result<void> deleteNode(qint64 id);
+    store::Result<LiveNode> renameNode(qint64 id, const QString& label);
+
+    // --- map sessions
+    store::Result<LiveNode> applyReport(qint64 id, const NodeReport& report);
+    void setOnline(qint64 id, bool online);
+
+    // --- timers (the owner calls them periodically; tests call them after moving a MockClock)
+    // Nodes whose key expired since the last call get a KeyExpiry patch. Returns their ids.
+    QList<qint64> checkExpiry();
+    // Deletes ephemeral nodes offline for longer than node.ephemeral.inactivity_timeout.
+    QList<qint64> collectEphemeral();
+
+    // --- changes made behind our back (the admin API writes the store directly)
+    void reloadNode(qint64 id);
+    void reloadUsers();
+    bool reloadPolicy(QString* error);
+
+    // The identity of tagged nodes (Headscale's fixed pseudo-user).
+    static constexpr qint64 kTaggedDevicesId = 2147455555;
+    static store::User taggedDevicesUser();
+
+private:
+    State(store::Store& store, const config::Config& config);
+    bool loadAll(QString* error);
+    std::shared_ptr<Snapshot> mutableCopy() const;
+    void publish(std::shared_ptr<Snapshot> next, const ChangeList& changes);
+    void indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n);
+    void unindexNode(Snapshot& s, const LiveNode& n);
+    QString labelFor(const Snapshot& s, const QString& hostname, qint64 selfId) const;
+    store::Result<void> allocateIps(store::Node& node);
+    void releaseIps(const store::Node& node);
+    void saveCursors();
+    std::optional<QDateTime> defaultExpiry() const;
+
+    store::Store& m_store;
+    const config::Config& m_config;
+    mutable QMutex m_snapshotMutex;
+    SnapshotPtr m_snapshot;
+    std::function<void(const ChangeList&)> m_onChange;
+    IpAllocator m_v4;
+    IpAllocator m_v6;
+    QDateTime m_lastExpiryCheck;
+};
+
+} // namespace keel::state
