@@ -152,6 +152,30 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
     return out;
 }
 
+QList<IpAddress> PolicyCompiler::resolveAddresses(const Alias& a) const
+{
+    QList<IpAddress> out;
+    for (int i : matchNodes(a))
+        out.append(m_topo.nodes[i].addressList());
+    if (out.isEmpty() && (a.kind == K::Prefix || a.kind == K::Host)) {
+        const IpSet s = resolve(a);
+        const std::vector<IpPrefix> ps = s.toPrefixes();
+        if (ps.size() == 1 && ps.front().isSingleHost())
+            out.append(ps.front().addr);
+    }
+    return out;
+}
+
+std::optional<qint64> PolicyCompiler::singleUser(const Alias& a) const
+{
+    if (a.kind != K::User)
+        return std::nullopt;
+    const QList<qint64> users = usersMatching(a.name);
+    if (users.size() != 1)
+        return std::nullopt;
+    return users.first();
+}
+
 IpSet PolicyCompiler::resolve(const Alias& a) const
 {
     IpSet s;

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QSet>
 
+#include <optional>
+
 namespace keel::policy {
 
 // Compiles a Policy against a Topology (spec C.8, C.9, C.11): per-node packet filters, peer
@@ -35,6 +37,11 @@ public:
     // Nodes an identity alias matches (users, groups, tags, autogroups); address aliases match
     // nodes whose address lies in the prefix.
     QList<int> matchNodes(const Alias& a) const;
+    // Concrete addresses an alias stands for as a test source: its nodes' addresses, or for an
+    // address alias the nodes inside it (the literal address when it is one host and no node).
+    QList<IpAddress> resolveAddresses(const Alias& a) const;
+    // The one user a user alias names (none when it matches zero or several users).
+    std::optional<qint64> singleUser(const Alias& a) const;
 
 private:
     struct GrantSpec {

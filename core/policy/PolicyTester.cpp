@@ -1,5 +1,7 @@
 #include "policy/PolicyTester.h"
 
+#include "policy/SshTester.h"
+
 namespace keel::policy {
 
 namespace {
@@ -124,6 +126,7 @@ QStringList PolicyTester::run() const
         for (const QString& d : t.deny)
             check(d.trimmed(), false);
     }
+    problems.append(SshTester(m_policy, m_topo, m_compiler).run());
     return problems;
 }
 

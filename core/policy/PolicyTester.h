@@ -13,7 +13,7 @@ class PolicyTester {
 public:
     PolicyTester(const Policy& policy, const Topology& topology, const PolicyCompiler& compiler);
 
-    // Returns the problems found (empty: all tests pass).
+    // Returns the problems found (empty: all tests and sshTests pass).
     QStringList run() const;
 
 private:
