@@ -1,0 +1,90 @@
+#pragma once
+
+#include "control/ControlConnection.h"
+#include "control/ControlHandler.h"
+#include "crypto/Keys.h"
+#include "crypto/Ts2021Responder.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace keel::http {
+class Router;
+}
+
+namespace keel::control {
+
+// The ts2021 control channel (control.md 2.2-2.9): `/ts2021` on the public listener, both the
+// native HTTP upgrade and the WebSocket variant. It answers the upgrade, runs the Noise responder
+// with the server key, keeps the client's machine key, sends EarlyNoise (a fresh challenge key per
+// connection) and then serves HTTP/2 over the Noise stream, routing every request to the installed
+// ControlHandler (DefaultControlHandler until the control logic installs its own).
+//
+// Connections live on this object's thread and are its children: destroying the endpoint closes
+// them; shutdown() closes them gracefully.
+class ControlEndpoint : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        // Clients older than this get a ts2021 error frame instead of the handshake response.
+        // 102 = v1.70, the oldest client the spec's compatibility rules cover (control.md 0.3).
+        int minProtocolVersion = 102;
+        int maxConnections = 10'000;   // further upgrades get 503 before the handshake
+        ControlConnection::Options connection;
+    };
+
+    explicit ControlEndpoint(const crypto::MachinePrivate& serverKey, QObject* parent = nullptr);
+    ControlEndpoint(const crypto::MachinePrivate& serverKey, const Options& options, QObject* parent = nullptr);
+    ~ControlEndpoint() override;
+
+    // Every later request, on new and open connections alike, goes here. Empty = the default.
+    void setHandler(ControlHandler handler);
+    // GET and POST /ts2021.
+    void registerRoutes(http::Router& router);
+    http::HttpResponse handleUpgrade(const http::HttpRequest& request);
+
+    // GOAWAY on every connection; streams still running after `grace` are cut.
+    void shutdown(std::chrono::milliseconds grace);
+    int connectionCount() const { return m_connections; }
+    quint64 handshakesAccepted() const { return m_accepted; }
+    quint64 handshakesRefused() const { return m_refused; }
+    const Options& options() const { return m_options; }
+
+    // Fixed server ephemeral keys, for replaying recorded sessions only.
+    void setEphemeralKeySourceForTesting(std::function<crypto::MachinePrivate()> source)
+    {
+        m_ephemeralForTesting = std::move(source);
+    }
+
+signals:
+    void connectionOpened(const keel::control::ControlContext& context);
+    void connectionClosed(const keel::control::ControlContext& context);
+
+private:
+    void acceptNative(QIODevice* socket, const QByteArray& initiation, const QHostAddress& peer,
+                      const QByteArray& buffered);
+    void acceptWebSocket(QIODevice* socket, const QByteArray& initiation, const QHostAddress& peer,
+                         const QByteArray& buffered);
+    // Runs the responder; on failure writes what is owed, closes the socket and returns nothing.
+    std::optional<crypto::Ts2021Accept> handshake(QIODevice* socket, const QByteArray& initiation,
+                                                   const QHostAddress& peer, const WebSocketFramer* ws);
+    void adopt(ControlConnection* connection, const QByteArray& firstWrite, const QByteArray& buffered);
+    void warnMissingUpgrade(const QHostAddress& peer);
+
+    crypto::MachinePrivate m_serverKey;
+    Options m_options;
+    std::shared_ptr<ControlHandler> m_handler;
+    std::function<crypto::MachinePrivate()> m_ephemeralForTesting;
+    QElapsedTimer m_lastWarning;
+    int m_connections = 0;
+    quint64 m_accepted = 0;
+    quint64 m_refused = 0;
+};
+
+} // namespace keel::control
