@@ -1,0 +1,92 @@
+#pragma once
+
+#include "crypto/Keys.h"
+#include "derp/ClientInfo.h"
+#include "derp/FrameCodec.h"
+#include "derp/FrameReader.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+namespace keel::derp {
+
+// A DERP client speaking only the public protocol (HTTP Upgrade: DERP over TCP or TLS, then the
+// v2 frames): used by tests, the benchmark (against Keel or derper) and the mesh between servers.
+class DerpClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString meshKey;                 // 64 hex; asks for mesh privileges
+        bool canAckPings = true;
+        bool isProber = false;
+        bool ignoreTlsErrors = false;    // tests with a self-signed certificate
+        int connectTimeoutMs = 10000;
+    };
+
+    explicit DerpClient(const crypto::NodePrivate& key, QObject* parent = nullptr);
+    ~DerpClient() override;
+
+    void setOptions(const Options& options) { m_options = options; }
+    // `url` is http(s)://host[:port][/derp]; the path defaults to /derp.
+    void connectToServer(const QUrl& url);
+    void close();
+
+    bool isConnected() const { return m_state == State::Connected; }
+    crypto::NodePublic publicKey() const { return m_publicKey; }
+    crypto::NodePublic serverKey() const { return m_serverKey; }
+    const ServerInfo& serverInfo() const { return m_serverInfo; }
+    // Bytes written but not yet sent: a load generator backs off when this grows.
+    qint64 bytesToWrite() const;
+
+    bool sendPacket(const crypto::NodePublic& dst, QByteArrayView packet);
+    bool forwardPacket(const crypto::NodePublic& src, const crypto::NodePublic& dst, QByteArrayView packet);
+    bool notePreferred(bool preferred);
+    bool sendPing(const QByteArray& data8);
+    bool watchConns();
+    bool closePeer(const crypto::NodePublic& key);
+    // Any frame, for tests that speak out of turn.
+    bool sendRawFrame(quint8 type, QByteArrayView payload);
+    bool sendRaw(QByteArrayView bytes);
+
+signals:
+    void connected();
+    void disconnected(const QString& reason);
+    void packetReceived(const crypto::NodePublic& src, const QByteArray& packet);
+    void peerGone(const crypto::NodePublic& peer, keel::derp::PeerGoneReason reason);
+    void peerPresent(const keel::derp::FrameCodec::Present& present);
+    void pingReceived(const QByteArray& data);
+    void pongReceived(const QByteArray& data);
+    void keepAliveReceived();
+    void healthReceived(const QString& problem);
+    void restartingReceived(quint32 reconnectInMs, quint32 tryForMs);
+
+private:
+    enum class State { Idle, Connecting, AwaitingHttp, AwaitingServerKey, AwaitingServerInfo, Connected, Closed };
+
+    void onTransportReady();
+    void onReadyRead();
+    bool readHttpResponse();
+    bool handleFrame(const Frame& frame);
+    void fail(const QString& reason);
+    bool write(QByteArrayView bytes);
+
+    crypto::NodePrivate m_key;
+    crypto::NodePublic m_publicKey;
+    crypto::NodePublic m_serverKey;
+    Options m_options;
+    ServerInfo m_serverInfo;
+    QUrl m_url;
+    QPointer<QIODevice> m_socket;
+    State m_state = State::Idle;
+    QByteArray m_httpBuffer;
+    FrameReader m_reader;
+    QTimer m_connectTimer;
+};
+
+} // namespace keel::derp
