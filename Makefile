@@ -5,16 +5,20 @@ BUILD ?= build
 PRESET ?= default
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build run test clean
+.PHONY: setup configure build run test
 
 setup:
 	@scripts/setup.sh
 
-build: setup
+configure: setup
 	@test -f $(BUILD)/build.ninja || cmake --preset $(PRESET) -B $(BUILD)
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Only what the server needs: the test suites are built by `make test`.
+run: configure
+	cmake --build $(BUILD) -j $(JOBS) --target keel
 	$(BUILD)/daemon/keel serve
 
 test:
