@@ -297,6 +297,22 @@ std::vector<IpPrefix> IpSet::toPrefixes() const
     return out;
 }
 
+QStringList IpSet::toAddressStrings() const
+{
+    QStringList out;
+    auto each = [&out](bool v6, const std::vector<IpRange>& list) {
+        for (const IpRange& r : list)
+            for (U128 a = r.first;; a = a.plusOne()) {
+                out << IpAddress{v6, a}.toString();
+                if (a == r.last)
+                    break;
+            }
+    };
+    each(false, m_v4);
+    each(true, m_v6);
+    return out;
+}
+
 QStringList IpSet::toStrings() const
 {
     QStringList out;

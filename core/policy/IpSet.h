@@ -75,6 +75,9 @@ public:
     // Each range as one string: a single address, a CIDR when the range is exactly one aligned
     // block, otherwise "first-last" (the forms tailcfg.FilterRule.SrcIPs accepts). IPv4 first.
     QStringList toStrings() const;
+    // Every address on its own (node addresses: Tailscale lists them one by one even when they
+    // are adjacent). Only for sets of node addresses, which are small.
+    QStringList toAddressStrings() const;
     // The minimal list of CIDR prefixes covering the set.
     std::vector<IpPrefix> toPrefixes() const;
 

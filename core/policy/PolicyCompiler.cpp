@@ -210,8 +210,11 @@ IpSet PolicyCompiler::resolve(const Alias& a) const
 
 bool PolicyCompiler::renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const
 {
+    // Literal prefixes keep their CIDR form; node addresses are listed one by one (as Tailscale
+    // renders them), unless a literal prefix already covers them.
     bool wildcard = false;
-    IpSet others;
+    IpSet literal;
+    IpSet nodes;
     for (const Alias& a : src) {
         if (a.kind == K::AutoDangerAll) {
             *strings = {QStringLiteral("*")};
@@ -220,11 +223,14 @@ bool PolicyCompiler::renderSources(const QList<Alias>& src, QStringList* strings
         }
         if (a.kind == K::Wildcard)
             wildcard = true;
+        else if (a.kind == K::Prefix || a.kind == K::Host || a.kind == K::AutoInternet)
+            literal.add(resolve(a));
         else
-            others.add(resolve(a));
+            nodes.add(resolve(a));
     }
     strings->clear();
-    *set = others;
+    *set = literal;
+    set->add(nodes);
     if (wildcard) {
         IpSet base = tailscaleCgnatSet();
         base.add(tailscaleUlaSet());
@@ -240,11 +246,10 @@ bool PolicyCompiler::renderSources(const QList<Alias>& src, QStringList* strings
                 set->add(r);
             }
         }
-        for (const QString& s : others.toStrings())
-            strings->append(s);
-    } else {
-        *strings = others.toStrings();
     }
+    nodes.subtract(literal);
+    strings->append(literal.toStrings());
+    strings->append(nodes.toAddressStrings());
     return !set->isEmpty();
 }
 
@@ -311,7 +316,7 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
         if (srcSet.isEmpty())
             return out;
         base.srcSet = srcSet;
-        base.srcIps = srcSet.toStrings();
+        base.srcIps = srcSet.toAddressStrings();
         for (const GrantIp& ip : g.ip) {
             FilterRule r = base;
             r.ipProto = ip.protocols;
@@ -338,7 +343,7 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
                 for (const IpAddress& a : dstIps)
                     from.add(a);
                 back.srcSet = from;
-                back.srcIps = from.toStrings();
+                back.srcIps = from.toAddressStrings();
                 CapGrant bg;
                 for (const IpPrefix& p : base.srcSet.toPrefixes())
                     bg.dsts.append(p);

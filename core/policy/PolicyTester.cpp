@@ -91,8 +91,11 @@ QStringList PolicyTester::run() const
                 problems << QStringLiteral("%1: destination %2: port must be a single number").arg(where, q(dst));
                 return;
             }
+            QString host = dst.left(colon);
+            if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+                host = host.mid(1, host.size() - 2); // [IPv6]:port
             QString ae;
-            const auto alias = Alias::parse(dst.left(colon), &ae);
+            const auto alias = Alias::parse(host, &ae);
             if (!alias) {
                 problems << QStringLiteral("%1: destination %2: %3").arg(where, q(dst), ae);
                 return;
