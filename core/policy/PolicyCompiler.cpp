@@ -58,8 +58,17 @@ void PolicyCompiler::buildGrants()
         m_grants.append({{star}, {star}, {GrantIp{{}, {PortRange{0, 65535}}}}, {}, {}});
         return;
     }
-    for (const Grant& g : m_policy.grants)
-        m_grants.append({g.src, g.dst, g.ip, g.app, g.via});
+    for (const Grant& g : m_policy.grants) {
+        if (g.via.isEmpty()) {
+            m_grants.append({g.src, g.dst, g.ip, g.app, g.via});
+            continue;
+        }
+        // Via steers IP traffic through the routers; app capabilities are granted as usual.
+        if (!g.ip.isEmpty())
+            m_viaGrants.append({g.src, g.dst, g.ip, {}, g.via});
+        if (!g.app.isEmpty())
+            m_grants.append({g.src, g.dst, {}, g.app, g.via});
+    }
     for (const AclRule& acl : m_policy.acls) {
         QList<GrantSpec> normal;
         QList<GrantSpec> self;
@@ -73,6 +82,7 @@ void PolicyCompiler::buildGrants()
     for (const GrantSpec& g : m_grants)
         for (const Alias& d : g.dst)
             m_hasSelf = m_hasSelf || d.kind == K::AutoSelf;
+    m_perNode = m_hasSelf || !m_viaGrants.isEmpty();
 }
 
 void PolicyCompiler::compileGlobal()
@@ -427,15 +437,69 @@ void PolicyCompiler::merge(QList<FilterRule>& rules)
 
 QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const
 {
-    if (!m_hasSelf)
+    if (!m_perNode)
         return m_global;
-    QList<FilterRule> rules;
-    for (const GrantSpec& g : m_grants) {
-        rules.append(compileGrant(g, nullptr));
-        rules.append(compileGrant(g, &node));
-    }
+    // The global rules plus this node's own: autogroup:self expanded for its owner, and the via
+    // grants it routes for. Merging is a grouping by (SrcIPs, IPProto), so merging the merged
+    // global list again with the extra rules gives the same result as one merge of everything.
+    QList<FilterRule> rules = m_global;
+    if (m_hasSelf && !node.isTagged())
+        for (const GrantSpec& g : m_grants)
+            rules.append(compileGrant(g, &node));
+    for (const GrantSpec& g : m_viaGrants)
+        rules.append(compileVia(g, node));
     merge(rules);
     return rules;
+}
+
+QList<FilterRule> PolicyCompiler::compileVia(const GrantSpec& g, const TopologyNode& node) const
+{
+    // A via grant reaches its destinations only through routers carrying one of the via tags:
+    // its rules go to those routers, for the destinations their approved routes serve.
+    QList<FilterRule> out;
+    bool router = false;
+    for (const QString& t : g.via)
+        router = router || node.tags.contains(t);
+    if (!router)
+        return out;
+    const QList<IpPrefix> routes = node.subnetRoutes();
+    QList<IpPrefix> dsts;
+    for (const Alias& d : g.dst) {
+        if (d.kind == K::AutoInternet) {
+            if (node.isExitNode())
+                for (const IpPrefix& p : theInternetSet().toPrefixes())
+                    dsts.append(p);
+            continue;
+        }
+        if (d.kind == K::AutoSelf)
+            continue;
+        for (const IpPrefix& p : resolve(d).toPrefixes()) {
+            IpSet one;
+            one.add(p);
+            for (const IpPrefix& r : routes)
+                if (one.overlaps(r)) {
+                    dsts.append(p);
+                    break;
+                }
+        }
+    }
+    if (dsts.isEmpty())
+        return out;
+    FilterRule base;
+    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
+        return out;
+    for (const GrantIp& ip : g.ip) {
+        FilterRule r = base;
+        r.ipProto = ip.protocols;
+        for (const IpPrefix& p : dsts) {
+            IpSet one;
+            one.add(p);
+            for (const PortRange& pr : ip.ports)
+                r.dstPorts.append({p.toString(), one, pr});
+        }
+        out.append(r);
+    }
+    return out;
 }
 
 QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<FilterRule>& rules)
@@ -514,7 +578,7 @@ QList<int> PolicyCompiler::peersOf(int nodeIndex) const
             continue;
         const TopologyNode& b = m_topo.nodes[j];
         bool peer = canReach(mine, a, b) || canReach(mine, b, a);
-        if (!peer && m_hasSelf) {
+        if (!peer && m_perNode) {
             const QList<FilterRule> theirs = unreducedRules(b);
             peer = canReach(theirs, a, b) || canReach(theirs, b, a);
         }

@@ -54,6 +54,7 @@ private:
     void buildGrants();
     void compileGlobal();
     QList<FilterRule> compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const;
+    QList<FilterRule> compileVia(const GrantSpec& g, const TopologyNode& node) const;
     bool renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const;
     QList<NetPortRange> destinations(const Alias& a, const QList<PortRange>& ports) const;
     QList<int> userNodes(qint64 userId) const;
@@ -66,9 +67,11 @@ private:
     const Policy& m_policy;
     const Topology& m_topo;
     QList<GrantSpec> m_grants;
+    QList<GrantSpec> m_viaGrants; // per-node only: rules go to the via-tagged routers
     QList<FilterRule> m_global;
     bool m_allowAll = false;
     bool m_hasSelf = false;
+    bool m_perNode = false; // autogroup:self or via: a node's rules differ from the global ones
     QString m_serverUrl;
 };
 

@@ -106,6 +106,10 @@ void PolicyParser::validate(Policy& p)
                 error(QStringLiteral("dst %1: to allow all IP addresses, use \"*\" or \"autogroup:internet\"").arg(q(a.text)));
         }
         checkSelf(g.src, g.dst, false);
+        if (!g.app.isEmpty())
+            for (const Alias& a : g.dst)
+                if (a.kind == K::AutoInternet)
+                    error(QStringLiteral("cannot use app grants with autogroup:internet"));
         for (const QString& v : g.via) {
             if (!v.startsWith(QLatin1String("tag:")))
                 error(QStringLiteral("via %1: only tags are supported").arg(q(v)));
