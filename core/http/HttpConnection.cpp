@@ -2,8 +2,10 @@
 
 #include "common/Log.h"
 #include "http/Router.h"
+#include "metrics/Metrics.h"
 
 #include <QAbstractSocket>
+#include <QElapsedTimer>
 #include <QLocalSocket>
 
 namespace keel::http {
@@ -86,8 +88,11 @@ void HttpConnection::processBuffered()
         request.transport = m_transport;
         request.peerAddress = m_peer;
         const bool keepAlive = request.keepAlive();
+        QElapsedTimer timer;
+        timer.start();
         HttpResponse response = m_router.dispatch(request);
         qCDebug(lcHttp) << request.method << request.path() << "->" << response.status;
+        recordMetrics(request, response.status, timer.nsecsElapsed());
 
         if (response.upgrade) {
             handOver(response);
@@ -101,6 +106,19 @@ void HttpConnection::processBuffered()
         m_timer.start(m_options.idleTimeoutMs);
         m_parser.feed({});  // go on with pipelined bytes, if any
     }
+}
+
+void HttpConnection::recordMetrics(const HttpRequest& request, int status, qint64 nanoseconds)
+{
+    // Labelled by the matched route pattern, never the raw path: label values stay a small, fixed
+    // set whatever paths clients send (go-chi's collector does the same).
+    const QByteArray endpoint = request.routePattern.isEmpty() ? QByteArray() : request.method + ' ' + request.routePattern.toUtf8();
+    auto& registry = metrics::Registry::instance();
+    registry.counter("http_requests_total", "Total HTTP requests processed.",
+                     {{"status", QByteArray::number(status)}, {"endpoint", endpoint}, {"proto", request.version}}).inc();
+    registry.histogram("http_request_duration_seconds", "Time spent processing HTTP requests.",
+                       metrics::Registry::defaultDurationBuckets(), {{"endpoint", endpoint}})
+        .observe(double(nanoseconds) / 1e9);
 }
 
 void HttpConnection::handOver(const HttpResponse& response)

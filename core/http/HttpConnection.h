@@ -37,6 +37,7 @@ private:
     void onReadyRead();
     void processBuffered();
     void handOver(const HttpResponse& response);
+    static void recordMetrics(const HttpRequest& request, int status, qint64 nanoseconds);
     void fail(int status, const QString& message);
     void closeAfterWrite();
     void finish();

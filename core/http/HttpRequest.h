@@ -27,6 +27,7 @@ struct HttpRequest
     Transport transport = Transport::Tcp;
     QHostAddress peerAddress;
     QMap<QString, QString> pathParams;  // filled by the Router from "{name}" segments
+    QString routePattern;               // the pattern that matched ("/api/v1/user/{id}"), for metrics
 
     QByteArray header(const QByteArray& name) const;
     bool hasHeader(const QByteArray& name) const;

@@ -11,7 +11,7 @@ QStringList splitPath(const QString& path)
 
 void Router::add(const QByteArray& method, const QString& pattern, Handler handler)
 {
-    m_routes.append({method, splitPath(pattern), std::move(handler)});
+    m_routes.append({method, pattern, splitPath(pattern), std::move(handler)});
 }
 
 void Router::addAny(const QString& pattern, Handler handler)
@@ -52,6 +52,7 @@ HttpResponse Router::dispatch(HttpRequest& request) const
             continue;
         }
         request.pathParams = params;
+        request.routePattern = route.pattern;
         return route.handler(request);
     }
     if (!allowed.isEmpty()) {

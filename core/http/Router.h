@@ -30,6 +30,7 @@ private:
     struct Route
     {
         QByteArray method;  // empty = any
+        QString pattern;
         QStringList segments;
         Handler handler;
     };
