@@ -42,23 +42,31 @@ bool Router::match(const Route& route, const QStringList& path, QMap<QString, QS
 HttpResponse Router::dispatch(HttpRequest& request) const
 {
     const QStringList path = splitPath(request.path());
+    // Exact patterns before wildcards, so "/api/v1/user" with a wrong method answers 405 even
+    // though "/api/*" would also match it.
     QList<QByteArray> allowed;
-    for (const Route& route : m_routes) {
-        QMap<QString, QString> params;
-        if (!match(route, path, &params))
-            continue;
-        if (!route.method.isEmpty() && route.method != request.method) {
-            allowed.append(route.method);
-            continue;
+    for (const bool wildcards : {false, true}) {
+        for (const Route& route : m_routes) {
+            if ((!route.segments.isEmpty() && route.segments.last() == QLatin1String("*")) != wildcards)
+                continue;
+            QMap<QString, QString> params;
+            if (!match(route, path, &params))
+                continue;
+            if (!route.method.isEmpty() && route.method != request.method) {
+                allowed.append(route.method);
+                continue;
+            }
+            if (wildcards && !allowed.isEmpty())
+                break;
+            request.pathParams = params;
+            request.routePattern = route.pattern;
+            return route.handler(request);
         }
-        request.pathParams = params;
-        request.routePattern = route.pattern;
-        return route.handler(request);
-    }
-    if (!allowed.isEmpty()) {
-        HttpResponse r = HttpResponse::text(405, "method not allowed\n");
-        r.setHeader("Allow", allowed.join(", "));
-        return r;
+        if (!allowed.isEmpty()) {
+            HttpResponse r = HttpResponse::text(405, "method not allowed\n");
+            r.setHeader("Allow", allowed.join(", "));
+            return r;
+        }
     }
     if (m_fallback)
         return m_fallback(request);

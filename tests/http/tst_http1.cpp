@@ -59,6 +59,7 @@ private slots:
         m_router.add("GET", QStringLiteral("/transport"), [](HttpRequest& r) {
             return HttpResponse::text(200, r.transport == Transport::UnixSocket ? "unix" : "tcp");
         });
+        m_router.addAny(QStringLiteral("/hello/*"), [](HttpRequest&) { return HttpResponse::text(200, "wild"); });
         m_router.add("POST", QStringLiteral("/upgrade"), [this](HttpRequest&) {
             HttpResponse r;
             r.status = 101;
@@ -176,6 +177,19 @@ private slots:
         QVERIFY2(got.startsWith("HTTP/1.1 405"), got.constData());
         QVERIFY(got.contains("Allow: GET"));
         QVERIFY(got.contains("Connection: close"));
+    }
+
+    void exactRoutesWinOverWildcards()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->tcpPort());
+        QVERIFY(socket.waitForConnected(2000));
+        // "/hello" exists for GET only: a POST is 405 although "/hello/*" matches any method...
+        QByteArray got = exchange(socket, "POST /hello HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "not allowed");
+        QVERIFY2(got.startsWith("HTTP/1.1 405"), got.constData());
+        // ...and a deeper path goes to the wildcard.
+        got = exchange(socket, "GET /hello/there HTTP/1.1\r\nConnection: close\r\n\r\n");
+        QVERIFY2(got.endsWith("wild"), got.constData());
     }
 
     void badRequestClosesOnlyThatConnection()
