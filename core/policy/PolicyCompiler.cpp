@@ -545,11 +545,11 @@ QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const { re
 
 bool PolicyCompiler::canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const
 {
-    // On the source side Tailscale counts advertised routes even before they are approved.
+    // Approved subnet routes count on both sides (auto-approved ones included: the server
+    // applies autoApprovers before compiling, see PolicyApprovals).
     IpSet from = a.addresses();
-    for (const IpPrefix& r : a.routableIps)
-        if (!isExitRoute(r))
-            from.add(r);
+    for (const IpPrefix& r : a.subnetRoutes())
+        from.add(r);
     IpSet to = b.addresses();
     for (const IpPrefix& r : b.subnetRoutes())
         to.add(r);

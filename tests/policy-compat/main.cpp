@@ -1,6 +1,7 @@
 // keel-policy-compat: runs every case of a policy-compat corpus (cases captured from Tailscale's
 // control plane) through Keel's policy engine and compares, node by node, the packet filter, SSH
 // policy, peer set and capability map. Usage: keel-policy-compat DIR [--min-passed N]
+#include "policy/PolicyApprovals.h"
 #include "policy/PolicyCompiler.h"
 #include "policy/PolicyParser.h"
 #include "policy/PolicyTester.h"
@@ -178,11 +179,14 @@ CaseResult runCase(const QJsonObject& c)
         res.diffs << QStringLiteral("    policy rejected: ") + (policy ? testProblems.join(QStringLiteral("; ")) : parser.errorText()).left(400);
         return res;
     }
-    PolicyCompiler compiler(*policy, topo);
+    // Compile against the tailnet as the server would hold it: advertised routes the policy's
+    // autoApprovers cover are approved (the captured topology lists only manual approvals).
+    const Topology approved = PolicyApprovals::withAutoApprovals(*policy, topo);
+    PolicyCompiler compiler(*policy, approved);
     compiler.setServerUrl(QStringLiteral("https://unused"));
     const QJsonObject captures = c.value(QLatin1String("captures")).toObject();
     for (int i = 0; i < topo.nodes.size(); ++i) {
-        const TopologyNode& node = topo.nodes[i];
+        const TopologyNode& node = approved.nodes[i];
         if (!captures.contains(node.name))
             continue;
         const QJsonObject want = captures.value(node.name).toObject();
@@ -198,7 +202,7 @@ CaseResult runCase(const QJsonObject& c)
             wantPeers << p.toObject().value(QLatin1String("Hostname")).toString();
         QStringList gotPeers;
         for (int j : compiler.peersOf(i))
-            gotPeers << topo.nodes[j].name;
+            gotPeers << approved.nodes[j].name;
         std::sort(wantPeers.begin(), wantPeers.end());
         std::sort(gotPeers.begin(), gotPeers.end());
         if (wantPeers != gotPeers)
