@@ -283,7 +283,8 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
     ExportDocument doc;
     doc.schemaVersion = root.value(QStringLiteral("schemaVersion")).toInt();
     doc.source = root.value(QStringLiteral("source")).toString();
-    doc.exportedAt = r.optTime(root, QString(), "exportedAt").value_or(QDateTime());
+    if (root.contains(QStringLiteral("exportedAt"))) // informative only
+        doc.exportedAt = r.optTime(root, QString(), "exportedAt").value_or(QDateTime());
 
     r.objects(root, "users", [&](const QJsonObject& o, const QString& where) {
         User u;
