@@ -1,0 +1,77 @@
+#pragma once
+
+#include "http/Http2Response.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace keel::control {
+
+// One streaming map long-poll (control.md 4.2-4.4) over an HTTP/2 response: frames and sends
+// messages, keeps the stream alive, and holds what the batcher needs per stream: the peers the
+// client knows and the changes not yet sent (coalesced: a later change of the same node merges).
+class MapSession : public QObject
+{
+    Q_OBJECT
+public:
+    struct Pending
+    {
+        bool full = false;      // send a fresh full map
+        bool self = false;      // the self Node changed
+        bool policy = false;    // filters / visibility / SSH may have changed
+        QSet<qint64> changed;   // PeersChanged
+        QSet<qint64> removed;   // PeersRemoved
+        QHash<qint64, unsigned> patches; // PeersChangedPatch fields
+        bool isEmpty() const { return !full && !self && !policy && changed.isEmpty() && removed.isEmpty() && patches.isEmpty(); }
+        int size() const { return int(changed.size() + removed.size() + patches.size()); }
+    };
+
+    // `keepAliveMs`: the interval of keep-alives on an idle stream (Headscale: 50 s + jitter).
+    MapSession(http::Http2Response response, qint64 nodeId, bool zstd, int capVersion, int keepAliveMs,
+               QObject* parent = nullptr);
+    ~MapSession() override;
+
+    qint64 nodeId() const { return m_nodeId; }
+    int capVersion() const { return m_capVersion; }
+    bool isOpen() const { return m_response.isOpen(); }
+    // Bytes written but not yet taken by the client (HTTP/2 flow control): a slow reader.
+    qint64 backlogBytes() const { return m_response.pendingBytes(); }
+    // True once the first full map went out; deltas are held until then.
+    bool started() const { return m_started; }
+
+    // Sends one MapResponse (the first must be the full map). Returns false if the stream is gone.
+    bool send(const QJsonObject& message);
+    bool sendKeepAlive();
+    // Ends the stream (node deleted, replaced by a newer stream, server stopping).
+    void close();
+
+    Pending& pending() { return m_pending; }
+    QSet<qint64>& knownPeers() { return m_known; }
+    qint64 bytesSent() const { return m_bytesSent; }
+    int messagesSent() const { return m_messages; }
+
+Q_SIGNALS:
+    void closed(keel::control::MapSession* session);
+
+private:
+    void armKeepAlive();
+
+    http::Http2Response m_response;
+    qint64 m_nodeId;
+    bool m_zstd;
+    int m_capVersion;
+    int m_keepAliveMs;
+    bool m_started = false;
+    bool m_closedEmitted = false;
+    QTimer m_keepAlive;
+    Pending m_pending;
+    QSet<qint64> m_known;
+    qint64 m_bytesSent = 0;
+    int m_messages = 0;
+    QByteArray m_keepAliveFrame;
+};
+
+} // namespace keel::control

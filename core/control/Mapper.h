@@ -1,0 +1,55 @@
+#pragma once
+
+#include "control/MapperOptions.h"
+#include "control/MapperPolicy.h"
+#include "state/Snapshot.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSet>
+
+#include <memory>
+
+namespace keel::control {
+
+// Turns a state snapshot into MapResponse JSON (control.md 4.5-4.7, 4.11), field names and value
+// shapes exactly as tailcfg encodes them (section 0.2). Stateless apart from a cache of the
+// compiled policy for the latest snapshot.
+class Mapper
+{
+public:
+    explicit Mapper(MapperOptions options);
+
+    const MapperOptions& options() const { return m_options; }
+
+    // The first, complete MapResponse of a stream. `peerIds` receives the peers it lists.
+    QJsonObject fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qint64>* peerIds = nullptr);
+
+    // tailcfg.Node of `n` (self: with CapMap; peers: as others see it).
+    QJsonObject nodeJson(const state::SnapshotPtr& s, const state::LiveNode& n, bool self);
+    // tailcfg.PeerChange with the fields named by a state::Change field mask.
+    QJsonObject peerChange(const state::LiveNode& n, unsigned fields) const;
+    // Whether `peerId` is in `nodeId`'s netmap.
+    bool isVisible(const state::SnapshotPtr& s, qint64 nodeId, qint64 peerId);
+    // Every peer `nodeId` sees, ascending.
+    QList<qint64> visiblePeers(const state::SnapshotPtr& s, qint64 nodeId);
+    QJsonArray packetFilter(const state::SnapshotPtr& s, qint64 nodeId);
+    // SSHPolicy, or an empty object when the policy has no ssh section.
+    QJsonObject sshPolicy(const state::SnapshotPtr& s, qint64 nodeId);
+    // One UserProfile per distinct owner of the given nodes, sorted by ID.
+    QJsonArray userProfiles(const state::SnapshotPtr& s, const QList<qint64>& nodeIds) const;
+
+    // Go's time.Time text (RFC 3339, UTC).
+    static QString goTime(const QDateTime& t);
+    static QJsonArray allowAllFilter();
+
+private:
+    MapperPolicy* policyFor(const state::SnapshotPtr& s);
+    QJsonObject selfCapMap(const state::SnapshotPtr& s, const state::LiveNode& n);
+    static qint64 ownerOf(const store::Node& n);
+
+    MapperOptions m_options;
+    std::unique_ptr<MapperPolicy> m_policy;
+};
+
+} // namespace keel::control

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "config/Config.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+namespace keel::control {
+
+// What the mapper needs beyond the snapshot: names, the DERP map hook and the privacy switches
+// (issue 4: a self-hosted tailnet's clients should not talk to Tailscale's servers).
+struct MapperOptions
+{
+    QString baseDomain;           // MagicDNS base domain (dns.base_domain)
+    QString domain;               // MapResponse.Domain: the tailnet name
+    QJsonObject dnsConfig;        // built once from the config (dns/DnsConfigBuilder)
+    std::function<QJsonObject()> derpMap; // the current tailcfg.DERPMap (the DERP engineer's map)
+
+    bool disableLogTail = true;               // Debug.DisableLogTail (logtail.enabled: false)
+    bool disableCaptivePortalDetection = true; // node attribute disable-captive-portal-detection
+    bool taildrop = true;                      // cap/file-sharing
+    bool autoUpdate = false;                   // default-auto-update value
+    bool collectServices = false;
+
+    static MapperOptions fromConfig(const config::Config& config);
+};
+
+} // namespace keel::control

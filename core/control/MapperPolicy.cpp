@@ -1,0 +1,69 @@
+#include "control/MapperPolicy.h"
+
+#include "policy/FilterRule.h"
+
+namespace keel::control {
+
+MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot)
+    : m_snapshot(snapshot)
+{
+    for (const store::User& u : snapshot->users)
+        m_topology.users.append({u.id, u.name, u.email});
+    for (const auto& live : snapshot->nodes) {
+        const store::Node& n = live->node;
+        policy::TopologyNode t;
+        t.id = n.id;
+        t.name = n.givenName;
+        t.userId = n.userId.value_or(0);
+        t.tags = n.tags;
+        t.ipv4 = policy::IpAddress::parse(n.ipv4);
+        t.ipv6 = policy::IpAddress::parse(n.ipv6);
+        for (const QString& r : n.announcedRoutes)
+            if (auto p = policy::IpPrefix::parse(r))
+                t.routableIps.append(*p);
+        for (const QString& r : n.approvedRoutes)
+            if (auto p = policy::IpPrefix::parse(r))
+                t.approvedRoutes.append(*p);
+        m_index.insert(n.id, int(m_topology.nodes.size()));
+        m_topology.nodes.append(t);
+    }
+    static const policy::Policy kAllowAll;
+    m_compiler = std::make_unique<policy::PolicyCompiler>(snapshot->policy ? *snapshot->policy : kAllowAll, m_topology);
+}
+
+const QSet<qint64>& MapperPolicy::peersOf(qint64 nodeId)
+{
+    auto it = m_peers.find(nodeId);
+    if (it != m_peers.end())
+        return *it;
+    QSet<qint64> out;
+    const int index = m_index.value(nodeId, -1);
+    if (index >= 0)
+        for (int j : m_compiler->peersOf(index))
+            out.insert(m_topology.nodes[j].id);
+    return *m_peers.insert(nodeId, out);
+}
+
+QJsonArray MapperPolicy::filterFor(qint64 nodeId) const
+{
+    const int index = m_index.value(nodeId, -1);
+    if (index < 0)
+        return {};
+    return policy::toJson(m_compiler->filterFor(m_topology.nodes[index]));
+}
+
+QJsonObject MapperPolicy::sshPolicyFor(qint64 nodeId) const
+{
+    const int index = m_index.value(nodeId, -1);
+    if (index < 0)
+        return {{QStringLiteral("rules"), QJsonArray()}};
+    return m_compiler->sshPolicyFor(m_topology.nodes[index]);
+}
+
+QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
+{
+    const int index = m_index.value(nodeId, -1);
+    return index < 0 ? QJsonObject() : m_compiler->capMapFor(m_topology.nodes[index]);
+}
+
+} // namespace keel::control

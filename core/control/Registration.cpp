@@ -1,0 +1,312 @@
+#include "control/Registration.h"
+
+#include "common/Clock.h"
+#include "common/Log.h"
+#include "control/Mapper.h"
+
+#include <QRandomGenerator>
+#include <QUrl>
+
+namespace keel::control {
+
+using store::Error;
+
+namespace {
+
+bool isSubset(const QStringList& a, const QStringList& b)
+{
+    for (const QString& x : a)
+        if (!b.contains(x))
+            return false;
+    return true;
+}
+
+} // namespace
+
+Registration::Registration(state::State& state, QString serverUrl, QObject* parent)
+    : QObject(parent)
+    , m_state(state)
+    , m_serverUrl(std::move(serverUrl))
+{
+    while (m_serverUrl.endsWith(QLatin1Char('/')))
+        m_serverUrl.chop(1);
+}
+
+QString Registration::newAuthId()
+{
+    QString hex;
+    for (int i = 0; i < 12; ++i)
+        hex += QStringLiteral("%1").arg(QRandomGenerator::system()->bounded(256), 2, 16, QLatin1Char('0'));
+    return QStringLiteral("hskey-authreq-") + hex;
+}
+
+QString Registration::authIdFromUrl(const QString& url)
+{
+    const QString path = QUrl(url).path();
+    const int slash = int(path.lastIndexOf(QLatin1Char('/')));
+    return slash < 0 ? QString() : path.mid(slash + 1);
+}
+
+QJsonObject Registration::success(const state::LiveNode& live, bool keyExpired) const
+{
+    const state::SnapshotPtr s = m_state.snapshot();
+    const qint64 owner = live.isTagged() || !live.node.userId ? state::State::kTaggedDevicesId : *live.node.userId;
+    store::User u = s->user(owner) ? *s->user(owner) : state::State::taggedDevicesUser();
+    const QString display = u.displayName.isEmpty() ? u.name : u.displayName;
+    const QString login = u.email.isEmpty() ? u.name : u.email;
+    const bool expired = keyExpired || live.isExpired(Clock::now());
+    return {
+        {QStringLiteral("User"),
+         QJsonObject{{QStringLiteral("ID"), u.id},
+                     {QStringLiteral("DisplayName"), display},
+                     {QStringLiteral("ProfilePicURL"), u.profilePicUrl},
+                     {QStringLiteral("Created"), Mapper::goTime(u.createdAt)}}},
+        {QStringLiteral("Login"),
+         QJsonObject{{QStringLiteral("ID"), u.id},
+                     {QStringLiteral("Provider"), u.provider},
+                     {QStringLiteral("LoginName"), login},
+                     {QStringLiteral("DisplayName"), display},
+                     {QStringLiteral("ProfilePicURL"), u.profilePicUrl}}},
+        {QStringLiteral("NodeKeyExpired"), expired},
+        {QStringLiteral("MachineAuthorized"), !expired},
+        {QStringLiteral("AuthURL"), QString()},
+    };
+}
+
+void Registration::handle(const QString& machineKey, const QByteArray& body, Reply reply)
+{
+    QString parseError;
+    const auto r = RegistrationRequest::parse(body, &parseError);
+    if (!r) {
+        reply(400, error(parseError));
+        return;
+    }
+    const state::SnapshotPtr s = m_state.snapshot();
+    if (const state::LiveNode* n = s->nodeByKey(r->nodeKey)) {
+        // A node key is served only over the Noise session of its own machine.
+        if (n->node.machineKey != machineKey) {
+            reply(401, error(QStringLiteral("node exists with a different machine key")));
+            return;
+        }
+        if (!r->followup.isEmpty() && !m_pending.contains(authIdFromUrl(r->followup))) {
+            // A follow-up for a registration that already completed (e.g. approved earlier).
+            known(*n, *r, reply);
+            return;
+        }
+        if (r->followup.isEmpty()) {
+            known(*n, *r, reply);
+            return;
+        }
+    }
+    if (!r->followup.isEmpty())
+        followup(machineKey, *r, reply);
+    else if (!r->authKey.isEmpty())
+        withAuthKey(machineKey, *r, reply);
+    else
+        interactive(machineKey, *r, reply);
+}
+
+void Registration::known(const state::LiveNode& node, const RegistrationRequest& r, const Reply& reply)
+{
+    const QDateTime now = Clock::now();
+    if (r.expiry && *r.expiry <= now) {
+        // Logout: a past expiry always wins, even with an AuthKey in the request (control.md 3.4 E).
+        if (node.node.ephemeral) {
+            (void)m_state.deleteNode(node.node.id);
+            reply(200, {{QStringLiteral("NodeKeyExpired"), true}, {QStringLiteral("MachineAuthorized"), false}});
+            return;
+        }
+        // 1970 would be shown to peers: clamp to now (Headscale).
+        auto updated = m_state.setExpiry(node.node.id, now);
+        if (!updated) {
+            reply(500, error(updated.error().message));
+            return;
+        }
+        qCInfo(lcControl) << "node" << node.node.id << "logged out";
+        reply(200, success(*updated, true));
+        return;
+    }
+    if (r.expiry) {
+        // A future expiry may only shorten the current one (SetExpirySooner).
+        if (node.node.expiry && *r.expiry >= *node.node.expiry) {
+            reply(200, error(QStringLiteral("extending key is not allowed")));
+            return;
+        }
+        auto updated = m_state.setExpiry(node.node.id, r.expiry);
+        if (!updated) {
+            reply(500, error(updated.error().message));
+            return;
+        }
+        reply(200, success(*updated));
+        return;
+    }
+    // Routine re-registration of a known key: accepted without re-checking an auth key, which
+    // containers send again on every start and may be spent by now (Headscale #2830).
+    reply(200, success(node));
+}
+
+const state::LiveNode* Registration::existingNode(const state::SnapshotPtr& s, const QString& machineKey,
+                                                  const QString& oldNodeKey, std::optional<qint64> userId) const
+{
+    if (!oldNodeKey.isEmpty()) {
+        const state::LiveNode* n = s->nodeByKey(oldNodeKey);
+        if (n && n->node.machineKey == machineKey)
+            return n;
+    }
+    for (const auto& n : s->nodes) {
+        if (n->node.machineKey != machineKey)
+            continue;
+        // One node per machine and owner; tagged nodes count as the same owner as tagged keys.
+        if ((userId && n->node.userId == userId && !n->isTagged()) || (!userId && n->isTagged()))
+            return n.get();
+    }
+    return nullptr;
+}
+
+void Registration::withAuthKey(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
+{
+    // Check what we can before spending a single-use key.
+    auto found = m_state.store().findPreAuthKey(r.authKey);
+    if (!found) {
+        reply(200, error(QStringLiteral("invalid authkey")));
+        return;
+    }
+    if (!r.requestTags.isEmpty() && !isSubset(r.requestTags, found->tags)) {
+        reply(200, error(QStringLiteral("requested tags [%1] are invalid or not permitted").arg(r.requestTags.join(QLatin1Char(' ')))));
+        return;
+    }
+    // Of two racing registrations with one single-use key exactly one gets past this line.
+    auto key = m_state.store().usePreAuthKey(r.authKey);
+    if (!key) {
+        reply(200, error(key.error().message));
+        return;
+    }
+    const bool tagged = !key->tags.isEmpty();
+    const std::optional<qint64> owner = tagged ? std::nullopt : key->userId;
+    const state::SnapshotPtr s = m_state.snapshot();
+    store::Result<state::LiveNode> result = Error::database(QString());
+    if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, owner)) {
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, key->tags);
+    } else {
+        state::NewNode spec;
+        spec.machineKey = machineKey;
+        spec.nodeKey = r.nodeKey;
+        spec.nlKey = r.nlKey;
+        spec.hostinfoJson = r.hostinfoJson;
+        spec.userId = owner;
+        spec.tags = key->tags;
+        spec.ephemeral = key->ephemeral || r.ephemeral;
+        spec.expiry = r.expiry;
+        spec.registerMethod = QStringLiteral("authkey");
+        spec.authKeyId = key->id;
+        result = m_state.createNode(spec);
+    }
+    if (!result) {
+        reply(200, error(result.error().message));
+        return;
+    }
+    reply(200, success(*result));
+}
+
+void Registration::interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
+{
+    const int maxEntries = m_state.config().tuning.registerCacheMaxEntries;
+    if (maxEntries > 0 && m_pending.size() >= maxEntries) {
+        // Evict the oldest entry (Headscale keeps an LRU of 1024).
+        auto oldest = m_pending.begin();
+        for (auto it = m_pending.begin(); it != m_pending.end(); ++it)
+            if (it->created < oldest->created)
+                oldest = it;
+        m_pending.erase(oldest);
+    }
+    const QString id = newAuthId();
+    m_pending.insert(id, Pending{machineKey, r, Clock::now(), std::nullopt, {}});
+    qCInfo(lcControl).noquote() << "registration pending:" << id;
+    reply(200, {{QStringLiteral("AuthURL"), m_serverUrl + QStringLiteral("/register/") + id}});
+}
+
+void Registration::followup(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
+{
+    const QString id = authIdFromUrl(r.followup);
+    auto it = m_pending.find(id);
+    if (it == m_pending.end()) {
+        // Expired or unknown (server restart): a new URL; the same one would make the client
+        // back off (control.md 3.4 B.7).
+        RegistrationRequest fresh = r;
+        fresh.followup.clear();
+        interactive(machineKey, fresh, reply);
+        return;
+    }
+    if (it->machineKey != machineKey) {
+        reply(401, error(QStringLiteral("registration belongs to another machine")));
+        return;
+    }
+    if (it->nodeId) {
+        const state::LiveNode* n = m_state.snapshot()->node(*it->nodeId);
+        if (n) {
+            reply(200, success(*n));
+            return;
+        }
+    }
+    it->waiters.append(reply); // held until approved or expired
+}
+
+store::Result<state::LiveNode> Registration::approve(const QString& authId, const QString& userName)
+{
+    auto it = m_pending.find(authId);
+    if (it == m_pending.end())
+        return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
+    auto user = m_state.store().userByName(userName);
+    if (!user)
+        return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
+    const RegistrationRequest& r = it->request;
+    const state::SnapshotPtr s = m_state.snapshot();
+    store::Result<state::LiveNode> result = Error::database(QString());
+    if (const state::LiveNode* existing = existingNode(s, it->machineKey, r.oldNodeKey, user->id)) {
+        // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, user->id, {});
+    } else {
+        state::NewNode spec;
+        spec.machineKey = it->machineKey;
+        spec.nodeKey = r.nodeKey;
+        spec.nlKey = r.nlKey;
+        spec.hostinfoJson = r.hostinfoJson;
+        spec.userId = user->id;
+        spec.ephemeral = r.ephemeral;
+        spec.expiry = r.expiry;
+        spec.registerMethod = QStringLiteral("cli");
+        result = m_state.createNode(spec);
+    }
+    if (!result)
+        return result.error();
+    it->nodeId = result->node.id;
+    const QList<Reply> waiters = std::exchange(it->waiters, {});
+    const QJsonObject body = success(*result);
+    for (const Reply& w : waiters)
+        w(200, body);
+    return result;
+}
+
+void Registration::expirePending()
+{
+    const QDateTime now = Clock::now();
+    const qint64 ttl = m_state.config().tuning.registerCacheExpirationMs;
+    QList<Pending> expired;
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it->created.msecsTo(now) >= ttl) {
+            expired << *it;
+            it = m_pending.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const Pending& p : expired) {
+        for (const Reply& w : p.waiters) {
+            RegistrationRequest fresh = p.request;
+            fresh.followup.clear();
+            interactive(p.machineKey, fresh, w);
+        }
+    }
+}
+
+} // namespace keel::control
