@@ -55,25 +55,28 @@ void PolicyCompiler::buildGrants()
         Alias star;
         star.kind = K::Wildcard;
         star.text = QStringLiteral("*");
-        m_grants.append({{star}, {star}, {GrantIp{{}, {PortRange{0, 65535}}}}, {}, {}});
+        m_grants.append({{star}, {star}, {GrantIp{{}, {PortRange{0, 65535}}}}, {}, {}, QStringLiteral("default (no acls or grants: allow all)")});
         return;
     }
-    for (const Grant& g : m_policy.grants) {
+    for (int i = 0; i < m_policy.grants.size(); ++i) {
+        const Grant& g = m_policy.grants[i];
+        const QString origin = QStringLiteral("grants[%1]").arg(i);
         if (g.via.isEmpty()) {
-            m_grants.append({g.src, g.dst, g.ip, g.app, g.via});
+            m_grants.append({g.src, g.dst, g.ip, g.app, g.via, origin});
             continue;
         }
         // Via steers IP traffic through the routers; app capabilities are granted as usual.
         if (!g.ip.isEmpty())
-            m_viaGrants.append({g.src, g.dst, g.ip, {}, g.via});
+            m_viaGrants.append({g.src, g.dst, g.ip, {}, g.via, origin});
         if (!g.app.isEmpty())
-            m_grants.append({g.src, g.dst, {}, g.app, g.via});
+            m_grants.append({g.src, g.dst, {}, g.app, g.via, origin});
     }
-    for (const AclRule& acl : m_policy.acls) {
+    for (int i = 0; i < m_policy.acls.size(); ++i) {
+        const AclRule& acl = m_policy.acls[i];
         QList<GrantSpec> normal;
         QList<GrantSpec> self;
         for (const AclDestination& d : acl.dst) {
-            GrantSpec g{acl.src, {d.alias}, {GrantIp{acl.protocols, d.ports}}, {}, {}};
+            GrantSpec g{acl.src, {d.alias}, {GrantIp{acl.protocols, d.ports}}, {}, {}, QStringLiteral("acls[%1]").arg(i)};
             (d.alias.kind == K::AutoSelf ? self : normal).append(g);
         }
         m_grants.append(normal);
@@ -450,6 +453,22 @@ QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const
         rules.append(compileVia(g, node));
     merge(rules);
     return rules;
+}
+
+QList<QPair<QString, FilterRule>> PolicyCompiler::labelledRules(const TopologyNode& node) const
+{
+    QList<QPair<QString, FilterRule>> out;
+    for (const GrantSpec& g : m_grants) {
+        for (const FilterRule& r : compileGrant(g, nullptr))
+            out.append({g.origin, r});
+        if (m_hasSelf && !node.isTagged())
+            for (const FilterRule& r : compileGrant(g, &node))
+                out.append({g.origin, r});
+    }
+    for (const GrantSpec& g : m_viaGrants)
+        for (const FilterRule& r : compileVia(g, node))
+            out.append({g.origin, r});
+    return out;
 }
 
 QList<FilterRule> PolicyCompiler::compileVia(const GrantSpec& g, const TopologyNode& node) const

@@ -32,6 +32,10 @@ public:
     // Node capability map (self CapMap) derived from the policy.
     QJsonObject capMapFor(const TopologyNode& node) const;
 
+    // The unreduced rules of `node` (as unreducedRules), unmerged and labelled with the policy
+    // entry each comes from ("acls[3]", "grants[0]"): what explain() reports.
+    QList<QPair<QString, FilterRule>> labelledRules(const TopologyNode& node) const;
+
     // Resolution of one alias to addresses (as a source: `*` means the tailnet ranges).
     IpSet resolve(const Alias& a) const;
     // Nodes an identity alias matches (users, groups, tags, autogroups); address aliases match
@@ -50,6 +54,7 @@ private:
         QList<GrantIp> ip;
         QJsonObject app;
         QStringList via;
+        QString origin; // where in the policy it comes from: "grants[2]", "acls[0]"
     };
     void buildGrants();
     void compileGlobal();

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "policy/PolicyCompiler.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace keel::policy {
+
+// Answers "can A reach B on port P (protocol X), and by which rule" against a compiled policy:
+// the call behind `keel policy explain` and the GUI's ACL editor. The answer is what B's packet
+// filter decides (filters are enforced by the receiving node), plus whether the two see each
+// other as peers.
+class PolicyExplainer {
+public:
+    struct Answer {
+        bool allowed = false;
+        bool peers = false;     // A and B are in each other's peer lists
+        QStringList rules;      // policy entries that allow it ("acls[0]", "grants[2]")
+        QString reason;         // one human sentence
+        QJsonObject toJson() const;
+    };
+
+    PolicyExplainer(const Topology& topology, const PolicyCompiler& compiler);
+
+    // `proto` is an IANA number (6 = TCP). `port` is ignored for protocols without ports.
+    Answer explain(int srcNode, int dstNode, int port, int proto = 6) const;
+    // By node name (hostname) or address; nullopt when either does not name a node.
+    std::optional<Answer> explain(const QString& src, const QString& dst, int port, int proto = 6) const;
+
+    int findNode(const QString& nameOrIp) const;
+
+private:
+    const Topology& m_topo;
+    const PolicyCompiler& m_compiler;
+};
+
+} // namespace keel::policy

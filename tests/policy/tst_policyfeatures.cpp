@@ -1,0 +1,262 @@
+// SSH localpart and user:*@domain, sshTests, via grants, registration approvals (tag ownership,
+// autoApprovers) and explain: the engine features beyond plain ACL compilation.
+#include "policy/PolicyApprovals.h"
+#include "policy/PolicyCompiler.h"
+#include "policy/PolicyExplainer.h"
+#include "policy/PolicyParser.h"
+#include "policy/PolicyTester.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace keel::policy;
+
+namespace {
+
+TopologyNode makeNode(qint64 id, const char* name, qint64 user, const QStringList& tags, const char* v4, const char* v6)
+{
+    TopologyNode n;
+    n.id = id;
+    n.name = QString::fromLatin1(name);
+    n.userId = tags.isEmpty() ? user : 0;
+    n.tags = tags;
+    n.ipv4 = IpAddress::parse(QString::fromLatin1(v4));
+    n.ipv6 = IpAddress::parse(QString::fromLatin1(v6));
+    return n;
+}
+
+IpPrefix pfx(const char* s) { return *IpPrefix::parse(QString::fromLatin1(s)); }
+
+// alice and carol on example.com (the tailnet's domain), bob on example.org (invited).
+Topology tailnet()
+{
+    Topology t;
+    t.users = {{1, QStringLiteral("alice"), QStringLiteral("alice@example.com")},
+               {2, QStringLiteral("bob"), QStringLiteral("bob@example.org")},
+               {3, QStringLiteral("carol"), QStringLiteral("carol@example.com")}};
+    t.nodes = {makeNode(1, "alice-laptop", 1, {}, "100.64.0.1", "fd7a:115c:a1e0::1"),
+               makeNode(2, "bob-laptop", 2, {}, "100.64.0.2", "fd7a:115c:a1e0::2"),
+               makeNode(3, "carol-laptop", 3, {}, "100.64.0.3", "fd7a:115c:a1e0::3"),
+               makeNode(4, "server", 0, {QStringLiteral("tag:server")}, "100.64.0.4", "fd7a:115c:a1e0::4"),
+               makeNode(5, "router-a", 0, {QStringLiteral("tag:router-a")}, "100.64.0.5", "fd7a:115c:a1e0::5"),
+               makeNode(6, "router-b", 0, {QStringLiteral("tag:router-b")}, "100.64.0.6", "fd7a:115c:a1e0::6")};
+    for (int i : {4, 5}) {
+        t.nodes[i].routableIps = {pfx("10.44.0.0/16")};
+        t.nodes[i].approvedRoutes = {pfx("10.44.0.0/16")};
+    }
+    return t;
+}
+
+const QByteArray kOwners = R"("tagOwners":{"tag:server":["alice@example.com"],"tag:router-a":["group:ops"],"tag:router-b":["tag:server"]},"groups":{"group:ops":["carol@example.com"]})";
+
+std::optional<Policy> parse(const QByteArray& body, QString* error = nullptr, const QStringList& domains = {QStringLiteral("example.com")})
+{
+    PolicyParser parser;
+    parser.setTailnetDomains(domains);
+    auto p = parser.parse(QByteArray("{") + kOwners + "," + body + "}");
+    if (error)
+        *error = parser.errorText();
+    return p;
+}
+
+QJsonArray sshRules(const PolicyCompiler& c, const TopologyNode& n) { return c.sshPolicyFor(n).value(QLatin1String("rules")).toArray(); }
+
+} // namespace
+
+class TestPolicyFeatures : public QObject {
+    Q_OBJECT
+
+private slots:
+    void localpartEmitsPerUserRules();
+    void localpartSourceGetsSelfAccess();
+    void userDomainWildcardSource();
+    void domainsMustBeAssociated();
+    void nonCanonicalLocalpartIsLiteral();
+    void sshTestsPassAndFail();
+    void sshTestsRejectBadDestinations();
+    void nodeAddressesListedOneByOne();
+    void viaGrantOnlyOnItsRouter();
+    void tagOwnership();
+    void autoApprovedRoutes();
+    void explainNamesTheRule();
+};
+
+void TestPolicyFeatures::localpartEmitsPerUserRules()
+{
+    const auto p = parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@example.com","ubuntu"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QJsonArray rules = sshRules(c, t.nodes[3]);
+    // alice: common + localpart; bob (example.org): common only; carol: common + localpart.
+    QCOMPARE(rules.size(), 5);
+    QCOMPARE(rules[0].toObject().value(QLatin1String("sshUsers")).toObject(), (QJsonObject{{QStringLiteral("root"), QString()}, {QStringLiteral("ubuntu"), QStringLiteral("ubuntu")}}));
+    QCOMPARE(rules[1].toObject().value(QLatin1String("sshUsers")).toObject(), (QJsonObject{{QStringLiteral("alice"), QStringLiteral("alice")}}));
+    QCOMPARE(rules[1].toObject().value(QLatin1String("principals")).toArray().size(), 2);
+    QCOMPARE(rules[2].toObject().value(QLatin1String("principals")).toArray().first().toObject().value(QLatin1String("nodeIP")).toString(), QStringLiteral("100.64.0.2"));
+    QCOMPARE(rules[4].toObject().value(QLatin1String("sshUsers")).toObject(), (QJsonObject{{QStringLiteral("carol"), QStringLiteral("carol")}}));
+}
+
+void TestPolicyFeatures::localpartSourceGetsSelfAccess()
+{
+    const auto p = parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@example.com"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    // alice's laptop is a source but not a destination: it still gets her own rules.
+    const QJsonArray rules = sshRules(c, t.nodes[0]);
+    QCOMPARE(rules.size(), 2);
+    QCOMPARE(rules[1].toObject().value(QLatin1String("sshUsers")).toObject(), (QJsonObject{{QStringLiteral("alice"), QStringLiteral("alice")}}));
+    QVERIFY(sshRules(c, t.nodes[4]).isEmpty());
+}
+
+void TestPolicyFeatures::userDomainWildcardSource()
+{
+    const auto p = parse(R"("ssh":[{"action":"accept","src":["user:*@example.com"],"dst":["tag:server"],"users":["root"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QJsonArray rules = sshRules(c, t.nodes[3]);
+    QCOMPARE(rules.size(), 1);
+    QStringList ips;
+    for (const QJsonValue& v : rules[0].toObject().value(QLatin1String("principals")).toArray())
+        ips << v.toObject().value(QLatin1String("nodeIP")).toString();
+    QVERIFY(ips.contains(QStringLiteral("100.64.0.1")) && ips.contains(QStringLiteral("100.64.0.3")));
+    QVERIFY(!ips.contains(QStringLiteral("100.64.0.2"))); // bob is on example.org
+}
+
+void TestPolicyFeatures::domainsMustBeAssociated()
+{
+    QString e;
+    QVERIFY(!parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@example.org"]}])", &e));
+    QVERIFY2(e.contains(QLatin1String("not associated")), qPrintable(e));
+    QVERIFY(!parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@EXAMPLE.COM"]}])", &e));
+    QVERIFY(!parse(R"("ssh":[{"action":"accept","src":["user:*@other.net"],"dst":["tag:server"],"users":["root"]}])", &e));
+    QVERIFY(!parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@*"]}])", &e));
+    // Without associated domains configured nothing is checked (Headscale's behaviour).
+    QVERIFY(parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:*@example.org"]}])", &e, {}));
+}
+
+void TestPolicyFeatures::nonCanonicalLocalpartIsLiteral()
+{
+    const auto p = parse(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["localpart:foo@example.com"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QJsonArray rules = sshRules(c, t.nodes[3]);
+    QCOMPARE(rules.size(), 1);
+    QCOMPARE(rules[0].toObject().value(QLatin1String("sshUsers")).toObject().value(QLatin1String("localpart:foo@example.com")).toString(), QStringLiteral("localpart:foo@example.com"));
+}
+
+void TestPolicyFeatures::sshTestsPassAndFail()
+{
+    const QByteArray ssh = R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["autogroup:nonroot"]},
+                                     {"action":"check","src":["alice@example.com"],"dst":["tag:server"],"users":["root"]}])";
+    const Topology t = tailnet();
+    auto run = [&](const QByteArray& tests) {
+        const auto p = parse(ssh + ",\"sshTests\":" + tests);
+        if (!p)
+            return QStringList{QStringLiteral("parse failed")};
+        const PolicyCompiler c(*p, t);
+        return PolicyTester(*p, t, c).run();
+    };
+    QCOMPARE(run(R"([{"src":"bob@example.org","dst":["tag:server"],"accept":["deploy"],"deny":["root"]}])"), QStringList{});
+    QCOMPARE(run(R"([{"src":"alice@example.com","dst":["tag:server"],"check":["root"]}])"), QStringList{});
+    const QStringList fail = run(R"([{"src":"bob@example.org","dst":["tag:server"],"accept":["root"]}])");
+    QCOMPARE(fail.size(), 1);
+    QVERIFY2(fail.first().contains(QLatin1String("expected ALLOWED, got DENIED")), qPrintable(fail.first()));
+    // check asserted, but only an accept rule lets bob in as "deploy".
+    const QStringList viaAccept = run(R"([{"src":"bob@example.org","dst":["tag:server"],"check":["deploy"]}])");
+    QCOMPARE(viaAccept.size(), 1);
+    QVERIFY2(viaAccept.first().contains(QLatin1String("ALLOWED via accept")), qPrintable(viaAccept.first()));
+}
+
+void TestPolicyFeatures::sshTestsRejectBadDestinations()
+{
+    const Topology t = tailnet();
+    for (const char* dst : {"tag:server:22", "100.64.0.0/24", "autogroup:internet", "fd7a:115c:a1e0::4", "tag:nope"}) {
+        const auto p = parse(QByteArray(R"("ssh":[{"action":"accept","src":["autogroup:member"],"dst":["tag:server"],"users":["root"]}],"sshTests":[{"src":"alice@example.com","dst":[")") + dst + R"("],"accept":["root"]}])");
+        QVERIFY(p);
+        const PolicyCompiler c(*p, t);
+        QVERIFY2(!PolicyTester(*p, t, c).run().isEmpty(), dst);
+    }
+}
+
+void TestPolicyFeatures::nodeAddressesListedOneByOne()
+{
+    // alice .1 and bob .2 are adjacent: Tailscale still lists them one by one, never "a-b".
+    const auto p = parse(R"("acls":[{"action":"accept","src":["alice@example.com","bob@example.org","10.0.0.0/8"],"dst":["tag:server:22"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QList<FilterRule> f = c.filterFor(t.nodes[3]);
+    QCOMPARE(f.size(), 1);
+    QStringList src = f[0].srcIps;
+    src.sort();
+    QCOMPARE(src, (QStringList{QStringLiteral("10.0.0.0/8"), QStringLiteral("100.64.0.1"), QStringLiteral("100.64.0.2"), QStringLiteral("fd7a:115c:a1e0::1"), QStringLiteral("fd7a:115c:a1e0::2")}));
+}
+
+void TestPolicyFeatures::viaGrantOnlyOnItsRouter()
+{
+    const auto p = parse(R"("grants":[{"src":["alice@example.com"],"dst":["10.44.0.0/16"],"ip":["*"],"via":["tag:router-a"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QList<FilterRule> a = c.filterFor(t.nodes[4]);
+    QCOMPARE(a.size(), 1);
+    QCOMPARE(a[0].dstPorts.first().ip, QStringLiteral("10.44.0.0/16"));
+    QVERIFY(c.filterFor(t.nodes[5]).isEmpty()); // router-b serves the same route but is not the via
+    QCOMPARE(c.peersOf(0), QList<int>{4});
+    QVERIFY(!c.peersOf(5).contains(0));
+}
+
+void TestPolicyFeatures::tagOwnership()
+{
+    const auto p = parse(R"("acls":[])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyApprovals a(*p, t);
+    QVERIFY(a.canAssignTags(1, {QStringLiteral("tag:server")}));
+    QVERIFY(a.canAssignTags(1, {QStringLiteral("tag:router-b")})); // owned through tag:server
+    QVERIFY(a.canAssignTags(3, {QStringLiteral("tag:router-a")})); // through group:ops
+    QCOMPARE(a.refusedTags(2, {QStringLiteral("tag:server"), QStringLiteral("tag:router-a")}), (QStringList{QStringLiteral("tag:server"), QStringLiteral("tag:router-a")}));
+    QCOMPARE(a.refusedTags(1, {QStringLiteral("tag:server"), QStringLiteral("tag:undeclared")}), QStringList{QStringLiteral("tag:undeclared")});
+}
+
+void TestPolicyFeatures::autoApprovedRoutes()
+{
+    const auto p = parse(R"("acls":[],"autoApprovers":{"routes":{"10.0.0.0/8":["tag:router-a","group:ops"]},"exitNode":["alice@example.com"]})");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyApprovals a(*p, t);
+    const QList<IpPrefix> asked = {pfx("10.1.0.0/16"), pfx("192.168.0.0/24"), pfx("0.0.0.0/0")};
+    QCOMPARE(a.autoApprovedRoutes(t.nodes[4], asked), QList<IpPrefix>{pfx("10.1.0.0/16")});
+    QCOMPARE(a.autoApprovedRoutes(t.nodes[2], asked), QList<IpPrefix>{pfx("10.1.0.0/16")}); // carol via group:ops
+    QCOMPARE(a.autoApprovedRoutes(t.nodes[0], asked), QList<IpPrefix>{pfx("0.0.0.0/0")});   // alice: exit only
+    QVERIFY(a.autoApprovedRoutes(t.nodes[5], asked).isEmpty());
+    QVERIFY(a.autoApprovedRoutes(t.nodes[4], {pfx("10.0.0.0/7")}).isEmpty()); // wider than the approved prefix
+}
+
+void TestPolicyFeatures::explainNamesTheRule()
+{
+    const auto p = parse(R"("acls":[{"action":"accept","src":["bob@example.org"],"dst":["tag:server:443"]},
+                                    {"action":"accept","src":["alice@example.com"],"dst":["tag:server:22,443"],"proto":"tcp"}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const PolicyExplainer x(t, c);
+    const auto yes = x.explain(QStringLiteral("alice-laptop"), QStringLiteral("100.64.0.4"), 22);
+    QVERIFY(yes);
+    QVERIFY(yes->allowed);
+    QVERIFY(yes->peers);
+    QCOMPARE(yes->rules, QStringList{QStringLiteral("acls[1]")});
+    const auto no = x.explain(QStringLiteral("bob-laptop"), QStringLiteral("server"), 22);
+    QVERIFY(no && !no->allowed && no->peers);
+    QVERIFY(no->reason.contains(QLatin1String("may not reach")));
+    const auto udp = x.explain(QStringLiteral("alice-laptop"), QStringLiteral("server"), 443, 17);
+    QVERIFY(udp && !udp->allowed); // acls[1] is TCP only and acls[0] is bob's
+    QVERIFY(!x.explain(QStringLiteral("nobody"), QStringLiteral("server"), 22));
+}
+
+QTEST_GUILESS_MAIN(TestPolicyFeatures)
+#include "tst_policyfeatures.moc"
