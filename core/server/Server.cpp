@@ -2,7 +2,9 @@
 
 #include "KeelVersion.h"
 #include "common/Log.h"
+#include "control/ControlEndpoint.h"
 #include "crypto/PrivateKeyFile.h"
+#include "metrics/Metrics.h"
 #include "policy/PolicyParser.h"
 
 #include <QDir>
@@ -172,6 +174,11 @@ void Server::addPublicRoutes()
                                {QStringLiteral("publicKey"), noisePublicKey()}};
         return http::HttpResponse::json(200, QJsonDocument(body));
     });
+    // ts2021 (GET for WebSocket clients, POST for tailscaled). A child of this Server: it owns the
+    // upgraded connections, which therefore outlive the HTTP listener's reset in stop().
+    auto* control = new control::ControlEndpoint(*m_noiseKey, this);
+    control->setObjectName(QStringLiteral("keel-control-endpoint"));
+    control->registerRoutes(m_publicRouter);
     m_publicRouter.add("GET", QStringLiteral("/health"), [this](http::HttpRequest&) {
         const bool up = m_store->ping();
         http::HttpResponse r = http::HttpResponse::json(up ? 200 : 500, QJsonDocument(QJsonObject{{QStringLiteral("status"), up ? QStringLiteral("pass") : QStringLiteral("fail")}}));
@@ -190,11 +197,10 @@ void Server::addPublicRoutes()
     });
 
     m_metricsRouter.add("GET", QStringLiteral("/metrics"), [this](http::HttpRequest&) {
-        QByteArray out;
-        out += "# HELP keel_build_info Build information.\n# TYPE keel_build_info gauge\n";
-        out += "keel_build_info{version=\"" KEEL_VERSION "\"} 1\n";
-        out += "# HELP keel_http_open_connections Open connections on the public listener.\n# TYPE keel_http_open_connections gauge\n";
-        out += "keel_http_open_connections " + QByteArray::number(m_public ? m_public->openConnections() : 0) + '\n';
+        auto& registry = metrics::Registry::instance();
+        registry.gauge("keel_build_info", "Build information.", {{"version", KEEL_VERSION}}).set(1);
+        registry.gauge("keel_http_open_connections", "Open connections on the public listener.").set(m_public ? m_public->openConnections() : 0);
+        const QByteArray out = registry.render() + metrics::renderProcessMetrics();
         return http::HttpResponse::text(200, out, "text/plain; version=0.0.4; charset=utf-8");
     });
 }

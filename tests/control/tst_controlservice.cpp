@@ -1,0 +1,486 @@
+// Registration and map sessions through ControlService over real HTTP/2 sessions (in-memory pipe).
+#include "StateControlHarness.h"
+#include "TestPaths.h"
+
+#include <QFile>
+
+using namespace keel;
+using keel::test::FakeMachine;
+using keel::test::fakeKey;
+using keel::test::mapRequest;
+using keel::test::registerRequest;
+
+class TestControlService : public QObject
+{
+    Q_OBJECT
+
+    std::shared_ptr<MockClock> m_clock;
+    std::unique_ptr<test::TempDatabase> m_db;
+    std::unique_ptr<store::Store> m_store;
+    config::Config m_config;
+    std::unique_ptr<state::State> m_state;
+    std::unique_ptr<control::ControlService> m_service;
+    qint64 m_alice = 0;
+
+    QString newKey(bool reusable = false, bool ephemeral = false, const QStringList& tags = {},
+                   std::optional<QDateTime> expiration = std::nullopt)
+    {
+        store::NewPreAuthKey k;
+        k.userId = m_alice;
+        k.reusable = reusable;
+        k.ephemeral = ephemeral;
+        k.tags = tags;
+        k.expiration = expiration;
+        auto created = m_store->createPreAuthKey(k);
+        return created ? created->fullKey : QString();
+    }
+
+    void start(int batchDelayMs = 0)
+    {
+        QString error;
+        m_state = state::State::load(*m_store, m_config, &error);
+        QVERIFY2(m_state, qPrintable(error));
+        control::MapperOptions mo = control::MapperOptions::fromConfig(m_config);
+        mo.derpMap = [] {
+            return QJsonObject{{"Regions", QJsonObject{{"999", QJsonObject{{"RegionID", 999}, {"RegionCode", "keel"}}}}}};
+        };
+        control::ControlService::Options o;
+        o.offlineGraceMs = 0;
+        o.housekeepingMs = 0;
+        o.batcher.delayMs = batchDelayMs;
+        m_service = std::make_unique<control::ControlService>(*m_state, mo, o);
+    }
+
+    // Registers machine `n` with a fresh reusable key and opens its map stream.
+    std::shared_ptr<FakeMachine::Call> join(FakeMachine& m, int n, const QString& key)
+    {
+        const QJsonObject r = m.registerNode(registerRequest(n, key, QStringLiteral("node%1").arg(n)));
+        if (r.value("MachineAuthorized").toBool() != true)
+            qWarning() << r;
+        auto call = m.post("/machine/map", mapRequest(n, true));
+        (void)QTest::qWaitFor([&] { return !call->messages.isEmpty(); }, 5000);
+        return call;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_clock = std::make_shared<MockClock>();
+        Clock::install(m_clock);
+        m_db = std::make_unique<test::TempDatabase>("sqlite");
+        QString error;
+        m_store = store::Store::open(m_db->options(), &error);
+        QVERIFY2(m_store, qPrintable(error));
+        m_config = config::Config();
+        m_config.serverUrl = "https://ctrl.example.com";
+        m_config.prefixes.v4 = "100.64.0.0/10";
+        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
+        m_config.dns.baseDomain = "ts.example.com";
+        store::User u;
+        u.name = "alice";
+        m_alice = m_store->createUser(u)->id;
+    }
+    void cleanup()
+    {
+        m_service.reset();
+        m_state.reset();
+        m_store.reset();
+        m_db.reset();
+        Clock::reset();
+    }
+
+    void preAuthKeyRegistersDurably()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QJsonObject r = m.registerNode(registerRequest(1, newKey(), "web"));
+        QCOMPARE(r["MachineAuthorized"].toBool(), true);
+        QCOMPARE(r["NodeKeyExpired"].toBool(), false);
+        QCOMPARE(r["User"].toObject()["ID"].toInteger(), m_alice);
+        QCOMPARE(r["Login"].toObject()["LoginName"].toString(), QString("alice"));
+        QVERIFY(!r.contains("NodeKeySignature") || r["NodeKeySignature"].isNull());
+        // Durable before the answer left.
+        auto stored = m_store->nodeByNodeKey(fakeKey("nodekey:", 1));
+        QVERIFY(stored);
+        QCOMPARE(stored->machineKey, m.machineKey());
+        QCOMPARE(stored->registerMethod, QString("authkey"));
+    }
+
+    void badKeysGiveClientVisibleErrors()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        QCOMPARE(m.registerNode(registerRequest(1, "hskey-auth-nope-nope", "a"))["Error"].toString(), QString("invalid authkey"));
+        const QString expired = newKey(false, false, {}, Clock::now().addSecs(-10));
+        QCOMPARE(m.registerNode(registerRequest(2, expired, "b"))["Error"].toString(), QString("authkey expired"));
+        const QString once = newKey();
+        QVERIFY(m.registerNode(registerRequest(3, once, "c"))["Error"].toString().isEmpty());
+        FakeMachine other(*m_service, 2);
+        QCOMPARE(other.registerNode(registerRequest(4, once, "d"))["Error"].toString(), QString("authkey already used"));
+        int status = 0;
+        m.registerNode(QJsonObject{{"NodeKey", "garbage"}}, &status);
+        QCOMPARE(status, 400);
+    }
+
+    void singleUseKeyRaceHasOneWinner()
+    {
+        start();
+        const QString key = newKey();
+        std::vector<std::unique_ptr<FakeMachine>> machines;
+        QList<std::shared_ptr<FakeMachine::Call>> calls;
+        for (int i = 1; i <= 6; ++i) {
+            machines.push_back(std::make_unique<FakeMachine>(*m_service, i));
+            calls.append(machines.back()->post("/machine/register", registerRequest(i, key, QStringLiteral("n%1").arg(i))));
+        }
+        QVERIFY(QTest::qWaitFor([&] { return std::all_of(calls.begin(), calls.end(), [](auto& c) { return c->done(); }); }, 10000));
+        int winners = 0;
+        for (auto& c : calls)
+            winners += c->json()["MachineAuthorized"].toBool() ? 1 : 0;
+        QCOMPARE(winners, 1);
+        QCOMPARE(m_store->listNodes()->size(), 1);
+    }
+
+    void reusableAndTaggedAndEphemeralKeys()
+    {
+        start();
+        const QString reusable = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2), c(*m_service, 3);
+        QVERIFY(a.registerNode(registerRequest(1, reusable, "a"))["MachineAuthorized"].toBool());
+        QVERIFY(b.registerNode(registerRequest(2, reusable, "b"))["MachineAuthorized"].toBool());
+        const QJsonObject t = c.registerNode(registerRequest(3, newKey(false, true, {"tag:server"}), "srv"));
+        QCOMPARE(t["User"].toObject()["ID"].toInteger(), state::State::kTaggedDevicesId);
+        QCOMPARE(t["Login"].toObject()["LoginName"].toString(), QString("tagged-devices"));
+        const auto* n = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 3));
+        QCOMPARE(n->node.tags, QStringList{"tag:server"});
+        QVERIFY(!n->node.userId);
+        QVERIFY(n->node.ephemeral);
+        // --advertise-tags beyond the key's tags are refused.
+        FakeMachine d(*m_service, 4);
+        QJsonObject req = registerRequest(4, newKey(), "d");
+        QJsonObject hi = req["Hostinfo"].toObject();
+        hi.insert("RequestTags", QJsonArray{"tag:admin"});
+        req.insert("Hostinfo", hi);
+        QVERIFY(d.registerNode(req)["Error"].toString().contains("tag:admin"));
+    }
+
+    void reRegistrationLogoutAndExpiry()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QString key = newKey();
+        QVERIFY(m.registerNode(registerRequest(1, key, "web"))["MachineAuthorized"].toBool());
+        // Restart of a container: same key again (spent by now) and same node key -> accepted.
+        const QJsonObject again = m.registerNode(registerRequest(1, key, "web"));
+        QVERIFY2(again["MachineAuthorized"].toBool(), qPrintable(QJsonDocument(again).toJson()));
+        QCOMPARE(m_store->listNodes()->size(), 1);
+        // Extending is refused.
+        QJsonObject extend = registerRequest(1, QString(), "web");
+        extend.insert("Expiry", "2099-01-01T00:00:00Z");
+        const qint64 id = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 1))->node.id;
+        QVERIFY(m_state->setExpiry(id, Clock::now().addDays(30)));
+        QCOMPARE(m.registerNode(extend)["Error"].toString(), QString("extending key is not allowed"));
+        // Logout: past expiry, even with the auth key in the request.
+        QJsonObject logout = registerRequest(1, key, "web");
+        logout.insert("Expiry", "1970-01-01T00:02:03Z");
+        const QJsonObject out = m.registerNode(logout);
+        QCOMPARE(out["NodeKeyExpired"].toBool(), true);
+        QCOMPARE(*m_store->nodeById(id)->expiry, Clock::now()); // clamped to now, not 1970
+        // The next routine login is told the key expired.
+        QCOMPARE(m.registerNode(registerRequest(1, QString(), "web"))["NodeKeyExpired"].toBool(), true);
+    }
+
+    void nodeKeyServedOnlyToItsMachine()
+    {
+        start();
+        FakeMachine owner(*m_service, 1), thief(*m_service, 2);
+        QVERIFY(owner.registerNode(registerRequest(1, newKey(), "web"))["MachineAuthorized"].toBool());
+        int status = 0;
+        thief.registerNode(registerRequest(1, QString(), "web"), &status);
+        QCOMPARE(status, 401);
+        auto map = thief.post("/machine/map", mapRequest(1, true));
+        QVERIFY(QTest::qWaitFor([&] { return map->done(); }, 5000));
+        QCOMPARE(map->status, 404);
+        QVERIFY(map->messages.isEmpty());
+    }
+
+    void interactiveRegistration()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QJsonObject first = m.registerNode(registerRequest(1, QString(), "laptop"));
+        const QString url = first["AuthURL"].toString();
+        QVERIFY2(url.startsWith("https://ctrl.example.com/register/hskey-authreq-"), qPrintable(url));
+        const QString authId = control::Registration::authIdFromUrl(url);
+        QCOMPARE(authId.size(), 14 + 24);
+        QVERIFY(control::ControlService::registerPage(authId).contains("keel nodes register --user USERNAME --key " + authId.toUtf8()));
+
+        QJsonObject follow = registerRequest(1, QString(), "laptop");
+        follow.insert("Followup", url);
+        auto held = m.post("/machine/register", follow);
+        QTest::qWait(50);
+        QVERIFY(!held->done()); // held until approved
+        QCOMPARE(m_service->registration().approve(authId, "nobody").error().kind, store::Error::NotFound);
+        auto approved = m_service->registration().approve(authId, "alice");
+        QVERIFY(approved);
+        QVERIFY(QTest::qWaitFor([&] { return held->done(); }, 5000));
+        QCOMPARE(held->json()["MachineAuthorized"].toBool(), true);
+        QCOMPARE(m_store->nodeByNodeKey(fakeKey("nodekey:", 1))->registerMethod, QString("cli"));
+
+        // Key rotation of the same machine keeps the node.
+        QJsonObject rotate = registerRequest(2, QString(), "laptop");
+        rotate.insert("OldNodeKey", fakeKey("nodekey:", 1));
+        const QString url2 = m.registerNode(rotate)["AuthURL"].toString();
+        QVERIFY(url2 != url);
+        // The old key keeps working until the new one is authorised (seamless renewal).
+        QVERIFY(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 1)));
+        QVERIFY(m_service->registration().approve(control::Registration::authIdFromUrl(url2), "alice"));
+        QCOMPARE(m_store->listNodes()->size(), 1);
+        QCOMPARE(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id, approved->node.id);
+        QVERIFY(!m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 1)));
+    }
+
+    void pendingRegistrationExpires()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QString url = m.registerNode(registerRequest(1, QString(), "laptop"))["AuthURL"].toString();
+        QJsonObject follow = registerRequest(1, QString(), "laptop");
+        follow.insert("Followup", url);
+        auto held = m.post("/machine/register", follow);
+        QTest::qWait(20);
+        m_clock->advance(m_config.tuning.registerCacheExpirationMs);
+        m_service->housekeeping();
+        QVERIFY(QTest::qWaitFor([&] { return held->done(); }, 5000));
+        const QString fresh = held->json()["AuthURL"].toString();
+        QVERIFY(!fresh.isEmpty());
+        QVERIFY(fresh != url); // the same URL would make the client back off
+        QCOMPARE(m_service->registration().approve(control::Registration::authIdFromUrl(url), "alice").error().kind,
+                 store::Error::NotFound);
+    }
+
+    void firstMapIsComplete()
+    {
+        start();
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        join(a, 1, key);
+        auto call = join(b, 2, key);
+        QVERIFY(!call->messages.isEmpty());
+        QCOMPARE(call->status, 200);
+        const QJsonObject m = call->messages.first();
+        const QJsonObject self = m["Node"].toObject();
+        QCOMPARE(self["Name"].toString(), QString("node2.ts.example.com."));
+        QCOMPARE(self["MachineAuthorized"].toBool(), true);
+        QCOMPARE(self["Addresses"].toArray(), (QJsonArray{"100.64.0.2/32", "fd7a:115c:a1e0::2/128"}));
+        QCOMPARE(self["AllowedIPs"].toArray(), self["Addresses"].toArray());
+        QCOMPARE(self["StableID"].toString(), QString::number(self["ID"].toInteger()));
+        QCOMPARE(self["DiscoKey"].toString(), fakeKey("discokey:", 2));
+        QCOMPARE(self["Online"].toBool(), true);
+        QCOMPARE(self["Cap"].toInt(), 115);
+        const QJsonObject caps = self["CapMap"].toObject();
+        QVERIFY(caps.contains("disable-captive-portal-detection"));
+        QVERIFY(caps.contains("https://tailscale.com/cap/ssh"));
+        QCOMPARE(caps["default-auto-update"].toArray(), QJsonArray{false});
+        const QJsonArray peers = m["Peers"].toArray();
+        QCOMPARE(peers.size(), 1);
+        QCOMPARE(peers[0].toObject()["Name"].toString(), QString("node1.ts.example.com."));
+        QVERIFY(!peers[0].toObject().contains("CapMap"));
+        QCOMPARE(m["PacketFilter"].toArray(), control::Mapper::allowAllFilter());
+        QCOMPARE(m["Domain"].toString(), QString("ts.example.com"));
+        QCOMPARE(m["DERPMap"].toObject()["Regions"].toObject()["999"].toObject()["RegionCode"].toString(), QString("keel"));
+        QCOMPARE(m["DNSConfig"].toObject()["Domains"].toArray(), QJsonArray{"ts.example.com"});
+        QCOMPARE(m["DNSConfig"].toObject()["Proxied"].toBool(), true);
+        QCOMPARE(m["UserProfiles"].toArray().size(), 1);
+        QCOMPARE(m["UserProfiles"].toArray()[0].toObject()["LoginName"].toString(), QString("alice"));
+        QCOMPARE(m["CollectServices"].toBool(), false);
+        QCOMPARE(m["Debug"].toObject()["DisableLogTail"].toBool(), true);
+        QVERIFY(m["ControlTime"].toString().endsWith("Z"));
+    }
+
+    void joinReachesOthersAsOneDelta()
+    {
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto streamA = join(a, 1, key);
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() >= 1; }, 2000));
+        const int before = int(streamA->messages.size());
+        join(b, 2, key);
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before; }, 5000));
+        QTest::qWait(50);
+        // Added, came online and reported its disco key: coalesced into one message.
+        QCOMPARE(streamA->messages.size(), before + 1);
+        const QJsonObject delta = streamA->messages.last();
+        QVERIFY(!delta.contains("Peers"));
+        const QJsonArray changed = delta["PeersChanged"].toArray();
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed[0].toObject()["Key"].toString(), fakeKey("nodekey:", 2));
+        QCOMPARE(changed[0].toObject()["Online"].toBool(), true);
+        QCOMPARE(changed[0].toObject()["DiscoKey"].toString(), fakeKey("discokey:", 2));
+        QVERIFY(!delta.contains("PeersChangedPatch")); // the whole node supersedes its patches
+        QVERIFY(delta.contains("UserProfiles"));
+    }
+
+    void liteUpdatePatchesPeers()
+    {
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto streamA = join(a, 1, key);
+        auto streamB = join(b, 2, key);
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() >= 2; }, 5000));
+        const int before = int(streamA->messages.size());
+        QJsonObject lite = mapRequest(2, false, true);
+        lite.insert("Endpoints", QJsonArray{"192.0.2.2:41641"});
+        QJsonObject hi = lite["Hostinfo"].toObject();
+        hi.insert("NetInfo", QJsonObject{{"PreferredDERP", 999}});
+        lite.insert("Hostinfo", hi);
+        auto liteCall = b.post("/machine/map", lite);
+        QVERIFY(QTest::qWaitFor([&] { return liteCall->done(); }, 5000));
+        QCOMPARE(liteCall->status, 200);
+        QVERIFY(liteCall->body.isEmpty());
+        QVERIFY(!streamB->done()); // the long-poll is undisturbed
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before; }, 5000));
+        const QJsonArray patch = streamA->messages.last()["PeersChangedPatch"].toArray();
+        QCOMPARE(patch.size(), 1);
+        const QJsonObject p = patch[0].toObject();
+        QCOMPARE(p["NodeID"].toInteger(), m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id);
+        QCOMPARE(p["Endpoints"].toArray(), QJsonArray{"192.0.2.2:41641"});
+        QCOMPARE(p["DERPRegion"].toInt(), 999);
+    }
+
+    void oneShotFetchAndUncompressed()
+    {
+        start();
+        FakeMachine a(*m_service, 1);
+        QVERIFY(a.registerNode(registerRequest(1, newKey(), "a"))["MachineAuthorized"].toBool());
+        QJsonObject req = mapRequest(1, false);
+        req.remove("Compress");
+        auto call = a.post("/machine/map", req, false);
+        QVERIFY(QTest::qWaitFor([&] { return call->done(); }, 5000));
+        QCOMPARE(call->messages.size(), 1);
+        QVERIFY(call->messages[0].contains("Node"));
+        QVERIFY(call->finished);
+    }
+
+    void offlineAndEphemeralGc()
+    {
+        start(5);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto streamA = join(a, 1, newKey(true));
+        auto streamB = join(b, 2, newKey(false, true));
+        const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
+        QVERIFY(m_service->isOnline(idB));
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() >= 2; }, 5000));
+        const int before = int(streamA->messages.size());
+        streamB->stream->cancel();
+        QVERIFY(QTest::qWaitFor([&] { return !m_service->isOnline(idB); }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before; }, 5000));
+        const QJsonObject patch = streamA->messages.last()["PeersChangedPatch"].toArray()[0].toObject();
+        QCOMPARE(patch["Online"].toBool(), false);
+        QVERIFY(patch.contains("LastSeen"));
+        m_clock->advance(m_config.node.ephemeralInactivityTimeoutMs);
+        const int before2 = int(streamA->messages.size());
+        m_service->housekeeping();
+        QVERIFY(!m_state->snapshot()->node(idB));
+        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before2; }, 5000));
+        QCOMPARE(streamA->messages.last()["PeersRemoved"].toArray(), QJsonArray{idB});
+    }
+
+    void deletingANodeEndsItsStream()
+    {
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto streamA = join(a, 1, key);
+        auto streamB = join(b, 2, key);
+        const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
+        QVERIFY(m_store->deleteNode(idB));
+        m_service->adminChanged("node", idB); // what the admin API reports
+        QVERIFY(QTest::qWaitFor([&] { return streamB->done(); }, 5000));
+        QVERIFY(QTest::qWaitFor([&] {
+            return !streamA->messages.isEmpty() && streamA->messages.last()["PeersRemoved"].toArray() == QJsonArray{idB};
+        }, 5000));
+    }
+
+    void burstCoalescesToOneMessagePerNode()
+    {
+        start(50);
+        const QString key = newKey(true);
+        std::vector<std::unique_ptr<FakeMachine>> machines;
+        QList<std::shared_ptr<FakeMachine::Call>> streams;
+        for (int i = 1; i <= 5; ++i) {
+            machines.push_back(std::make_unique<FakeMachine>(*m_service, i));
+            streams.append(join(*machines.back(), i, key));
+        }
+        QTest::qWait(150);
+        QList<int> before;
+        for (auto& s : streams)
+            before << int(s->messages.size());
+        // A burst: every node changes endpoints ten times.
+        for (int round = 0; round < 10; ++round)
+            for (int i = 1; i <= 5; ++i) {
+                state::NodeReport r;
+                r.endpoints = QStringList{QStringLiteral("192.0.2.%1:%2").arg(i).arg(1000 + round)};
+                QVERIFY(m_state->applyReport(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", i))->node.id, r));
+            }
+        QTest::qWait(200);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(streams[i]->messages.size(), before[i] + 1);
+            const QJsonArray patches = streams[i]->messages.last()["PeersChangedPatch"].toArray();
+            QCOMPARE(patches.size(), 4);
+            for (const QJsonValue& p : patches) // the latest value, never an intermediate one
+                QVERIFY(p.toObject()["Endpoints"].toArray()[0].toString().endsWith(":1009"));
+        }
+    }
+
+    void realClientBodiesReplay_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("1.82.5") << "real-client-exchange/ts2021-session-1.82.5.json";
+        QTest::newRow("1.96.5") << "real-client-exchange/ts2021-session-1.96.5.json";
+    }
+    void realClientBodiesReplay()
+    {
+        QFETCH(QString, file);
+        start();
+        QFile f(test::testdataPath(file));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject session = QJsonDocument::fromJson(f.readAll()).object();
+        QList<QJsonObject> bodies;
+        for (const QJsonValue& v : session["client_http2_frames_after_preface"].toArray()) {
+            const QJsonObject fr = v.toObject();
+            if (fr["type"].toString() == "DATA" && fr["body"].toString().startsWith("{\"Version\""))
+                bodies << QJsonDocument::fromJson(fr["body"].toString().toUtf8()).object();
+        }
+        QVERIFY(bodies.size() >= 2);
+        FakeMachine m(*m_service, 1);
+        QJsonObject reg = bodies.takeFirst();
+        QVERIFY(reg.contains("NLKey"));
+        reg.insert("Auth", QJsonObject{{"AuthKey", newKey()}}); // the recorded key belonged to that server
+        const QJsonObject r = m.registerNode(reg);
+        QVERIFY2(r["MachineAuthorized"].toBool(), qPrintable(QJsonDocument(r).toJson()));
+        std::shared_ptr<FakeMachine::Call> streamCall;
+        for (const QJsonObject& body : bodies) {
+            auto call = m.post("/machine/map", body);
+            if (body["Stream"].toBool()) {
+                streamCall = call;
+                QVERIFY(QTest::qWaitFor([&] { return !call->messages.isEmpty(); }, 5000));
+            } else {
+                QVERIFY(QTest::qWaitFor([&] { return call->done(); }, 5000));
+                QCOMPARE(call->status, 200);
+            }
+        }
+        QVERIFY(streamCall);
+        const QJsonObject first = streamCall->messages.first();
+        QVERIFY(first["Node"].toObject()["MachineAuthorized"].toBool());
+        QCOMPARE(first["Node"].toObject()["Key"].toString(), reg["NodeKey"].toString());
+        const auto* node = m_state->snapshot()->nodeByKey(reg["NodeKey"].toString());
+        QVERIFY(node);
+        QVERIFY(!node->node.discoKey.isEmpty());
+        QVERIFY(!node->node.hostinfoJson.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestControlService)
+#include "tst_controlservice.moc"
