@@ -95,9 +95,18 @@ bool DerpClient::readHttpResponse()
     return true;
 }
 
+void DerpClient::setReceivePaused(bool paused)
+{
+    m_paused = paused;
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(m_socket.data()))
+        tcp->setReadBufferSize(paused ? 1 : 0);
+    if (!paused)
+        QMetaObject::invokeMethod(this, &DerpClient::onReadyRead, Qt::QueuedConnection);
+}
+
 void DerpClient::onReadyRead()
 {
-    if (!m_socket)
+    if (!m_socket || m_paused)
         return;
     const QByteArray bytes = m_socket->readAll();
     if (m_state == State::AwaitingHttp) {

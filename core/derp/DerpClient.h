@@ -50,6 +50,9 @@ public:
     bool sendPing(const QByteArray& data8);
     bool watchConns();
     bool closePeer(const crypto::NodePublic& key);
+    // Stops reading from the socket (a deliberately slow receiver in tests and benches): the
+    // kernel buffers fill and the server has to queue, drop or time out.
+    void setReceivePaused(bool paused);
     // Any frame, for tests that speak out of turn.
     bool sendRawFrame(quint8 type, QByteArrayView payload);
     bool sendRaw(QByteArrayView bytes);
@@ -87,6 +90,7 @@ private:
     QByteArray m_httpBuffer;
     FrameReader m_reader;
     QTimer m_connectTimer;
+    bool m_paused = false;
 };
 
 } // namespace keel::derp

@@ -119,9 +119,11 @@ QByteArray StunPacket::bindingRequest(const TransactionId& id)
     put16(out, AttrSoftware);
     put16(out, 8);
     out.append("tailnode", 8);
+    // The CRC covers everything before the FINGERPRINT attribute (with the final length field).
+    const quint32 crc = fingerprint(out);
     put16(out, AttrFingerprint);
     put16(out, 4);
-    put32(out, fingerprint(out));
+    put32(out, crc);
     return out;
 }
 
