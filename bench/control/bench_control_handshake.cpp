@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QSysInfo>
 #include <QThread>
 
@@ -18,6 +19,7 @@ using namespace keel;
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("keel.*.debug=false"));
     const int total = argc > 1 ? std::atoi(argv[1]) : 2000;
     const int parallel = argc > 2 ? std::atoi(argv[2]) : 16;
 
