@@ -299,7 +299,8 @@ private Q_SLOTS:
 
     void joinReachesOthersAsOneDelta()
     {
-        start(5);
+        // Long enough that registration, stream start and the first report fall in one batch.
+        start(300);
         const QString key = newKey(true);
         FakeMachine a(*m_service, 1), b(*m_service, 2);
         auto streamA = join(a, 1, key);
@@ -307,7 +308,7 @@ private Q_SLOTS:
         const int before = int(streamA->messages.size());
         join(b, 2, key);
         QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before; }, 5000));
-        QTest::qWait(50);
+        QTest::qWait(400);
         // Added, came online and reported its disco key: coalesced into one message.
         QCOMPARE(streamA->messages.size(), before + 1);
         const QJsonObject delta = streamA->messages.last();
@@ -329,6 +330,7 @@ private Q_SLOTS:
         auto streamA = join(a, 1, key);
         auto streamB = join(b, 2, key);
         QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() >= 2; }, 5000));
+        QTest::qWait(100); // let the join settle
         const int before = int(streamA->messages.size());
         QJsonObject lite = mapRequest(2, false, true);
         lite.insert("Endpoints", QJsonArray{"192.0.2.2:41641"});
@@ -372,11 +374,18 @@ private Q_SLOTS:
         const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
         QVERIFY(m_service->isOnline(idB));
         QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() >= 2; }, 5000));
+        QTest::qWait(100);
         const int before = int(streamA->messages.size());
         streamB->stream->cancel();
         QVERIFY(QTest::qWaitFor([&] { return !m_service->isOnline(idB); }, 5000));
-        QVERIFY(QTest::qWaitFor([&] { return streamA->messages.size() > before; }, 5000));
-        const QJsonObject patch = streamA->messages.last()["PeersChangedPatch"].toArray()[0].toObject();
+        QJsonObject patch;
+        QVERIFY(QTest::qWaitFor([&] {
+            for (qsizetype i = before; i < streamA->messages.size(); ++i)
+                for (const QJsonValue& v : streamA->messages[i]["PeersChangedPatch"].toArray())
+                    if (v.toObject()["NodeID"].toInteger() == idB)
+                        patch = v.toObject();
+            return !patch.isEmpty();
+        }, 5000));
         QCOMPARE(patch["Online"].toBool(), false);
         QVERIFY(patch.contains("LastSeen"));
         m_clock->advance(m_config.node.ephemeralInactivityTimeoutMs);
