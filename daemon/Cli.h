@@ -50,6 +50,7 @@ Command preAuthKeysCommand(Cli& cli);
 Command apiKeysCommand(Cli& cli);
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
+QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
 
 // Helpers shared by the groups.
 QString idFrom(const QJsonValue& value);  // "3" or 3 -> "3"

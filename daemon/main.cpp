@@ -26,6 +26,7 @@ int main(int argc, char** argv)
                  {}, {}, {}};
     root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli)};
     root.children += miscCommands(cli);
+    root.children += migrateCommands(cli);
 
     const CommandLine commandLine(root);
     QStringList args = QCoreApplication::arguments();
