@@ -37,6 +37,10 @@ void DerpClient::connectToServer(const QUrl& url)
     m_socket = socket;
     m_state = State::Connecting;
     connect(socket, &QIODevice::readyRead, this, &DerpClient::onReadyRead);
+    connect(socket, &QIODevice::bytesWritten, this, [this] {
+        if (m_state == State::Connected)
+            emit writable();
+    });
     connect(socket, &QAbstractSocket::disconnected, this, [this] { fail(QStringLiteral("server closed the connection")); });
     connect(socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         if (m_socket)

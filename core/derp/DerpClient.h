@@ -68,6 +68,8 @@ signals:
     void keepAliveReceived();
     void healthReceived(const QString& problem);
     void restartingReceived(quint32 reconnectInMs, quint32 tryForMs);
+    // The socket sent some of what was written: a sender keeping a bounded backlog refills now.
+    void writable();
 
 private:
     enum class State { Idle, Connecting, AwaitingHttp, AwaitingServerKey, AwaitingServerInfo, Connected, Closed };
