@@ -67,6 +67,11 @@ int main(int argc, char** argv)
     PolicyCompiler compiler(*policy, topo);
     const qint64 compileMs = t.elapsed();
 
+    // The index behind peersOf and filterFor (which nodes each rule touches), built once.
+    t.restart();
+    compiler.peersOf(0);
+    const qint64 indexMs = t.elapsed();
+
     t.restart();
     qint64 total = 0;
     const int sample = std::min(nodes, 200);
@@ -74,19 +79,31 @@ int main(int argc, char** argv)
         total += compiler.filterFor(topo.nodes[i * (nodes / sample)]).size();
     const double perNodeMs = double(t.nsecsElapsed()) / 1e6 / sample;
 
+    // Peer lists: what a node's netmap needs on every change.
+    t.restart();
+    qint64 peerCount = 0;
+    const int peerSample = std::min(nodes, 20);
+    for (int i = 0; i < peerSample; ++i)
+        peerCount += compiler.peersOf(i * (nodes / peerSample)).size();
+    const double peersMs = double(t.nsecsElapsed()) / 1e6 / peerSample;
+
     t.restart();
     Topology joined = topo;
     joined.nodes.append(makeNode(nodes, users, tags));
     PolicyCompiler after(*policy, joined);
     const auto filter = after.filterFor(joined.nodes.last());
+    const auto joinedPeers = after.peersOf(int(joined.nodes.size()) - 1);
     const qint64 joinMs = t.elapsed();
 
     out << "machine: " << QSysInfo::prettyProductName() << ", " << QSysInfo::currentCpuArchitecture() << "\n";
     out << "policy: " << rules << " ACL rules, " << nodes << " nodes (" << users << " users, " << tags << " tags)\n";
     out << "global compile: " << compileMs << " ms\n";
+    out << "peer/filter index build (first peersOf): " << indexMs << " ms\n";
     out << "per-node filter (reduction), mean of " << sample << ": " << QString::number(perNodeMs, 'f', 3) << " ms (" << total << " rules)\n";
-    out << "one node joining (full recompile + its filter): " << joinMs << " ms\n";
-    out << "full rollout estimate (compile + every node's filter): " << QString::number(compileMs + perNodeMs * nodes, 'f', 0) << " ms\n";
+    out << "peersOf one node, mean of " << peerSample << ": " << QString::number(peersMs, 'f', 3) << " ms (" << peerCount << " peers in total)\n";
+    out << "one node joining (full recompile + index + its filter and peers): " << joinMs << " ms\n";
+    out << "full rollout estimate (compile + index + every node's filter and peers): " << QString::number(compileMs + indexMs + (perNodeMs + peersMs) * nodes, 'f', 0) << " ms\n";
     Q_UNUSED(filter);
+    Q_UNUSED(joinedPeers);
     return 0;
 }

@@ -45,6 +45,15 @@ PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
     , m_topo(topology)
 {
     m_allowAll = policy.empty || (!policy.hasAcls && !policy.hasGrants);
+    for (int i = 0; i < topology.nodes.size(); ++i) {
+        const TopologyNode& n = topology.nodes[i];
+        m_indexById.insert(n.id, i);
+        if (n.isTagged())
+            for (const QString& t : n.tags)
+                m_nodesByTag[t].append(i);
+        else
+            m_nodesByUser[n.userId].append(i);
+    }
     buildGrants();
     compileGlobal();
 }
@@ -86,6 +95,13 @@ void PolicyCompiler::buildGrants()
         for (const Alias& d : g.dst)
             m_hasSelf = m_hasSelf || d.kind == K::AutoSelf;
     m_perNode = m_hasSelf || !m_viaGrants.isEmpty();
+    QSet<int> routers;
+    for (const GrantSpec& g : m_viaGrants)
+        for (const QString& t : g.via)
+            for (int i : m_nodesByTag.value(t))
+                routers.insert(i);
+    m_viaRouters = routers.values();
+    std::sort(m_viaRouters.begin(), m_viaRouters.end());
 }
 
 void PolicyCompiler::compileGlobal()
@@ -104,14 +120,7 @@ QList<qint64> PolicyCompiler::usersMatching(const QString& token) const
     return out;
 }
 
-QList<int> PolicyCompiler::userNodes(qint64 userId) const
-{
-    QList<int> out;
-    for (int i = 0; i < m_topo.nodes.size(); ++i)
-        if (!m_topo.nodes[i].isTagged() && m_topo.nodes[i].userId == userId)
-            out.append(i);
-    return out;
-}
+QList<int> PolicyCompiler::userNodes(qint64 userId) const { return m_nodesByUser.value(userId); }
 
 QList<int> PolicyCompiler::matchNodes(const Alias& a) const
 {
@@ -136,9 +145,7 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
         }
         break;
     case K::Tag:
-        for (int i = 0; i < m_topo.nodes.size(); ++i)
-            if (m_topo.nodes[i].tags.contains(a.name))
-                out.append(i);
+        out = m_nodesByTag.value(a.name);
         break;
     case K::AutoMember:
     case K::AutoTagged:
@@ -304,19 +311,20 @@ QList<NetPortRange> PolicyCompiler::destinations(const Alias& a, const QList<Por
 QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const
 {
     QList<FilterRule> out;
+    if (selfNode) {
+        // Cheap checks first: most grants have no autogroup:self destination.
+        bool hasSelf = false;
+        for (const Alias& d : g.dst)
+            hasSelf = hasSelf || d.kind == K::AutoSelf;
+        if (!hasSelf || selfNode->isTagged())
+            return out;
+    }
     FilterRule base;
     if (!renderSources(g.src, &base.srcIps, &base.srcSet))
         return out;
 
     if (selfNode) {
         // autogroup:self for this node: sources narrowed to the same user's untagged nodes.
-        if (selfNode->isTagged())
-            return out;
-        bool hasSelf = false;
-        for (const Alias& d : g.dst)
-            hasSelf = hasSelf || d.kind == K::AutoSelf;
-        if (!hasSelf)
-            return out;
         const QList<int> mine = userNodes(selfNode->userId);
         IpSet srcSet;
         QList<IpAddress> dstIps;
@@ -446,12 +454,19 @@ QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const
     // grants it routes for. Merging is a grouping by (SrcIPs, IPProto), so merging the merged
     // global list again with the extra rules gives the same result as one merge of everything.
     QList<FilterRule> rules = m_global;
+    rules.append(extraRules(node));
+    merge(rules);
+    return rules;
+}
+
+QList<FilterRule> PolicyCompiler::extraRules(const TopologyNode& node) const
+{
+    QList<FilterRule> rules;
     if (m_hasSelf && !node.isTagged())
         for (const GrantSpec& g : m_grants)
             rules.append(compileGrant(g, &node));
     for (const GrantSpec& g : m_viaGrants)
         rules.append(compileVia(g, node));
-    merge(rules);
     return rules;
 }
 
@@ -560,50 +575,48 @@ QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<F
     return out;
 }
 
-QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const { return reduce(node, unreducedRules(node)); }
-
-bool PolicyCompiler::canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const
+QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const
 {
-    // Approved subnet routes count on both sides (auto-approved ones included: the server
-    // applies autoApprovers before compiling, see PolicyApprovals).
-    IpSet from = a.addresses();
-    for (const IpPrefix& r : a.subnetRoutes())
-        from.add(r);
-    IpSet to = b.addresses();
-    for (const IpPrefix& r : b.subnetRoutes())
-        to.add(r);
-    const IpSet internet = theInternetSet();
-    for (const FilterRule& r : rules) {
-        if (!r.srcSet.overlaps(from))
-            continue;
-        const IpSet dst = r.dstSet();
-        if (dst.overlaps(to))
-            return true;
-        if (b.isExitNode())
-            for (const NetPortRange& d : r.dstPorts)
-                if (!d.set.isEmpty() && internet.containsAll(d.set))
-                    return true;
+    const int index = indexOf(node);
+    if (index < 0) // not part of the topology: no index entry, take the long way
+        return reduce(node, unreducedRules(node));
+    // Only rules with a destination on this node can survive reduction: start from those.
+    QList<FilterRule> rules;
+    for (int r : peerIndex().rulesTo(index))
+        rules.append(m_global[r]);
+    if (m_perNode) {
+        rules.append(extraRules(node));
+        merge(rules);
     }
-    return false;
+    return reduce(node, rules);
+}
+
+const PeerIndex& PolicyCompiler::peerIndex() const
+{
+    std::call_once(m_peerOnce, [this] { m_peerIndex = std::make_unique<PeerIndex>(m_topo, m_global); });
+    return *m_peerIndex;
 }
 
 QList<int> PolicyCompiler::peersOf(int nodeIndex) const
 {
-    QList<int> out;
-    const TopologyNode& a = m_topo.nodes[nodeIndex];
-    const QList<FilterRule> mine = unreducedRules(a);
-    for (int j = 0; j < m_topo.nodes.size(); ++j) {
-        if (j == nodeIndex)
-            continue;
-        const TopologyNode& b = m_topo.nodes[j];
-        bool peer = canReach(mine, a, b) || canReach(mine, b, a);
-        if (!peer && m_perNode) {
-            const QList<FilterRule> theirs = unreducedRules(b);
-            peer = canReach(theirs, a, b) || canReach(theirs, b, a);
-        }
-        if (peer)
-            out.append(j);
+    std::vector<char> mark(std::size_t(m_topo.nodes.size()), 0);
+    peerIndex().markPeers(nodeIndex, mark);
+    if (m_perNode) {
+        // Visibility from either side's own rules: this node's, then those of the nodes whose own
+        // rules can involve it (its owner's other nodes for autogroup:self, the via routers).
+        const TopologyNode& a = m_topo.nodes[nodeIndex];
+        m_peerIndex->markPeers(nodeIndex, extraRules(a), mark);
+        QList<int> others = m_viaRouters;
+        if (m_hasSelf && !a.isTagged())
+            others.append(userNodes(a.userId));
+        for (int j : others)
+            if (j != nodeIndex && !mark[std::size_t(j)])
+                m_peerIndex->markPeers(nodeIndex, extraRules(m_topo.nodes[j]), mark, j);
     }
+    QList<int> out;
+    for (int j = 0; j < m_topo.nodes.size(); ++j)
+        if (j != nodeIndex && mark[std::size_t(j)])
+            out.append(j);
     return out;
 }
 

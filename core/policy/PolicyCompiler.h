@@ -1,13 +1,17 @@
 #pragma once
 
 #include "policy/FilterRule.h"
+#include "policy/PeerIndex.h"
 #include "policy/Policy.h"
 #include "policy/Topology.h"
 
 #include <QJsonObject>
 #include <QList>
+#include <QHash>
 #include <QSet>
 
+#include <memory>
+#include <mutex>
 #include <optional>
 
 namespace keel::policy {
@@ -23,7 +27,8 @@ public:
     QList<FilterRule> unreducedRules(const TopologyNode& node) const;
     // What the node receives as PacketFilter.
     QList<FilterRule> filterFor(const TopologyNode& node) const;
-    // Indices (into topology.nodes) of the peers the node sees.
+    // Indices (into topology.nodes) of the peers the node sees. The first call (or filterFor)
+    // builds an index of which nodes each rule touches; later calls cost the size of the answer.
     QList<int> peersOf(int nodeIndex) const;
     // Base of the SSH "check" URL (holdAndDelegate).
     void setServerUrl(const QString& url) { m_serverUrl = url; }
@@ -60,6 +65,8 @@ private:
     void compileGlobal();
     QList<FilterRule> compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const;
     QList<FilterRule> compileVia(const GrantSpec& g, const TopologyNode& node) const;
+    // The rules only this node has: autogroup:self for its owner, via grants it routes for.
+    QList<FilterRule> extraRules(const TopologyNode& node) const;
     bool renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const;
     QList<NetPortRange> destinations(const Alias& a, const QList<PortRange>& ports) const;
     QList<int> userNodes(qint64 userId) const;
@@ -67,7 +74,6 @@ private:
     QList<qint64> usersMatching(const QString& token) const;
     static void merge(QList<FilterRule>& rules);
     static QList<FilterRule> reduce(const TopologyNode& node, const QList<FilterRule>& rules);
-    bool canReach(const QList<FilterRule>& rules, const TopologyNode& a, const TopologyNode& b) const;
 
     const Policy& m_policy;
     const Topology& m_topo;
@@ -77,6 +83,13 @@ private:
     bool m_allowAll = false;
     bool m_hasSelf = false;
     bool m_perNode = false; // autogroup:self or via: a node's rules differ from the global ones
+    QHash<qint64, QList<int>> m_nodesByUser; // untagged nodes per owner
+    QHash<QString, QList<int>> m_nodesByTag;
+    QList<int> m_viaRouters; // nodes carrying a tag some via grant names
+    QHash<qint64, int> m_indexById;
+    const PeerIndex& peerIndex() const;
+    mutable std::once_flag m_peerOnce;
+    mutable std::unique_ptr<PeerIndex> m_peerIndex; // over m_global, built on the first peersOf
     QString m_serverUrl;
 };
 

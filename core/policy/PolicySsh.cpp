@@ -24,10 +24,9 @@ QJsonArray principalsOf(const QList<IpAddress>& ips)
 
 int PolicyCompiler::indexOf(const TopologyNode& node) const
 {
-    for (int i = 0; i < m_topo.nodes.size(); ++i)
-        if (m_topo.nodes[i].id == node.id)
-            return i;
-    return -1;
+    const int i = m_indexById.value(node.id, -1);
+    // The same id must name the same node (a caller may pass a node built elsewhere).
+    return i >= 0 && m_topo.nodes[i].name == node.name ? i : -1;
 }
 
 QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
