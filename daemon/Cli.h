@@ -51,6 +51,7 @@ Command apiKeysCommand(Cli& cli);
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
 QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
+void addAuthCommands(Cli& cli, Command& root);  // auth register, nodes register (AuthCommand.cpp)
 
 // Helpers shared by the groups.
 QString idFrom(const QJsonValue& value);  // "3" or 3 -> "3"

@@ -27,6 +27,7 @@ int main(int argc, char** argv)
     root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli)};
     root.children += miscCommands(cli);
     root.children += migrateCommands(cli);
+    addAuthCommands(cli, root);
 
     const CommandLine commandLine(root);
     QStringList args = QCoreApplication::arguments();

@@ -36,6 +36,7 @@ void AdminApi::registerRoutes(http::Router& router)
     addApiKeyRoutes(router);
     addNodeRoutes(router);
     addPolicyRoutes(router);
+    addAuthRoutes(router);
     // Anything else under /api/ is a 404 in the API's error shape, behind the same key check so
     // the path layout does not leak to unauthenticated callers.
     router.addAny(QStringLiteral("/api/*"), guarded([](http::HttpRequest& request) {

@@ -26,6 +26,7 @@ private:
     void addApiKeyRoutes(http::Router& router);
     void addNodeRoutes(http::Router& router);
     void addPolicyRoutes(http::Router& router);
+    void addAuthRoutes(http::Router& router); // AdminApiAuth.cpp
 
     AdminContext& m_context;
 };

@@ -20,6 +20,9 @@ struct AdminContext
     std::function<void(const QString& what, qint64 id)> changed;
     // Validates a policy document (HuJSON); returns an empty string when valid, else every problem.
     std::function<QString(const QString& text)> checkPolicy;
+    // Approves a pending interactive registration (`auth register --auth-id ID --user U`) and
+    // answers the waiting client; filled by the control plane. Returns the registered node.
+    std::function<store::Result<store::Node>(const QString& authId, const QString& user)> approveRegistration;
 
     void notify(const QString& what, qint64 id) const
     {

@@ -167,7 +167,7 @@ bool ControlService::isOnline(qint64 nodeId) const
 
 void ControlService::adminChanged(const QString& what, qint64 id)
 {
-    if (what == QLatin1String("node")) {
+    if (what == QLatin1String("node") || what == QLatin1String("node-deleted")) {
         m_state.reloadNode(id);
     } else if (what == QLatin1String("user")) {
         m_state.reloadUsers();

@@ -3,9 +3,11 @@
 #include "KeelVersion.h"
 #include "common/Log.h"
 #include "control/ControlEndpoint.h"
+#include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
 #include "metrics/Metrics.h"
 #include "policy/PolicyParser.h"
+#include "state/State.h"
 
 #include <QDir>
 #include <QFile>
@@ -95,11 +97,26 @@ bool Server::start(QString* error)
         return false;
     if (!openStore(error) || !loadKeys(error))
         return false;
+    QString stateError;
+    m_state = state::State::load(*m_store, m_config, &stateError);
+    if (!m_state) {
+        *error = QStringLiteral("cannot load the tailnet state: %1").arg(stateError);
+        return false;
+    }
+    m_controlService = std::make_unique<control::ControlService>(*m_state, control::MapperOptions::fromConfig(m_config));
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
     m_adminContext->checkPolicy = [](const QString& text) {
         policy::PolicyParser parser;
         return parser.parse(text.toUtf8()) ? QString() : parser.errorText();
+    };
+    m_adminContext->isOnline = [this](qint64 nodeId) { return m_controlService->isOnline(nodeId); };
+    m_adminContext->changed = [this](const QString& what, qint64 id) { m_controlService->adminChanged(what, id); };
+    m_adminContext->approveRegistration = [this](const QString& authId, const QString& user) -> store::Result<store::Node> {
+        auto r = m_controlService->registration().approve(authId, user);
+        if (!r)
+            return r.error();
+        return r->node;
     };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
@@ -179,6 +196,12 @@ void Server::addPublicRoutes()
     auto* control = new control::ControlEndpoint(*m_noiseKey, this);
     control->setObjectName(QStringLiteral("keel-control-endpoint"));
     control->registerRoutes(m_publicRouter);
+    control->setHandler(m_controlService->handler());
+    // The page behind an interactive registration's AuthURL.
+    m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [](http::HttpRequest& request) {
+        return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
+                                        "text/html; charset=utf-8");
+    });
     m_publicRouter.add("GET", QStringLiteral("/health"), [this](http::HttpRequest&) {
         const bool up = m_store->ping();
         http::HttpResponse r = http::HttpResponse::json(up ? 200 : 500, QJsonDocument(QJsonObject{{QStringLiteral("status"), up ? QStringLiteral("pass") : QStringLiteral("fail")}}));

@@ -7,6 +7,13 @@
 #include "http/Router.h"
 #include "store/Store.h"
 
+namespace keel::state {
+class State;
+}
+namespace keel::control {
+class ControlService;
+}
+
 #include <QObject>
 
 #include <memory>
@@ -45,6 +52,9 @@ private:
     config::Config m_config;
     std::unique_ptr<store::Store> m_store;
     std::optional<crypto::MachinePrivate> m_noiseKey;
+    // The control plane: the in-memory model and the register/map logic (destroyed before the store).
+    std::unique_ptr<state::State> m_state;
+    std::unique_ptr<control::ControlService> m_controlService;
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
     http::Router m_publicRouter;
