@@ -1,7 +1,5 @@
 #include "policy/IpSet.h"
 
-#include <QHostAddress>
-
 #include <algorithm>
 
 namespace keel::policy {
@@ -27,58 +25,6 @@ U128 maskFor(bool v6, int bits)
 U128 maxFor(bool v6) { return v6 ? U128{UINT64_MAX, UINT64_MAX} : U128{0, 0xffffffffULL}; }
 
 } // namespace
-
-std::optional<IpAddress> IpAddress::parse(const QString& text)
-{
-    if (text.isEmpty() || text.contains(QLatin1Char('/')) || text.contains(QLatin1Char('%')))
-        return std::nullopt;
-    // QHostAddress accepts shorthand like "10.1" or "1"; Go's netip does not, so insist on the
-    // canonical shapes first.
-    const bool looksV6 = text.contains(QLatin1Char(':'));
-    if (!looksV6 && text.count(QLatin1Char('.')) != 3)
-        return std::nullopt;
-    if (!looksV6) {
-        for (const QString& part : text.split(QLatin1Char('.'))) {
-            if (part.isEmpty() || part.size() > 3 || (part.size() > 1 && part.startsWith(QLatin1Char('0'))))
-                return std::nullopt;
-            for (QChar c : part)
-                if (!c.isDigit())
-                    return std::nullopt;
-        }
-    }
-    QHostAddress qa;
-    if (!qa.setAddress(text))
-        return std::nullopt;
-    IpAddress a;
-    if (qa.protocol() == QAbstractSocket::IPv4Protocol) {
-        if (looksV6)
-            return std::nullopt;
-        a.v6 = false;
-        a.value = {0, qa.toIPv4Address()};
-        return a;
-    }
-    if (qa.protocol() != QAbstractSocket::IPv6Protocol)
-        return std::nullopt;
-    const Q_IPV6ADDR b = qa.toIPv6Address();
-    a.v6 = true;
-    for (int i = 0; i < 8; ++i)
-        a.value.hi = (a.value.hi << 8) | b[i];
-    for (int i = 8; i < 16; ++i)
-        a.value.lo = (a.value.lo << 8) | b[i];
-    return a;
-}
-
-QString IpAddress::toString() const
-{
-    if (!v6)
-        return QHostAddress(static_cast<quint32>(value.lo)).toString();
-    Q_IPV6ADDR b;
-    for (int i = 0; i < 8; ++i)
-        b[i] = static_cast<quint8>(value.hi >> (56 - 8 * i));
-    for (int i = 0; i < 8; ++i)
-        b[8 + i] = static_cast<quint8>(value.lo >> (56 - 8 * i));
-    return QHostAddress(b).toString();
-}
 
 std::optional<IpPrefix> IpPrefix::parse(const QString& text, bool allowHostBits)
 {

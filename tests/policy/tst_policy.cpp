@@ -23,6 +23,8 @@ private slots:
     void ports();
     void protocols();
     void ipSetRendering();
+    void ipAddressText_data();
+    void ipAddressText();
     void validationErrors_data();
     void validationErrors();
     void compileSimpleAcl();
@@ -154,6 +156,58 @@ void TestPolicy::ipSetRendering()
     QVERIFY(!IpPrefix::parse(QStringLiteral("10.0.0.0/33")));
     QVERIFY(theInternetSet().contains(*IpAddress::parse(QStringLiteral("8.8.8.8"))));
     QVERIFY(!theInternetSet().contains(*IpAddress::parse(QStringLiteral("192.168.1.1"))));
+}
+
+void TestPolicy::ipAddressText_data()
+{
+    // input, canonical output ("" = must be rejected), as Go's net/netip parses and prints.
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("canonical");
+    QTest::newRow("v4") << "100.64.0.1" << "100.64.0.1";
+    QTest::newRow("v4 zeros") << "0.0.0.0" << "0.0.0.0";
+    QTest::newRow("v4 max") << "255.255.255.255" << "255.255.255.255";
+    QTest::newRow("v4 leading zero") << "10.01.0.1" << "";
+    QTest::newRow("v4 shorthand") << "10.1" << "";
+    QTest::newRow("v4 too big") << "256.0.0.1" << "";
+    QTest::newRow("v4 five parts") << "1.2.3.4.5" << "";
+    QTest::newRow("v4 trailing dot") << "1.2.3.4." << "";
+    QTest::newRow("v4 sign") << "+1.2.3.4" << "";
+    QTest::newRow("v6 tailscale") << "fd7a:115c:a1e0::1" << "fd7a:115c:a1e0::1";
+    QTest::newRow("v6 upper, leading zeros") << "FD7A:115C:A1E0:0000:0000:0000:0000:0001" << "fd7a:115c:a1e0::1";
+    QTest::newRow("v6 all zero") << "::" << "::";
+    QTest::newRow("v6 loopback") << "::1" << "::1";
+    QTest::newRow("v6 trailing ::") << "2001:db8::" << "2001:db8::";
+    QTest::newRow("v6 longest run wins") << "2001:0:0:1:0:0:0:1" << "2001:0:0:1::1";
+    QTest::newRow("v6 first run on tie") << "2001:db8:0:0:1:0:0:1" << "2001:db8::1:0:0:1";
+    QTest::newRow("v6 single zero group kept") << "2001:db8:0:1:1:1:1:1" << "2001:db8:0:1:1:1:1:1";
+    QTest::newRow("v6 mapped v4") << "::ffff:10.1.2.3" << "::ffff:10.1.2.3";
+    QTest::newRow("v6 embedded v4") << "64:ff9b::192.0.2.1" << "64:ff9b::c000:201";
+    QTest::newRow("v6 two ellipses") << "1::2::3" << "";
+    QTest::newRow("v6 nine groups") << "1:2:3:4:5:6:7:8:9" << "";
+    QTest::newRow("v6 seven groups") << "1:2:3:4:5:6:7" << "";
+    QTest::newRow("v6 :: for nothing") << "1:2:3:4::5:6:7:8" << "";
+    QTest::newRow("v6 five hex digits") << "12345::" << "";
+    QTest::newRow("v6 zone") << "fe80::1%eth0" << "";
+    QTest::newRow("v6 trailing colon") << "1:2:3:4:5:6:7:" << "";
+    QTest::newRow("v6 leading colon") << ":1:2:3:4:5:6:7" << "";
+    QTest::newRow("v6 bad v4 tail") << "::ffff:1.2.3" << "";
+    QTest::newRow("empty") << "" << "";
+    QTest::newRow("prefix is not an address") << "10.0.0.0/8" << "";
+    QTest::newRow("name") << "example.com" << "";
+}
+
+void TestPolicy::ipAddressText()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, canonical);
+    const auto a = IpAddress::parse(input);
+    if (canonical.isEmpty()) {
+        QVERIFY2(!a, qPrintable(a ? a->toString() : QString()));
+        return;
+    }
+    QVERIFY(a);
+    QCOMPARE(a->toString(), canonical);
+    QCOMPARE(IpAddress::parse(canonical), a); // the printed form reads back to the same value
 }
 
 void TestPolicy::validationErrors_data()
