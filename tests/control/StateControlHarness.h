@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "control/ControlService.h"
 #include "control/MapSessionFraming.h"
+#include "control/MapSessionNetmap.h"
 #include "http/Http2ClientSession.h"
 #include "http/Http2ClientStream.h"
 #include "http/Http2ServerSession.h"
@@ -30,7 +31,7 @@ inline QString fakeKey(const char* prefix, int n)
 class FakeMachine
 {
 public:
-    FakeMachine(control::ControlService& service, int n)
+    FakeMachine(control::ControlService& service, int n, const http::Http2ClientSession::Options& clientOptions = {})
     {
         m_context.machineKey = *crypto::MachinePublic::parse(fakeKey("mkey:", n));
         m_context.protocolVersion = 115;
@@ -40,9 +41,9 @@ public:
             if (svc)
                 svc->serve(ctx, r, std::move(resp));
         });
-        client = std::make_unique<http::Http2ClientSession>();
-        pipe(client.get(), server.get());
-        pipe(server.get(), client.get());
+        client = std::make_unique<http::Http2ClientSession>(clientOptions);
+        pipe(client.get(), server.get(), nullptr);
+        pipe(server.get(), client.get(), &m_held);
         server->start();
         client->start();
     }
@@ -53,6 +54,16 @@ public:
     }
     QString machineKey() const { return m_context.machineKey.toString(); }
 
+    // A stalled client: bytes from the server are held (so no WINDOW_UPDATE comes back either).
+    void pause() { m_held.paused = true; }
+    void resume()
+    {
+        m_held.paused = false;
+        const QByteArray bytes = std::exchange(m_held.bytes, {});
+        if (!bytes.isEmpty())
+            client->feed(bytes);
+    }
+
     // Everything one request got back.
     struct Call
     {
@@ -62,6 +73,7 @@ public:
         bool failed = false;
         QByteArray buffer; // undecoded map bytes
         QList<QJsonObject> messages;
+        control::MapSessionNetmap netmap;
         bool zstd = true;
         bool isMap = false;
         QPointer<http::Http2ClientStream> stream;
@@ -84,7 +96,10 @@ public:
             call->buffer += chunk;
             QString error;
             while (auto m = control::MapSessionFraming::takeMessage(call->buffer, call->zstd, &error))
+            {
                 call->messages.append(QJsonDocument::fromJson(*m).object());
+                call->netmap.apply(call->messages.last());
+            }
         });
         QObject::connect(s, &http::Http2ClientStream::finished, s, [call] { call->finished = true; });
         QObject::connect(s, &http::Http2ClientStream::failed, s, [call](quint32, const QString&) { call->failed = true; });
@@ -105,16 +120,29 @@ public:
     std::unique_ptr<http::Http2ClientSession> client;
 
 private:
-    static void pipe(http::Http2Session* from, http::Http2Session* to)
+    struct Held
+    {
+        bool paused = false;
+        QByteArray bytes;
+    };
+
+    static void pipe(http::Http2Session* from, http::Http2Session* to, Held* held)
     {
         QPointer<http::Http2Session> target(to);
         QObject::connect(
-            from, &http::Http2Session::outgoing, to, [target](const QByteArray& b) { if (target) target->feed(b); },
+            from, &http::Http2Session::outgoing, to,
+            [target, held](const QByteArray& b) {
+                if (held && held->paused)
+                    held->bytes += b;
+                else if (target)
+                    target->feed(b);
+            },
             Qt::QueuedConnection);
         QObject::connect(
             from, &http::Http2Session::closed, to, [target] { if (target) target->transportClosed(); }, Qt::QueuedConnection);
     }
 
+    Held m_held;
     control::ControlContext m_context;
 };
 

@@ -35,7 +35,7 @@ class TestControlService : public QObject
         return created ? created->fullKey : QString();
     }
 
-    void start(int batchDelayMs = 0)
+    void start(int batchDelayMs = 0, qint64 backlogLimit = 256 * 1024)
     {
         QString error;
         m_state = state::State::load(*m_store, m_config, &error);
@@ -48,10 +48,32 @@ class TestControlService : public QObject
         o.offlineGraceMs = 0;
         o.housekeepingMs = 0;
         o.batcher.delayMs = batchDelayMs;
+        o.batcher.backlogLimitBytes = backlogLimit;
         m_service = std::make_unique<control::ControlService>(*m_state, mo, o);
     }
 
     // Registers machine `n` with a fresh reusable key and opens its map stream.
+    // Whether every stream's netmap equals the truth: every other node, with its current endpoints.
+    bool converged(const QList<std::shared_ptr<FakeMachine::Call>>& streams)
+    {
+        const auto s = m_state->snapshot();
+        for (const auto& call : streams) {
+            const qint64 self = call->netmap.self()["ID"].toInteger();
+            if (!s->node(self))
+                continue;
+            QSet<qint64> want;
+            for (auto it = s->nodes.cbegin(); it != s->nodes.cend(); ++it)
+                if (it.key() != self)
+                    want.insert(it.key());
+            if (call->netmap.peerIds() != want)
+                return false;
+            for (qint64 id : want)
+                if (call->netmap.peers()[id]["Endpoints"].toArray() != QJsonArray::fromStringList(s->node(id)->node.endpoints))
+                    return false;
+        }
+        return true;
+    }
+
     std::shared_ptr<FakeMachine::Call> join(FakeMachine& m, int n, const QString& key)
     {
         const QJsonObject r = m.registerNode(registerRequest(n, key, QStringLiteral("node%1").arg(n)));
@@ -441,6 +463,87 @@ private Q_SLOTS:
             for (const QJsonValue& p : patches) // the latest value, never an intermediate one
                 QVERIFY(p.toObject()["Endpoints"].toArray()[0].toString().endsWith(":1009"));
         }
+    }
+
+    void slowNodeGetsItsOwnBacklogAndConverges()
+    {
+        start(5, 1);
+        const QString key = newKey(true);
+        http::Http2ClientSession::Options small;
+        small.streamWindowBytes = 300;
+        small.connectionWindowBytes = 65535;
+        std::vector<std::unique_ptr<FakeMachine>> machines;
+        QList<std::shared_ptr<FakeMachine::Call>> streams;
+        for (int i = 1; i <= 4; ++i) {
+            machines.push_back(std::make_unique<FakeMachine>(*m_service, i, i == 4 ? small : http::Http2ClientSession::Options()));
+            streams.append(join(*machines.back(), i, key));
+        }
+        QTest::qWait(100);
+        FakeMachine& slow = *machines.back();
+        slow.pause();
+        const int fastBefore = int(streams[0]->messages.size());
+        const int slowBefore = int(streams[3]->messages.size());
+        for (int round = 0; round < 40; ++round) {
+            for (int i = 1; i <= 3; ++i) {
+                state::NodeReport r;
+                r.endpoints = QStringList{QStringLiteral("198.51.100.%1:%2").arg(i).arg(2000 + round)};
+                QVERIFY(m_state->applyReport(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", i))->node.id, r));
+            }
+            QTest::qWait(10);
+        }
+        // A node joins and one leaves while the slow node is stuck.
+        machines.push_back(std::make_unique<FakeMachine>(*m_service, 5));
+        streams.append(join(*machines.back(), 5, key));
+        QVERIFY(m_state->deleteNode(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id));
+        QVERIFY(m_service->batcher().sessionOf(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 4))->node.id)->backlogBytes() > 0);
+        // Nobody else waited for it.
+        QVERIFY(QTest::qWaitFor([&] { return converged({streams[0], streams[2], streams[4]}); }, 5000));
+        QVERIFY(streams[0]->messages.size() > fastBefore + 20);
+        slow.resume();
+        QVERIFY(QTest::qWaitFor([&] { return converged({streams[3]}); }, 5000));
+        // It got the same truth in far fewer messages: its backlog was coalesced.
+        QVERIFY2(streams[3]->messages.size() - slowBefore < streams[0]->messages.size() - fastBefore,
+                 qPrintable(QStringLiteral("slow %1, fast %2").arg(streams[3]->messages.size() - slowBefore).arg(streams[0]->messages.size() - fastBefore)));
+    }
+
+    void policyChangeUpdatesVisibilityAndFilters()
+    {
+        m_config.policy.mode = "database";
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2), c(*m_service, 3);
+        auto sa = join(a, 1, key);
+        auto sb = join(b, 2, key);
+        c.registerNode(registerRequest(3, newKey(false, false, {"tag:db"}), "db"));
+        auto sc = c.post("/machine/map", mapRequest(3, true));
+        QVERIFY(QTest::qWaitFor([&] { return converged({sa, sb, sc}); }, 5000));
+        QVERIFY(m_store->setPolicy(R"({"tagOwners":{"tag:db":["alice@"]},
+            "acls":[{"action":"accept","src":["alice@"],"dst":["tag:db:5432"]}]})"));
+        m_service->adminChanged("policy", 0);
+        const qint64 db = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 3))->node.id;
+        QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peerIds() == QSet<qint64>{db}; }, 5000));
+        QVERIFY(sa->netmap.packetFilter().isEmpty()); // nothing may reach alice's nodes now
+        QVERIFY(QTest::qWaitFor([&] { return sc->netmap.peerIds().size() == 2; }, 5000));
+        QCOMPARE(sc->netmap.packetFilter().size(), 1);
+        QCOMPARE(sc->netmap.packetFilter()[0].toObject()["DstPorts"].toArray()[0].toObject()["Ports"].toObject()["First"].toInt(), 5432);
+    }
+
+    void keyExpiryReachesSelfAndPeers()
+    {
+        m_config.node.expiryMs = 3600'000;
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto sa = join(a, 1, key);
+        auto sb = join(b, 2, key);
+        QTest::qWait(100);
+        m_clock->advance(3600'000);
+        m_service->housekeeping();
+        const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
+        QVERIFY(QTest::qWaitFor([&] { return sb->netmap.self()["Expired"].toBool(); }, 5000));
+        QCOMPARE(sb->netmap.self()["MachineAuthorized"].toBool(), false);
+        QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peers()[idB].contains("KeyExpiry"); }, 5000));
+        QCOMPARE(sa->netmap.peers()[idB]["KeyExpiry"].toString(), control::Mapper::goTime(*m_state->snapshot()->node(idB)->node.expiry));
     }
 
     void realClientBodiesReplay_data()
