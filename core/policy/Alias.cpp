@@ -65,6 +65,8 @@ std::optional<Alias> Alias::parse(const QString& raw, QString* error)
             {QStringLiteral("autogroup:tagged"), Kind::AutoTagged},
             {QStringLiteral("autogroup:self"), Kind::AutoSelf},
             {QStringLiteral("autogroup:danger-all"), Kind::AutoDangerAll},
+            {QStringLiteral("autogroup:admin"), Kind::AutoAdmin},
+            {QStringLiteral("autogroup:owner"), Kind::AutoOwner},
         };
         for (const auto& [name, kind] : groups) {
             if (s == name) {

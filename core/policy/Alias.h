@@ -23,6 +23,8 @@ struct Alias {
         AutoNonroot,   // autogroup:nonroot (SSH users only)
         AutoDangerAll, // autogroup:danger-all
         UserDomain,    // user:*@example.com: every user whose email is in that domain (name = domain)
+        AutoAdmin,     // autogroup:admin: nodes of the tailnet's admins (nodeAttrs targets only)
+        AutoOwner,     // autogroup:owner: nodes of the tailnet's owner (nodeAttrs targets only)
     };
     Kind kind = Kind::Wildcard;
     QString text; // as written (trimmed), for messages

@@ -52,6 +52,7 @@ struct NodeAttr {
     QList<Alias> target;
     QStringList attrs;
     QJsonObject app;
+    QList<IpPrefix> ipPool; // accepted and kept; not yet used by the allocator
 };
 
 struct AclTest {

@@ -130,6 +130,12 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
         for (qint64 u : usersMatching(a.name))
             out.append(userNodes(u));
         break;
+    case K::AutoAdmin:
+    case K::AutoOwner:
+        for (const TopologyUser& u : m_topo.users)
+            if (u.owner || (a.kind == K::AutoAdmin && u.admin))
+                out.append(userNodes(u.id));
+        break;
     case K::UserDomain:
         for (const TopologyUser& u : m_topo.users)
             if (emailDomain(u.email).compare(a.name, Qt::CaseInsensitive) == 0)

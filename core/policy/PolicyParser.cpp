@@ -377,9 +377,22 @@ void PolicyParser::decodeNodeAttr(const QJsonObject& o, int index, Policy& p)
 {
     const QString where = QStringLiteral("nodeAttrs[%1]").arg(index);
     checkKnownKeys(o, {QStringLiteral("target"), QStringLiteral("attr"), QStringLiteral("app"), QStringLiteral("ipPool")}, where);
-    if (hasMember(o, QStringLiteral("ipPool")))
-        error(QStringLiteral("%1: ipPool is not supported (requires the IP allocator)").arg(where));
     NodeAttr a;
+    // Tailscale accepts ipPool (addresses for the targets come from these prefixes). Keel keeps
+    // it in the model; the allocator does not use it yet, which the warning says.
+    const QJsonValue pool = member(o, QStringLiteral("ipPool"));
+    if (!pool.isUndefined() && !pool.isNull()) {
+        for (const QJsonValue& v : pool.toArray()) {
+            const auto pre = IpPrefix::parse(v.toString().trimmed(), false);
+            if (!pre)
+                error(QStringLiteral("%1.ipPool: invalid prefix %2").arg(where, q(v.toString())));
+            else
+                a.ipPool.append(*pre);
+        }
+        if (!pool.isArray())
+            error(QStringLiteral("%1.ipPool: expected an array of prefixes").arg(where));
+        p.warnings.append(QStringLiteral("%1.ipPool: accepted, but the IP allocator does not use address pools yet").arg(where));
+    }
     a.target = aliases(member(o, QStringLiteral("target")), where + QStringLiteral(".target"));
     for (const QJsonValue& v : member(o, QStringLiteral("attr")).toArray())
         a.attrs.append(v.toString());
@@ -390,6 +403,11 @@ void PolicyParser::decodeNodeAttr(const QJsonObject& o, int index, Policy& p)
 void PolicyParser::checkReference(const Alias& a, const Policy& p, const QString& side)
 {
     switch (a.kind) {
+    case Alias::Kind::AutoAdmin:
+    case Alias::Kind::AutoOwner:
+        if (side != QLatin1String("target"))
+            error(QStringLiteral("%1: %2 is only supported as a nodeAttrs target").arg(side, q(a.text)));
+        break;
     case Alias::Kind::Group:
         if (!p.groups.contains(a.name))
             error(QStringLiteral("group not defined in policy: %1").arg(q(a.name)));

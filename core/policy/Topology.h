@@ -16,6 +16,10 @@ struct TopologyUser {
     qint64 id = 0;
     QString name;
     QString email;
+    // Tailnet roles (Tailscale's user roles; Headscale has none): autogroup:admin matches admins
+    // and the owner, autogroup:owner the owner.
+    bool admin = false;
+    bool owner = false;
 };
 
 struct TopologyNode {

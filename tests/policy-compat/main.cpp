@@ -151,7 +151,21 @@ CaseResult runCase(const QJsonObject& c)
     const QJsonValue fp = input.value(QLatin1String("full_policy"));
     const QByteArray policyText = fp.isString() ? fp.toString().toUtf8() : QJsonDocument(fp.toObject()).toJson();
     const bool wantError = c.value(QLatin1String("error")).toBool() || input.value(QLatin1String("api_response_code")).toInt(200) != 200;
-    const Topology topo = Topology::fromJson(c.value(QLatin1String("topology")).toObject());
+    Topology topo = Topology::fromJson(c.value(QLatin1String("topology")).toObject());
+    // The topology carries no user roles; the captures do: a user-owned node's self CapMap has
+    // is-admin / is-owner when its user holds that role (autogroup:admin / autogroup:owner).
+    const QJsonObject allCaptures = c.value(QLatin1String("captures")).toObject();
+    for (const TopologyNode& n : topo.nodes) {
+        if (n.isTagged())
+            continue;
+        const QJsonObject caps = allCaptures.value(n.name).toObject().value(QLatin1String("self_cap_map")).toObject();
+        for (TopologyUser& u : topo.users) {
+            if (u.id != n.userId)
+                continue;
+            u.admin = u.admin || caps.contains(QLatin1String("https://tailscale.com/cap/is-admin"));
+            u.owner = u.owner || caps.contains(QLatin1String("https://tailscale.com/cap/is-owner"));
+        }
+    }
 
     // The captures come from a tailnet owned by its first user: that user's email domain is the
     // tailnet's associated domain (what `user:*@d` and `localpart:*@d` may name).

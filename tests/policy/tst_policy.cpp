@@ -79,7 +79,7 @@ void TestPolicy::aliasKinds_data()
     QTest::newRow("star") << " * " << int(Alias::Kind::Wildcard);
     QTest::newRow("self") << "autogroup:self" << int(Alias::Kind::AutoSelf);
     QTest::newRow("internet") << "autogroup:internet" << int(Alias::Kind::AutoInternet);
-    QTest::newRow("bad autogroup") << "autogroup:admin" << -1;
+    QTest::newRow("bad autogroup") << "autogroup:nonexistent" << -1;
     QTest::newRow("bad format") << "foo:bar" << -1;
 }
 
@@ -224,6 +224,9 @@ void TestPolicy::validationErrors_data()
     QTest::newRow("ssh wildcard dst") << QByteArray(R"({"ssh":[{"action":"accept","src":["autogroup:member"],"dst":["*"],"users":["root"]}]})") << "wildcard (*) is not supported as SSH destination";
     QTest::newRow("check period") << QByteArray(R"({"tagOwners":{"tag:s":[]},"ssh":[{"action":"check","src":["autogroup:member"],"dst":["tag:s"],"users":["root"],"checkPeriod":"200h"}]})") << "above the max (168h)";
     QTest::newRow("grant empty") << QByteArray(R"({"grants":[{"src":["*"],"dst":["*"]}]})") << "ip and app can not both be empty";
+    QTest::newRow("admin outside nodeAttrs") << QByteArray(R"({"acls":[{"action":"accept","src":["autogroup:admin"],"dst":["*:*"]}]})") << "\"autogroup:admin\" is only supported as a nodeAttrs target";
+    QTest::newRow("app to internet") << QByteArray(R"({"grants":[{"src":["*"],"dst":["autogroup:internet"],"app":{"example.com/cap/x":[{}]}}]})") << "cannot use app grants with autogroup:internet";
+    QTest::newRow("bad ipPool") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["100.81.0.1/16"]}]})") << "nodeAttrs[0].ipPool: invalid prefix";
 }
 
 void TestPolicy::validationErrors()

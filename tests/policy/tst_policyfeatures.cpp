@@ -79,6 +79,7 @@ private slots:
     void tagOwnership();
     void autoApprovedRoutes();
     void explainNamesTheRule();
+    void roleTargetsInNodeAttrs();
 };
 
 void TestPolicyFeatures::localpartEmitsPerUserRules()
@@ -256,6 +257,23 @@ void TestPolicyFeatures::explainNamesTheRule()
     const auto udp = x.explain(QStringLiteral("alice-laptop"), QStringLiteral("server"), 443, 17);
     QVERIFY(udp && !udp->allowed); // acls[1] is TCP only and acls[0] is bob's
     QVERIFY(!x.explain(QStringLiteral("nobody"), QStringLiteral("server"), 22));
+}
+
+void TestPolicyFeatures::roleTargetsInNodeAttrs()
+{
+    const auto p = parse(R"("acls":[],"nodeAttrs":[{"target":["autogroup:admin"],"attr":["a"]},{"target":["autogroup:owner"],"attr":["o"]},
+                                                   {"target":["autogroup:member"],"ipPool":["100.81.0.0/16"]}])");
+    QVERIFY(p);
+    QCOMPARE(p->nodeAttrs[2].ipPool.size(), 1);
+    QVERIFY(!p->warnings.isEmpty()); // ipPool is kept but not used yet: said so
+    Topology t = tailnet();
+    t.users[0].owner = true; // alice
+    t.users[1].admin = true; // bob
+    const PolicyCompiler c(*p, t);
+    QVERIFY(c.capMapFor(t.nodes[0]).contains(QLatin1String("a")) && c.capMapFor(t.nodes[0]).contains(QLatin1String("o")));
+    QVERIFY(c.capMapFor(t.nodes[1]).contains(QLatin1String("a")) && !c.capMapFor(t.nodes[1]).contains(QLatin1String("o")));
+    QVERIFY(!c.capMapFor(t.nodes[2]).contains(QLatin1String("a")));
+    QVERIFY(!c.capMapFor(t.nodes[3]).contains(QLatin1String("a"))); // tagged nodes have no user role
 }
 
 QTEST_GUILESS_MAIN(TestPolicyFeatures)
