@@ -1,0 +1,53 @@
+#pragma once
+
+#include "control/ControlClient.h"
+#include "control/MapSessionNetmap.h"
+#include "crypto/Keys.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+namespace keel::sim {
+
+// One virtual node: its own machine, node and disco keys, one ts2021 connection, registration
+// with a pre-auth key, and a map stream whose messages it applies like tailscaled does.
+class SimNode : public QObject
+{
+    Q_OBJECT
+public:
+    SimNode(int index, const QString& authKey, QObject* parent = nullptr);
+
+    void start(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
+    int index() const { return m_index; }
+    qint64 nodeId() const { return m_nodeId; }
+    const control::MapSessionNetmap& netmap() const { return m_netmap; }
+    qint64 bytesReceived() const { return m_bytes; }
+    bool failed() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+    crypto::MachinePublic serverKey() const { return m_client ? m_client->serverKey() : crypto::MachinePublic(); }
+
+Q_SIGNALS:
+    void registered(keel::sim::SimNode* node);
+    void firstMap(keel::sim::SimNode* node);
+    void updated(keel::sim::SimNode* node);
+    void failedSignal(keel::sim::SimNode* node);
+
+private:
+    void sendRegister();
+    void openStream();
+    void fail(const QString& error);
+
+    int m_index;
+    QString m_authKey;
+    crypto::MachinePrivate m_machine;
+    crypto::NodePrivate m_node;
+    crypto::DiscoPrivate m_disco;
+    control::ControlClient* m_client = nullptr;
+    control::MapSessionNetmap m_netmap;
+    QByteArray m_buffer;
+    qint64 m_nodeId = 0;
+    qint64 m_bytes = 0;
+    QString m_error;
+};
+
+} // namespace keel::sim

@@ -1,0 +1,43 @@
+// keel-sim: brings up N virtual Tailscale nodes against a control server (Keel or Headscale: it
+// speaks only the public protocol) and reports the figures of issue 4.
+//   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID]
+#include "SimRun.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("N virtual Tailscale nodes against a control server."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("server"), QStringLiteral("host:port of the control server"), QStringLiteral("addr"), QStringLiteral("127.0.0.1:8080")});
+    p.addOption({QStringLiteral("authkey"), QStringLiteral("a reusable pre-auth key"), QStringLiteral("key")});
+    p.addOption({QStringLiteral("nodes"), QStringLiteral("number of nodes"), QStringLiteral("n"), QStringLiteral("100")});
+    p.addOption({QStringLiteral("concurrency"), QStringLiteral("registrations in flight"), QStringLiteral("n"), QStringLiteral("32")});
+    p.addOption({QStringLiteral("server-pid"), QStringLiteral("server process to sample (RSS, CPU)"), QStringLiteral("pid"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
+    p.process(app);
+
+    keel::sim::SimRun::Options o;
+    const QString server = p.value(QStringLiteral("server"));
+    const int colon = int(server.lastIndexOf(QLatin1Char(':')));
+    o.host = server.left(colon);
+    o.port = quint16(server.mid(colon + 1).toUInt());
+    o.authKey = p.value(QStringLiteral("authkey"));
+    o.nodes = p.value(QStringLiteral("nodes")).toInt();
+    o.concurrency = std::max(1, p.value(QStringLiteral("concurrency")).toInt());
+    o.serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
+    o.timeoutSec = p.value(QStringLiteral("timeout")).toInt();
+    if (colon <= 0 || o.port == 0 || o.authKey.isEmpty() || o.nodes < 1) {
+        std::fprintf(stderr, "usage: keel-sim --server HOST:PORT --authkey KEY --nodes N\n");
+        return 2;
+    }
+    keel::sim::SimRun run(o);
+    QObject::connect(&run, &keel::sim::SimRun::done, &app, [](int code) { QCoreApplication::exit(code); });
+    run.start();
+    return app.exec();
+}
