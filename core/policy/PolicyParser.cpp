@@ -2,6 +2,7 @@
 
 #include "policy/HuJson.h"
 #include "policy/SshDuration.h"
+#include "policy/YamlPolicy.h"
 
 #include <QJsonArray>
 
@@ -48,6 +49,26 @@ std::optional<Policy> PolicyParser::parse(const QByteArray& hujson)
     return parse(doc.object());
 }
 
+std::optional<Policy> PolicyParser::parseYaml(const QByteArray& yaml)
+{
+    m_errors.clear();
+    m_fatal = false;
+    if (yaml.trimmed().isEmpty())
+        return Policy{};
+    QString e;
+    const auto doc = YamlPolicy::toJson(yaml, &e);
+    if (!doc) {
+        error(QStringLiteral("parsing YAML: ") + e);
+        return std::nullopt;
+    }
+    return parse(*doc);
+}
+
+std::optional<Policy> PolicyParser::parseFile(const QByteArray& content, const QString& fileName)
+{
+    return YamlPolicy::isYamlPath(fileName) ? parseYaml(content) : parse(content);
+}
+
 std::optional<Policy> PolicyParser::parse(const QJsonObject& document)
 {
     m_errors.clear();
@@ -57,6 +78,7 @@ std::optional<Policy> PolicyParser::parse(const QJsonObject& document)
     decode(document, p);
     if (!m_errors.isEmpty())
         return std::nullopt;
+    upgradeLegacy(p);
     validate(p);
     if (!m_errors.isEmpty())
         return std::nullopt;

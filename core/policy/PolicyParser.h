@@ -20,6 +20,15 @@ public:
     // The domains associated with the tailnet (Tailscale's "associated domains"): `user:*@d` and
     // `localpart:*@d` must name one of them. Empty (the default): not checked, as Headscale does.
     void setTailnetDomains(const QStringList& domains) { m_tailnetDomains = domains; }
+    // User names that exist (Headscale's namespaces). With it, the legacy form where a bare name
+    // is an alias ("guest", "guest:*") or a group member is accepted as "guest@", with a
+    // deprecation warning in Policy::warnings. Without it (the default) a bare name is a host.
+    void setKnownUsers(const QStringList& names) { m_knownUsers = names; }
+
+    // A YAML policy (Headscale <= 0.22): same document, YAML syntax.
+    std::optional<Policy> parseYaml(const QByteArray& yaml);
+    // HuJSON or YAML by the file name's extension (.yaml/.yml), as Headscale chose.
+    std::optional<Policy> parseFile(const QByteArray& content, const QString& fileName);
 
     // Every problem found, each saying what and where. One entry when decoding failed.
     const QStringList& errors() const { return m_errors; }
@@ -39,9 +48,11 @@ private:
     void checkReference(const Alias& a, const Policy& p, const QString& side);
 
     void checkDomain(const QString& domain, const QString& where);
+    void upgradeLegacy(Policy& p);
 
     QStringList m_errors;
     QStringList m_tailnetDomains;
+    QStringList m_knownUsers;
     bool m_fatal = false;
 };
 

@@ -1,8 +1,11 @@
 // libFuzzer target: the HuJSON parser and the policy loader (decode + validation), then a compile
 // against a tiny topology, so any accepted policy is also exercised by the compiler.
 #include "policy/HuJson.h"
+#include "policy/PolicyApprovals.h"
 #include "policy/PolicyCompiler.h"
+#include "policy/PolicyExplainer.h"
 #include "policy/PolicyParser.h"
+#include "policy/PolicyTester.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     HuJson::Error e;
     (void)HuJson::standardize(input, &e);
     PolicyParser parser;
+    parser.setTailnetDomains({QStringLiteral("example.com")});
     const auto policy = parser.parse(input);
     if (!policy)
         return 0;
@@ -26,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         a.name = QStringLiteral("a");
         a.userId = 1;
         a.ipv4 = IpAddress::parse(QStringLiteral("100.64.0.1"));
+        a.ipv6 = IpAddress::parse(QStringLiteral("fd7a:115c:a1e0::1"));
         TopologyNode b;
         b.id = 2;
         b.name = QStringLiteral("b");
@@ -33,14 +38,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         b.ipv4 = IpAddress::parse(QStringLiteral("100.64.0.2"));
         b.routableIps = {*IpPrefix::parse(QStringLiteral("10.0.0.0/24"))};
         b.approvedRoutes = b.routableIps;
-        t.nodes = {a, b};
+        TopologyNode c = a;
+        c.id = 3;
+        c.name = QStringLiteral("c");
+        c.ipv4 = IpAddress::parse(QStringLiteral("100.64.0.3"));
+        c.ipv6.reset();
+        c.routableIps = {*IpPrefix::parse(QStringLiteral("0.0.0.0/0")), *IpPrefix::parse(QStringLiteral("::/0"))};
+        t.nodes = {a, b, c};
         return t;
     }();
-    PolicyCompiler compiler(*policy, topo);
-    for (int i = 0; i < topo.nodes.size(); ++i) {
-        (void)compiler.filterFor(topo.nodes[i]);
+    const Topology approved = PolicyApprovals::withAutoApprovals(*policy, topo);
+    PolicyCompiler compiler(*policy, approved);
+    (void)PolicyTester(*policy, approved, compiler).run();
+    const PolicyExplainer explainer(approved, compiler);
+    for (int i = 0; i < approved.nodes.size(); ++i) {
+        (void)compiler.filterFor(approved.nodes[i]);
         (void)compiler.peersOf(i);
-        (void)compiler.sshPolicyFor(topo.nodes[i]);
+        (void)compiler.sshPolicyFor(approved.nodes[i]);
+        (void)compiler.capMapFor(approved.nodes[i]);
+        (void)explainer.explain(i, (i + 1) % int(approved.nodes.size()), 22);
     }
+    (void)PolicyApprovals(*policy, approved).refusedTags(1, {QStringLiteral("tag:x")});
     return 0;
 }

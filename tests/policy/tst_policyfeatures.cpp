@@ -80,6 +80,9 @@ private slots:
     void autoApprovedRoutes();
     void explainNamesTheRule();
     void roleTargetsInNodeAttrs();
+    void yamlPolicy();
+    void yamlErrorsHavePositions();
+    void legacyNamespaceAliases();
 };
 
 void TestPolicyFeatures::localpartEmitsPerUserRules()
@@ -274,6 +277,75 @@ void TestPolicyFeatures::roleTargetsInNodeAttrs()
     QVERIFY(c.capMapFor(t.nodes[1]).contains(QLatin1String("a")) && !c.capMapFor(t.nodes[1]).contains(QLatin1String("o")));
     QVERIFY(!c.capMapFor(t.nodes[2]).contains(QLatin1String("a")));
     QVERIFY(!c.capMapFor(t.nodes[3]).contains(QLatin1String("a"))); // tagged nodes have no user role
+}
+
+void TestPolicyFeatures::yamlPolicy()
+{
+    const QByteArray yaml = R"(
+# Headscale 0.22-era YAML policy
+groups:
+  group:dev:
+    - alice@example.com
+tagOwners:
+  tag:server: [group:dev]
+acls:
+  - action: accept
+    src: [group:dev]
+    dst: ["tag:server:22,443"]
+    proto: tcp
+randomizeClientPort: true
+)";
+    PolicyParser parser;
+    const auto p = parser.parseFile(yaml, QStringLiteral("/etc/keel/acl.yaml"));
+    QVERIFY2(p, qPrintable(parser.errorText()));
+    QVERIFY(p->randomizeClientPort);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QList<FilterRule> f = c.filterFor(t.nodes[3]);
+    QCOMPARE(f.size(), 1);
+    QCOMPARE(f[0].srcIps, (QStringList{QStringLiteral("100.64.0.1"), QStringLiteral("fd7a:115c:a1e0::1")}));
+    QCOMPARE(f[0].dstPorts.size(), 4);
+    QCOMPARE(f[0].ipProto, QList<int>{6});
+    // The same text read as HuJSON is not a policy.
+    QVERIFY(!parser.parseFile(yaml, QStringLiteral("acl.hujson")));
+}
+
+void TestPolicyFeatures::yamlErrorsHavePositions()
+{
+    PolicyParser parser;
+    QVERIFY(!parser.parseYaml("acls:\n  - action: accept\n    src: [a\n"));
+    QVERIFY2(parser.errorText().startsWith(QLatin1String("parsing YAML: line ")), qPrintable(parser.errorText()));
+    QVERIFY(!parser.parseYaml("- just\n- a list\n"));
+    // Unknown keys are rejected in YAML as in HuJSON.
+    QVERIFY(!parser.parseYaml("acl:\n  - action: accept\n"));
+    QVERIFY2(parser.errorText().contains(QLatin1String("unknown field: \"acl\"")), qPrintable(parser.errorText()));
+}
+
+void TestPolicyFeatures::legacyNamespaceAliases()
+{
+    const QByteArray legacy = R"({"groups":{"group:ops":["carol"]},
+        "acls":[{"action":"accept","src":["alice","group:ops"],"dst":["bob:*","carol:22"]}]})";
+    PolicyParser strict;
+    QVERIFY(!strict.parse(legacy)); // without the user list a bare name is an undefined host
+    QVERIFY2(strict.errorText().contains(QLatin1String("host not defined")) || strict.errorText().contains(QLatin1String("username must contain @")), qPrintable(strict.errorText()));
+
+    PolicyParser parser;
+    parser.setKnownUsers({QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")});
+    const auto p = parser.parse(legacy);
+    QVERIFY2(p, qPrintable(parser.errorText()));
+    QCOMPARE(p->warnings.size(), 3);
+    QVERIFY2(p->warnings.first().contains(QLatin1String("write \"carol@\"")), qPrintable(p->warnings.first()));
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QList<FilterRule> bob = c.filterFor(t.nodes[1]);
+    QCOMPARE(bob.size(), 1);
+    QCOMPARE(bob[0].srcIps.size(), 4); // alice and carol, both families
+    QCOMPARE(c.filterFor(t.nodes[2]).size(), 1);
+
+    // A host of the same name wins over the user.
+    const auto h = parser.parse(R"({"hosts":{"bob":"10.0.0.1"},"acls":[{"action":"accept","src":["alice"],"dst":["bob:*"]}]})");
+    QVERIFY(h);
+    QCOMPARE(h->acls[0].dst[0].alias.kind, Alias::Kind::Host);
 }
 
 QTEST_GUILESS_MAIN(TestPolicyFeatures)
