@@ -6,6 +6,7 @@
 #include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
 #include "metrics/Metrics.h"
+#include "server/DatabaseSettings.h"
 #include "policy/PolicyParser.h"
 #include "state/State.h"
 
@@ -20,22 +21,6 @@
 namespace keel::server {
 
 namespace {
-
-store::DatabaseOptions databaseOptions(const config::Config& c)
-{
-    store::DatabaseOptions o;
-    o.type = c.database.type;
-    o.sqlitePath = c.database.sqlite.path;
-    o.sqliteWal = c.database.sqlite.writeAheadLog;
-    o.walAutocheckpoint = c.database.sqlite.walAutocheckpoint;
-    o.pgHost = c.database.postgres.host;
-    o.pgPort = c.database.postgres.port;
-    o.pgName = c.database.postgres.name;
-    o.pgUser = c.database.postgres.user;
-    o.pgPass = c.database.postgres.pass;
-    o.pgSsl = c.database.postgres.ssl;
-    return o;
-}
 
 bool ensureDirectory(const QString& path, QString* error)
 {
@@ -148,10 +133,7 @@ bool Server::openStore(QString* error)
         *error = QStringLiteral("cannot open the database: %1").arg(storeError);
         return false;
     }
-    qCInfo(lcServer).noquote() << "database:" << (options.type == QLatin1String("postgres")
-        ? QStringLiteral("postgres %1@%2:%3/%4").arg(options.pgUser, options.pgHost).arg(options.pgPort).arg(options.pgName)
-        : QStringLiteral("sqlite %1").arg(options.sqlitePath))
-                               << "schema version" << m_store->schemaVersion();
+    qCInfo(lcServer).noquote() << "database:" << describeDatabase(options) << "schema version" << m_store->schemaVersion();
     return true;
 }
 

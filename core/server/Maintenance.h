@@ -1,0 +1,62 @@
+#pragma once
+
+#include "config/Config.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+
+namespace keel::server {
+
+// Offline work on the configured database, for the CLI: backup (export), restore (import into an
+// empty database) and bringing in a Headscale database. Front ends call this rather than opening
+// the store themselves. Every function returns nullopt with a sentence in *error on failure.
+class Maintenance
+{
+public:
+    using Progress = std::function<void(const QString& table, qint64 done, qint64 total)>;
+
+    struct Counts
+    {
+        qint64 users = 0, nodes = 0, preAuthKeys = 0, apiKeys = 0, policies = 0, stateValues = 0;
+        QString describe() const;   // "3 users, 5 nodes, ..."
+        QJsonObject toJson() const;
+    };
+
+    struct Exported
+    {
+        QByteArray json;
+        Counts counts;
+    };
+    static std::optional<Exported> exportDatabase(const config::Config& config, const Progress& progress, QString* error);
+
+    // Restores a `keel export` document; the target must be empty. Returns what was written and,
+    // in *target, the database it went to.
+    static std::optional<Counts> importDatabase(const config::Config& config, const QByteArray& json,
+                                                const Progress& progress, QString* target, QString* error);
+
+    // Exactly one of the three is set.
+    struct HeadscaleSource
+    {
+        QString sqlitePath;
+        QString postgres;       // URL or libpq conninfo
+        QString configPath;     // Headscale's config.yaml: its database.* keys
+    };
+    struct HeadscaleImported
+    {
+        QString version;
+        QString source;         // described for humans
+        QString target;         // empty on a dry run
+        QMap<QString, int> imported;
+        QStringList skipped;
+        QStringList notes;
+    };
+    static std::optional<HeadscaleImported> importHeadscale(const config::Config& config, const HeadscaleSource& source,
+                                                            bool dryRun, const Progress& progress, QString* error);
+};
+
+} // namespace keel::server
