@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QHash>
+#include <QMap>
 #include <QSet>
 
 #include <memory>
@@ -34,6 +35,10 @@ public:
     void setServerUrl(const QString& url) { m_serverUrl = url; }
     // tailcfg.SSHPolicy JSON ({"rules":[...]}).
     QJsonObject sshPolicyFor(const TopologyNode& node) const;
+    // Peer capabilities (what WhoIs reports on `node` about a peer): for each address of another
+    // node, the app capabilities `node`'s filter grants to that address. Values of one capability
+    // granted by several rules are concatenated.
+    QMap<QString, QJsonObject> peerCapsFor(const TopologyNode& node) const;
     // Node capability map (self CapMap) derived from the policy.
     QJsonObject capMapFor(const TopologyNode& node) const;
 

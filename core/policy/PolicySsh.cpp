@@ -145,6 +145,39 @@ QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
     return QJsonObject{{QLatin1String("rules"), rules}};
 }
 
+QMap<QString, QJsonObject> PolicyCompiler::peerCapsFor(const TopologyNode& node) const
+{
+    QMap<QString, QJsonObject> out;
+    QList<FilterRule> capRules;
+    for (const FilterRule& r : filterFor(node))
+        if (!r.capGrants.isEmpty())
+            capRules.append(r);
+    if (capRules.isEmpty())
+        return out;
+    for (const TopologyNode& peer : m_topo.nodes) {
+        if (peer.id == node.id)
+            continue;
+        for (const IpAddress& ip : peer.addressList()) {
+            QJsonObject caps;
+            for (const FilterRule& r : capRules) {
+                if (!r.srcSet.contains(ip))
+                    continue;
+                for (const CapGrant& g : r.capGrants) {
+                    for (auto it = g.capMap.begin(); it != g.capMap.end(); ++it) {
+                        QJsonArray values = caps.value(it.key()).toArray();
+                        for (const QJsonValue& v : it.value().toArray())
+                            values.append(v);
+                        caps.insert(it.key(), it.value().isArray() ? QJsonValue(values) : it.value());
+                    }
+                }
+            }
+            if (!caps.isEmpty())
+                out.insert(ip.toString(), caps);
+        }
+    }
+    return out;
+}
+
 QJsonObject PolicyCompiler::capMapFor(const TopologyNode& node) const
 {
     QJsonObject caps;

@@ -227,6 +227,23 @@ CaseResult runCase(const QJsonObject& c)
         if (wantSsh != gotSsh)
             nodeDiffs << diffLists(QStringLiteral("ssh rules"), wantSsh, gotSsh);
 
+        if (want.contains(QLatin1String("whois_caps"))) {
+            QStringList wantWhois;
+            const QJsonObject ww = want.value(QLatin1String("whois_caps")).toObject();
+            for (auto it = ww.begin(); it != ww.end(); ++it)
+                for (const QString& cap : canonicalCaps(it.value().toObject()))
+                    wantWhois << it.key() + QLatin1Char(' ') + cap;
+            QStringList gotWhois;
+            const QMap<QString, QJsonObject> gw = compiler.peerCapsFor(node);
+            for (auto it = gw.begin(); it != gw.end(); ++it)
+                for (const QString& cap : canonicalCaps(it.value()))
+                    gotWhois << it.key() + QLatin1Char(' ') + cap;
+            std::sort(wantWhois.begin(), wantWhois.end());
+            std::sort(gotWhois.begin(), gotWhois.end());
+            if (wantWhois != gotWhois)
+                nodeDiffs << diffLists(QStringLiteral("whois caps"), wantWhois, gotWhois);
+        }
+
         const QStringList wantCaps = canonicalCaps(want.value(QLatin1String("self_cap_map")).toObject());
         const QStringList gotCaps = canonicalCaps(compiler.capMapFor(node));
         if (wantCaps != gotCaps)
