@@ -6,6 +6,9 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
+
+#include <functional>
 
 #include <csignal>
 #include <cstdio>
@@ -26,16 +29,16 @@ void onSignal(int)
 }
 
 // SIGINT/SIGTERM end the event loop cleanly (listeners closed, database flushed).
-void installSignalHandlers()
+void installSignalHandlers(std::function<void()> shutdown)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return;
     auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] {
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [shutdown] {
         char byte;
         [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &byte, 1);
         qCInfo(lcServer) << "shutting down";
-        QCoreApplication::quit();
+        shutdown();
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
@@ -68,7 +71,11 @@ Command serveCommand(Cli& cli)
                 qCCritical(lcServer).noquote() << "cannot start:" << error;
                 return 1;
             }
-            installSignalHandlers();
+            installSignalHandlers([&server] {
+                server.beginShutdown();
+                // A moment for the goodbye frames to leave before the listeners close.
+                QTimer::singleShot(300, qApp, &QCoreApplication::quit);
+            });
             qCInfo(lcServer).noquote() << "ready: clients log in with `tailscale up --login-server" << config->serverUrl + QStringLiteral("`");
             const int code = QCoreApplication::exec();
             server.stop();

@@ -1,13 +1,17 @@
 #include "server/Server.h"
 
 #include "KeelVersion.h"
+#include "common/Clock.h"
 #include "common/Log.h"
 #include "control/ControlEndpoint.h"
 #include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
+#include "derp/DerpMapBuilder.h"
+#include "derp/DerpServer.h"
+#include "derp/StunServer.h"
 #include "metrics/Metrics.h"
-#include "server/DatabaseSettings.h"
 #include "policy/PolicyParser.h"
+#include "server/DatabaseSettings.h"
 #include "state/State.h"
 
 #include <QDir>
@@ -88,7 +92,18 @@ bool Server::start(QString* error)
         *error = QStringLiteral("cannot load the tailnet state: %1").arg(stateError);
         return false;
     }
-    m_controlService = std::make_unique<control::ControlService>(*m_state, control::MapperOptions::fromConfig(m_config));
+    // Every map carries the DERP map as it is now; a change reaches every node as a fresh full map
+    // (rare: a refresh of derp.urls/derp.paths that really changed something).
+    m_derpMap = std::make_unique<derp::DerpMapBuilder>(m_config);
+    control::MapperOptions mapperOptions = control::MapperOptions::fromConfig(m_config);
+    mapperOptions.derpMap = [this] { return m_derpMap->currentMap(); };
+    m_controlService = std::make_unique<control::ControlService>(*m_state, std::move(mapperOptions));
+    connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, this, [this](const QJsonObject&) {
+        m_controlService->batcher().addChanges({state::Change::full()});
+    });
+    if (!startDerp(error))
+        return false;
+    m_derpMap->start();
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
     m_adminContext->checkPolicy = [](const QString& text) {
@@ -113,6 +128,13 @@ bool Server::start(QString* error)
         return false;
     }
     return true;
+}
+
+void Server::beginShutdown()
+{
+    // DERP clients are told to come back soon (Restarting) instead of finding the relay gone.
+    if (m_derp)
+        m_derp->shutdown();
 }
 
 void Server::stop()
@@ -208,6 +230,40 @@ void Server::addPublicRoutes()
         const QByteArray out = registry.render() + metrics::renderProcessMetrics();
         return http::HttpResponse::text(200, out, "text/plain; version=0.0.4; charset=utf-8");
     });
+}
+
+bool Server::startDerp(QString* error)
+{
+    const auto& d = m_config.derp.server;
+    if (!d.enabled)
+        return true;
+    QString keyError;
+    const auto key = crypto::loadOrCreatePrivateKeyFile(d.privateKeyPath, &keyError);
+    if (!key) {
+        *error = QStringLiteral("DERP key: %1").arg(keyError);
+        return false;
+    }
+    if (*key == *m_noiseKey) {
+        // Headscale refuses this too: one key must not serve two protocols.
+        *error = QStringLiteral("derp.server.private_key_path and noise.private_key_path hold the same key; they must differ");
+        return false;
+    }
+    m_derp = std::make_unique<derp::DerpServer>(crypto::NodePrivate(key->raw()));
+    if (d.verifyClients) {
+        // Only nodes the control plane knows, with an unexpired key, may use the relay.
+        m_derp->setClientVerifier([this](const crypto::NodePublic& nodeKey, const QHostAddress&) {
+            const state::SnapshotPtr snapshot = m_state->snapshot();
+            const state::LiveNode* node = snapshot->nodeByKey(nodeKey.toString());
+            return node && !node->isExpired(Clock::now());
+        });
+    }
+    m_derp->registerRoutes(m_publicRouter);
+    m_stun = std::make_unique<derp::StunServer>();
+    if (!m_stun->start(d.stunListenAddr, error))
+        return false;
+    qCInfo(lcServer).noquote() << "embedded DERP region" << d.regionId << d.regionCode << "on /derp, STUN on" << d.stunListenAddr
+                               << (d.verifyClients ? "(known nodes only)" : "(open to any client)");
+    return true;
 }
 
 bool Server::startListeners(QString* error)

@@ -13,6 +13,11 @@ class State;
 namespace keel::control {
 class ControlService;
 }
+namespace keel::derp {
+class DerpServer;
+class DerpMapBuilder;
+class StunServer;
+}
 
 #include <QObject>
 
@@ -35,6 +40,9 @@ public:
     // key, and starts the listeners. On failure returns false with a sentence in *error and leaves
     // nothing running.
     bool start(QString* error);
+    // Tells connected clients the server is going away (DERP Restarting); the caller keeps the event
+    // loop running a moment so those frames leave, then calls stop().
+    void beginShutdown();
     void stop();
 
     const config::Config& config() const { return m_config; }
@@ -48,6 +56,7 @@ private:
     bool loadKeys(QString* error);
     bool startListeners(QString* error);
     void addPublicRoutes();
+    bool startDerp(QString* error);
 
     config::Config m_config;
     std::unique_ptr<store::Store> m_store;
@@ -55,6 +64,10 @@ private:
     // The control plane: the in-memory model and the register/map logic (destroyed before the store).
     std::unique_ptr<state::State> m_state;
     std::unique_ptr<control::ControlService> m_controlService;
+    // DERP: the map every node gets (always), and the embedded relay + STUN (derp.server.enabled).
+    std::unique_ptr<derp::DerpMapBuilder> m_derpMap;
+    std::unique_ptr<derp::DerpServer> m_derp;
+    std::unique_ptr<derp::StunServer> m_stun;
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
     http::Router m_publicRouter;

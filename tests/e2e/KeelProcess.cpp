@@ -58,7 +58,7 @@ void KeelProcess::writeConfig(const QByteArray& extra)
                "prefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
                "database:\n  type: sqlite\n  sqlite:\n    path: db.sqlite\n"
                "unix_socket: keel.sock\nunix_socket_permission: \"0770\"\n"
-               "derp:\n  urls: []\n"
+               + (extra.contains("\nderp:") || extra.startsWith("derp:") ? QByteArray() : QByteArray("derp:\n  urls: []\n")) +
                "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  nameservers:\n    global: [1.1.1.1]\n"
                + extra);
 }

@@ -2,6 +2,9 @@
 #include "KeelProcess.h"
 
 #include "admin/AdminClient.h"
+#include "crypto/Keys.h"
+#include "derp/DerpClient.h"
+#include "derp/StunPacket.h"
 
 #include <QDir>
 #include <QFile>
@@ -9,7 +12,9 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTest>
+#include <QUdpSocket>
 
 using keel::admin::AdminClient;
 using keel::test::KeelProcess;
@@ -320,6 +325,50 @@ private slots:
         r = fine.cli({QStringLiteral("configtest"), QStringLiteral("-c"), fine.configPath()});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.contains("is valid"));
+    }
+
+    void embeddedDerpAndStun()
+    {
+        KeelProcess keel;
+        const quint16 stunPort = KeelProcess::freePort();
+        keel.writeConfig("derp:\n  urls: []\n  server:\n    enabled: true\n    verify_clients: true\n"
+                         "    private_key_path: derp_private.key\n    stun_listen_addr: 127.0.0.1:" + QByteArray::number(stunPort) + "\n");
+        QString error;
+        QVERIFY2(keel.start(true, &error), qPrintable(error));
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(keel.port()));
+        QCOMPARE(AdminClient::forRemote(base, {}, false).get(QStringLiteral("/derp/probe")).status, 200);
+        QVERIFY(QFileInfo::exists(keel.dir() + QStringLiteral("/derp_private.key")));
+
+        // A node key the control plane does not know is refused by the relay.
+        keel::derp::DerpClient stranger(keel::crypto::NodePrivate::generate());
+        QSignalSpy gone(&stranger, &keel::derp::DerpClient::disconnected);
+        QSignalSpy connected(&stranger, &keel::derp::DerpClient::connected);
+        stranger.connectToServer(QUrl(base.toString() + QStringLiteral("/derp")));
+        QVERIFY(gone.wait(5000));
+        QCOMPARE(connected.count(), 0);
+
+        // STUN tells us our own address and port.
+        QUdpSocket udp;
+        QVERIFY(udp.bind(QHostAddress::LocalHost, 0));
+        keel::derp::StunPacket::TransactionId id{};
+        for (size_t i = 0; i < id.size(); ++i)
+            id[i] = static_cast<unsigned char>(i * 7 + 1);
+        udp.writeDatagram(keel::derp::StunPacket::bindingRequest(id), QHostAddress::LocalHost, stunPort);
+        QTRY_VERIFY_WITH_TIMEOUT(udp.hasPendingDatagrams(), 5000);
+        QByteArray reply(int(udp.pendingDatagramSize()), 0);
+        udp.readDatagram(reply.data(), reply.size());
+        const auto mapped = keel::derp::StunPacket::parseBindingResponse(reply);
+        QVERIFY(mapped);
+        QCOMPARE(mapped->id, id);
+        QCOMPARE(mapped->port, udp.localPort());
+        QCOMPARE(mapped->address, QHostAddress(QHostAddress::LocalHost));
+
+        // The DERP key must differ from the Noise key: a config that makes them the same is refused.
+        KeelProcess same;
+        same.writeConfig("derp:\n  urls: []\n  server:\n    enabled: true\n    private_key_path: noise_private.key\n"
+                         "    stun_listen_addr: 127.0.0.1:" + QByteArray::number(KeelProcess::freePort()) + "\n");
+        QVERIFY(!same.start(true, &error));
+        QVERIFY2(error.contains("must differ"), qPrintable(error));
     }
 
     void embeddedDefaultWithoutAConfigFile()
