@@ -111,9 +111,13 @@ void SimRun::onFirstMap(SimNode* node)
 
 bool SimRun::viewComplete(const SimNode& node, const QSet<qint64>& all) const
 {
-    QSet<qint64> want = all;
-    want.remove(node.nodeId());
-    return node.netmap().peerIds() == want;
+    // The server may know more nodes than this run made (an existing tailnet): every node of the
+    // run must be there.
+    const QSet<qint64> have = node.netmap().peerIds();
+    for (qint64 id : all)
+        if (id != node.nodeId() && !have.contains(id))
+            return false;
+    return true;
 }
 
 void SimRun::checkConverged()

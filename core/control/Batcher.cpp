@@ -49,6 +49,8 @@ void Batcher::addChanges(const state::ChangeList& changes)
 {
     QList<MapSession*> toClose;
     for (const Change& c : changes) {
+        if (c.kind == Change::Kind::PeerRemoved)
+            m_mapper.forget(c.nodeId);
         for (MapSession* session : std::as_const(m_sessions)) {
             MapSession::Pending& p = session->pending();
             const bool own = session->nodeId() == c.nodeId;

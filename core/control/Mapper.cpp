@@ -155,8 +155,24 @@ QJsonObject Mapper::selfCapMap(const state::SnapshotPtr& s, const state::LiveNod
 
 QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode& live, bool self)
 {
+    const bool expired = live.isExpired(Clock::now());
+    if (self)
+        return buildNode(s, live, true, expired);
+    const auto it = s->nodes.constFind(live.node.id);
+    if (it == s->nodes.cend() || it->get() != &live)
+        return buildNode(s, live, false, expired); // not from this snapshot: do not cache
+    CachedPeer& c = m_peerCache[live.node.id];
+    if (c.node != *it || c.expired != expired || c.json.isEmpty()) {
+        c.node = *it;
+        c.expired = expired;
+        c.json = buildNode(s, live, false, expired);
+    }
+    return c.json;
+}
+
+QJsonObject Mapper::buildNode(const state::SnapshotPtr& s, const state::LiveNode& live, bool self, bool expired)
+{
     const store::Node& n = live.node;
-    const QDateTime now = Clock::now();
     QJsonObject o;
     o.insert(QStringLiteral("ID"), n.id);
     o.insert(QStringLiteral("StableID"), QString::number(n.id));
@@ -209,7 +225,6 @@ QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode&
     if (n.lastSeen)
         o.insert(QStringLiteral("LastSeen"), goTime(*n.lastSeen));
     o.insert(QStringLiteral("Online"), live.online);
-    const bool expired = live.isExpired(now);
     o.insert(QStringLiteral("MachineAuthorized"), !expired);
     if (expired)
         o.insert(QStringLiteral("Expired"), true);

@@ -4,6 +4,7 @@
 #include "control/MapperPolicy.h"
 #include "state/Snapshot.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
@@ -39,6 +40,9 @@ public:
     // One UserProfile per distinct owner of the given nodes, sorted by ID.
     QJsonArray userProfiles(const state::SnapshotPtr& s, const QList<qint64>& nodeIds) const;
 
+    // Drops what is cached about a deleted node.
+    void forget(qint64 nodeId) { m_peerCache.remove(nodeId); }
+
     // Go's time.Time text (RFC 3339, UTC).
     static QString goTime(const QDateTime& t);
     static QJsonArray allowAllFilter();
@@ -48,8 +52,19 @@ private:
     QJsonObject selfCapMap(const state::SnapshotPtr& s, const state::LiveNode& n);
     static qint64 ownerOf(const store::Node& n);
 
+    QJsonObject buildNode(const state::SnapshotPtr& s, const state::LiveNode& n, bool self, bool expired);
+
     MapperOptions m_options;
     std::unique_ptr<MapperPolicy> m_policy;
+    // A peer's Node JSON is the same for every viewer: built once per version of the node (the
+    // snapshot replaces a LiveNode whenever it changes; holding it keeps the address unique).
+    struct CachedPeer
+    {
+        std::shared_ptr<const state::LiveNode> node;
+        bool expired = false;
+        QJsonObject json;
+    };
+    QHash<qint64, CachedPeer> m_peerCache;
 };
 
 } // namespace keel::control
