@@ -36,8 +36,6 @@ QString emailDomain(const QString& email)
     return at < 0 ? QString() : email.mid(at + 1);
 }
 
-bool sameProto(const QList<int>& a, const QList<int>& b) { return a == b; }
-
 } // namespace
 
 PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
@@ -434,22 +432,26 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
 
 void PolicyCompiler::merge(QList<FilterRule>& rules)
 {
+    // Rules with the same sources and protocols become one (first occurrence keeps its place);
+    // a hash on that key keeps this linear in the number of rules.
     QList<FilterRule> out;
-    for (const FilterRule& r : rules) {
-        bool merged = false;
+    QHash<QString, qsizetype> byKey;
+    for (FilterRule& r : rules) {
         if (r.capGrants.isEmpty()) {
-            for (FilterRule& o : out) {
-                if (o.capGrants.isEmpty() && o.srcIps == r.srcIps && sameProto(o.ipProto, r.ipProto)) {
-                    o.dstPorts.append(r.dstPorts);
-                    merged = true;
-                    break;
-                }
+            QString key = r.srcIps.join(QLatin1Char(','));
+            key += QLatin1Char('|');
+            for (int p : r.ipProto)
+                key += QString::number(p) + QLatin1Char(',');
+            const auto it = byKey.constFind(key);
+            if (it != byKey.constEnd()) {
+                out[*it].dstPorts.append(r.dstPorts);
+                continue;
             }
+            byKey.insert(key, out.size());
         }
-        if (!merged)
-            out.append(r);
+        out.append(std::move(r));
     }
-    rules = out;
+    rules = std::move(out);
 }
 
 QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const

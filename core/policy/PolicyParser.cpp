@@ -80,6 +80,7 @@ std::optional<Policy> PolicyParser::parse(const QJsonObject& document)
         return std::nullopt;
     upgradeLegacy(p);
     validate(p);
+    checkUserReferences(p);
     if (!m_errors.isEmpty())
         return std::nullopt;
     return p;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "policy/Policy.h"
+#include "policy/Topology.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -24,6 +25,9 @@ public:
     // is an alias ("guest", "guest:*") or a group member is accepted as "guest@", with a
     // deprecation warning in Policy::warnings. Without it (the default) a bare name is a host.
     void setKnownUsers(const QStringList& names) { m_knownUsers = names; }
+    // The tailnet's users (names and emails): a user alias that matches more than one of them is
+    // rejected ("multiple users found"), as Headscale does at load.
+    void setUsers(const QList<TopologyUser>& users);
 
     // A YAML policy (Headscale <= 0.22): same document, YAML syntax.
     std::optional<Policy> parseYaml(const QByteArray& yaml);
@@ -49,10 +53,12 @@ private:
 
     void checkDomain(const QString& domain, const QString& where);
     void upgradeLegacy(Policy& p);
+    void checkUserReferences(const Policy& p);
 
     QStringList m_errors;
     QStringList m_tailnetDomains;
     QStringList m_knownUsers;
+    QList<TopologyUser> m_users;
     bool m_fatal = false;
 };
 

@@ -175,6 +175,7 @@ CaseResult runCase(const QJsonObject& c)
         if (email.contains(QLatin1Char('@')))
             parser.setTailnetDomains({email.mid(email.lastIndexOf(QLatin1Char('@')) + 1)});
     }
+    parser.setUsers(topo.users); // ambiguous user references are load errors
     const auto policy = parser.parse(policyText);
     QStringList testProblems;
     if (policy) {

@@ -83,6 +83,7 @@ private slots:
     void yamlPolicy();
     void yamlErrorsHavePositions();
     void legacyNamespaceAliases();
+    void ambiguousUserReference();
 };
 
 void TestPolicyFeatures::localpartEmitsPerUserRules()
@@ -346,6 +347,19 @@ void TestPolicyFeatures::legacyNamespaceAliases()
     const auto h = parser.parse(R"({"hosts":{"bob":"10.0.0.1"},"acls":[{"action":"accept","src":["alice"],"dst":["bob:*"]}]})");
     QVERIFY(h);
     QCOMPARE(h->acls[0].dst[0].alias.kind, Alias::Kind::Host);
+}
+
+void TestPolicyFeatures::ambiguousUserReference()
+{
+    // Two users are named "dana": "dana@" is ambiguous, their full emails are not.
+    QList<TopologyUser> users = tailnet().users;
+    users.append({4, QStringLiteral("dana"), QStringLiteral("dana@example.com")});
+    users.append({5, QStringLiteral("dana"), QStringLiteral("dana@example.net")});
+    PolicyParser parser;
+    parser.setUsers(users);
+    QVERIFY(!parser.parse(QByteArray(R"({"acls":[{"action":"accept","src":["dana@"],"dst":["*:*"]}]})")));
+    QVERIFY2(parser.errorText().contains(QLatin1String("multiple users found: token \"dana@\" found: [dana@example.com dana@example.net]")), qPrintable(parser.errorText()));
+    QVERIFY(parser.parse(QByteArray(R"({"acls":[{"action":"accept","src":["dana@example.net","alice@"],"dst":["*:*"]}]})")));
 }
 
 QTEST_GUILESS_MAIN(TestPolicyFeatures)
