@@ -24,6 +24,14 @@ void replyJson(http::Http2Response& response, int status, const QJsonObject& bod
 
 } // namespace
 
+ControlService::Options ControlService::Options::fromConfig(const config::Config& config)
+{
+    Options o;
+    if (config.tuning.batchChangeDelayMs > 0)
+        o.batcher.delayMs = int(config.tuning.batchChangeDelayMs);
+    return o;
+}
+
 ControlService::ControlService(state::State& state, MapperOptions mapperOptions, Options options, QObject* parent)
     : QObject(parent)
     , m_state(state)

@@ -25,6 +25,9 @@ public:
         int offlineGraceMs = 10'000;     // a stream may reconnect this long before "offline"
         int housekeepingMs = 5'000;      // expiry check / ephemeral GC / pending registrations
         Batcher::Options batcher;
+
+        // tuning.batch_change_delay and friends from the config.
+        static Options fromConfig(const config::Config& config);
     };
 
     ControlService(state::State& state, MapperOptions mapperOptions, Options options, QObject* parent = nullptr);

@@ -97,7 +97,8 @@ bool Server::start(QString* error)
     m_derpMap = std::make_unique<derp::DerpMapBuilder>(m_config);
     control::MapperOptions mapperOptions = control::MapperOptions::fromConfig(m_config);
     mapperOptions.derpMap = [this] { return m_derpMap->currentMap(); };
-    m_controlService = std::make_unique<control::ControlService>(*m_state, std::move(mapperOptions));
+    m_controlService = std::make_unique<control::ControlService>(*m_state, std::move(mapperOptions),
+                                                                 control::ControlService::Options::fromConfig(m_config));
     connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, this, [this](const QJsonObject&) {
         m_controlService->batcher().addChanges({state::Change::full()});
     });
