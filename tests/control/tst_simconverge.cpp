@@ -26,6 +26,9 @@ private Q_SLOTS:
         c.prefixes.v4 = QStringLiteral("100.64.0.0/10");
         c.prefixes.v6 = QStringLiteral("fd7a:115c:a1e0::/48");
         c.tuning.batchChangeDelayMs = 100;
+        // Loopback only: no DERP map fetched from the internet (the default points at Tailscale's).
+        c.derp.urls.clear();
+        c.derp.paths.clear();
         server::Server server(c);
         QString error;
         QVERIFY2(server.start(&error), qPrintable(error));
