@@ -35,7 +35,7 @@ class TestControlService : public QObject
         return created ? created->fullKey : QString();
     }
 
-    void start(int batchDelayMs = 0, qint64 backlogLimit = 256 * 1024)
+    void start(int batchDelayMs = 0, qint64 backlogLimit = 256 * 1024, int keepAliveMs = 50'000)
     {
         QString error;
         m_state = state::State::load(*m_store, m_config, &error);
@@ -46,6 +46,7 @@ class TestControlService : public QObject
         };
         control::ControlService::Options o;
         o.offlineGraceMs = 0;
+        o.keepAliveMs = keepAliveMs;
         o.housekeepingMs = 0;
         o.batcher.delayMs = batchDelayMs;
         o.batcher.backlogLimitBytes = backlogLimit;
@@ -544,6 +545,18 @@ private Q_SLOTS:
         QCOMPARE(sb->netmap.self()["MachineAuthorized"].toBool(), false);
         QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peers()[idB].contains("KeyExpiry"); }, 5000));
         QCOMPARE(sa->netmap.peers()[idB]["KeyExpiry"].toString(), control::Mapper::goTime(*m_state->snapshot()->node(idB)->node.expiry));
+    }
+
+    void keepAlivesOnAnIdleStream()
+    {
+        start(5, 256 * 1024, 40);
+        FakeMachine a(*m_service, 1);
+        auto stream = join(a, 1, newKey());
+        QVERIFY(QTest::qWaitFor([&] { return stream->netmap.keepAlives() >= 3; }, 5000));
+        for (const QJsonObject& m : stream->messages)
+            if (m.contains("KeepAlive"))
+                QCOMPARE(m, (QJsonObject{{"KeepAlive", true}}));
+        QVERIFY(!stream->done());
     }
 
     void realClientBodiesReplay_data()
