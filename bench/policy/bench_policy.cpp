@@ -1,6 +1,6 @@
 // Policy compile benchmark: 1,000 ACL rules over 10,000 nodes. Prints the global compile time,
 // the per-node filter time, and the cost of one node joining (a recompile with one more node
-// plus that node's filter). Usage: bench-policy [nodes] [rules]
+// plus that node's filter). Usage: bench-policy [nodes] [rules] [self]
 #include "policy/PolicyCompiler.h"
 #include "policy/PolicyParser.h"
 
@@ -50,6 +50,12 @@ int main(int argc, char** argv)
         const QString dst = QStringLiteral("tag:t%1:%2").arg((r * 7) % tags).arg(1000 + r);
         acls.append(QJsonObject{{QStringLiteral("action"), QStringLiteral("accept")}, {QStringLiteral("src"), QJsonArray{src}}, {QStringLiteral("dst"), QJsonArray{dst}}});
     }
+    // "self" as third argument adds autogroup:member -> autogroup:self:*, the per-node path.
+    const bool self = argc > 3 && QString::fromLatin1(argv[3]) == QLatin1String("self");
+    if (self)
+        acls.append(QJsonObject{{QStringLiteral("action"), QStringLiteral("accept")},
+                                {QStringLiteral("src"), QJsonArray{QStringLiteral("autogroup:member")}},
+                                {QStringLiteral("dst"), QJsonArray{QStringLiteral("autogroup:self:*")}}});
     PolicyParser parser;
     const auto policy = parser.parse(QJsonObject{{QStringLiteral("tagOwners"), owners}, {QStringLiteral("acls"), acls}});
     if (!policy) {
@@ -96,7 +102,7 @@ int main(int argc, char** argv)
     const qint64 joinMs = t.elapsed();
 
     out << "machine: " << QSysInfo::prettyProductName() << ", " << QSysInfo::currentCpuArchitecture() << "\n";
-    out << "policy: " << rules << " ACL rules, " << nodes << " nodes (" << users << " users, " << tags << " tags)\n";
+    out << "policy: " << rules << " ACL rules" << (self ? " + autogroup:self" : "") << ", " << nodes << " nodes (" << users << " users, " << tags << " tags)\n";
     out << "global compile: " << compileMs << " ms\n";
     out << "peer/filter index build (first peersOf): " << indexMs << " ms\n";
     out << "per-node filter (reduction), mean of " << sample << ": " << QString::number(perNodeMs, 'f', 3) << " ms (" << total << " rules)\n";

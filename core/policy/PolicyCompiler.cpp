@@ -52,6 +52,11 @@ PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
         else
             m_nodesByUser[n.userId].append(i);
     }
+    m_wildcardSources = tailscaleCgnatSet();
+    m_wildcardSources.add(tailscaleUlaSet());
+    for (const TopologyNode& n : topology.nodes)
+        for (const IpPrefix& r : n.subnetRoutes())
+            m_wildcardSources.add(r);
     buildGrants();
     compileGlobal();
 }
@@ -176,6 +181,37 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
     return out;
 }
 
+bool PolicyCompiler::aliasMatchesNode(const Alias& a, int nodeIndex) const
+{
+    const TopologyNode& n = m_topo.nodes[nodeIndex];
+    switch (a.kind) {
+    case K::User:
+        return !n.isTagged() && usersMatching(a.name).contains(n.userId);
+    case K::Group:
+        for (const QString& m : m_policy.groups.value(a.name)) {
+            QString e;
+            const auto ua = Alias::parse(m, &e);
+            if (ua && ua->kind != K::Group && aliasMatchesNode(*ua, nodeIndex))
+                return true;
+        }
+        return false;
+    case K::Tag:
+        return n.tags.contains(a.name);
+    case K::AutoMember:
+        return !n.isTagged();
+    case K::AutoTagged:
+        return n.isTagged();
+    case K::Wildcard:
+        return m_wildcardSources.overlaps(n.addresses());
+    case K::UserDomain:
+    case K::AutoAdmin:
+    case K::AutoOwner:
+        return matchNodes(a).contains(nodeIndex);
+    default:
+        return resolve(a).overlaps(n.addresses());
+    }
+}
+
 QList<IpAddress> PolicyCompiler::resolveAddresses(const Alias& a) const
 {
     QList<IpAddress> out;
@@ -205,11 +241,7 @@ IpSet PolicyCompiler::resolve(const Alias& a) const
     IpSet s;
     switch (a.kind) {
     case K::Wildcard:
-        s = tailscaleCgnatSet();
-        s.add(tailscaleUlaSet());
-        for (const TopologyNode& n : m_topo.nodes)
-            for (const IpPrefix& r : n.subnetRoutes())
-                s.add(r);
+        s = m_wildcardSources;
         break;
     case K::Host:
         if (m_policy.hosts.contains(a.name))
@@ -324,17 +356,19 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
             return out;
     }
     FilterRule base;
-    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
-        return out;
-
     if (selfNode) {
-        // autogroup:self for this node: sources narrowed to the same user's untagged nodes.
+        // autogroup:self for this node: sources narrowed to the same user's untagged nodes. Each
+        // of those is tested against the source aliases directly; resolving a source such as
+        // autogroup:member in full would cost the size of the tailnet for every node.
         const QList<int> mine = userNodes(selfNode->userId);
         IpSet srcSet;
         QList<IpAddress> dstIps;
         for (int i : mine) {
             const TopologyNode& n = m_topo.nodes[i];
-            if (base.srcSet.overlaps(n.addresses()))
+            bool source = false;
+            for (const Alias& a : g.src)
+                source = source || aliasMatchesNode(a, i);
+            if (source)
                 srcSet.add(n.addresses());
             dstIps.append(n.addressList());
         }
@@ -380,6 +414,8 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
         return out;
     }
 
+    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
+        return out;
     for (const GrantIp& ip : g.ip) {
         FilterRule r = base;
         r.ipProto = ip.protocols;

@@ -75,6 +75,7 @@ private:
     bool renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const;
     QList<NetPortRange> destinations(const Alias& a, const QList<PortRange>& ports) const;
     QList<int> userNodes(qint64 userId) const;
+    bool aliasMatchesNode(const Alias& a, int nodeIndex) const;
     int indexOf(const TopologyNode& node) const;
     QList<qint64> usersMatching(const QString& token) const;
     static void merge(QList<FilterRule>& rules);
@@ -92,6 +93,7 @@ private:
     QHash<QString, QList<int>> m_nodesByTag;
     QList<int> m_viaRouters; // nodes carrying a tag some via grant names
     QHash<qint64, int> m_indexById;
+    IpSet m_wildcardSources; // `*` as a source: CGNAT + ULA + approved subnet routes
     const PeerIndex& peerIndex() const;
     mutable std::once_flag m_peerOnce;
     mutable std::unique_ptr<PeerIndex> m_peerIndex; // over m_global, built on the first peersOf
