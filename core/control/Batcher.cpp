@@ -108,7 +108,7 @@ QJsonObject Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
     if (full.isEmpty())
         return full;
     // `Peers` can only replace a non-empty list; an emptied netmap needs PeersRemoved.
-    if (peers.isEmpty() && !session.knownPeers().isEmpty()) {
+    if (peers.isEmpty() && !session.knowsNoPeer()) {
         QList<qint64> gone = session.knownPeers().values();
         std::sort(gone.begin(), gone.end());
         QJsonArray removed;
@@ -116,7 +116,10 @@ QJsonObject Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
             removed.append(id);
         full.insert(QStringLiteral("PeersRemoved"), removed);
     }
-    session.knownPeers() = peers;
+    if (s->policy)
+        session.setKnown(std::move(peers));
+    else
+        session.setKnownAll(s);
     session.pending() = MapSession::Pending();
     return full;
 }
@@ -125,7 +128,6 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
 {
     MapSession::Pending p = std::move(session.pending());
     session.pending() = MapSession::Pending();
-    QSet<qint64>& known = session.knownPeers();
     const qint64 self = session.nodeId();
     if (!s->node(self))
         return {};
@@ -133,13 +135,14 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
     QSet<qint64> removed;
     QSet<qint64> changed;
     for (qint64 id : std::as_const(p.removed))
-        if (known.contains(id))
+        if (session.knowsPeer(id))
             removed.insert(id);
     if (p.policy) {
         // Visibility may have changed in either direction: diff against what the client knows.
+        const QSet<qint64>& known = session.knownPeers();
         const QList<qint64> visible = m_mapper.visiblePeers(s, self);
         const QSet<qint64> visibleSet(visible.cbegin(), visible.cend());
-        for (qint64 id : std::as_const(known))
+        for (qint64 id : known)
             if (!visibleSet.contains(id))
                 removed.insert(id);
         for (qint64 id : visible)
@@ -149,9 +152,18 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         for (qint64 id : std::as_const(p.changed)) {
             if (m_mapper.isVisible(s, self, id))
                 changed.insert(id);
-            else if (known.contains(id))
+            else if (session.knowsPeer(id))
                 removed.insert(id);
         }
+    }
+    // What the client will know after this message (patches below go to known peers only).
+    QSet<qint64> knownAfter;
+    if (s->policy) {
+        knownAfter = session.knownPeers();
+        for (qint64 id : std::as_const(removed))
+            knownAfter.remove(id);
+        for (qint64 id : std::as_const(changed))
+            knownAfter.insert(id);
     }
 
     QJsonObject m;
@@ -159,20 +171,16 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         QList<qint64> ids = removed.values();
         std::sort(ids.begin(), ids.end());
         QJsonArray a;
-        for (qint64 id : ids) {
+        for (qint64 id : ids)
             a.append(id);
-            known.remove(id);
-        }
         m.insert(QStringLiteral("PeersRemoved"), a);
     }
     if (!changed.isEmpty()) {
         QList<qint64> ids = changed.values();
         std::sort(ids.begin(), ids.end());
         QJsonArray a;
-        for (qint64 id : ids) {
+        for (qint64 id : ids)
             a.append(m_mapper.nodeJson(s, *s->node(id), false));
-            known.insert(id);
-        }
         m.insert(QStringLiteral("PeersChanged"), a);
         // Profiles are additive on the client: send the owners of the nodes sent.
         m.insert(QStringLiteral("UserProfiles"), m_mapper.userProfiles(s, ids));
@@ -181,7 +189,8 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
     std::sort(patchIds.begin(), patchIds.end());
     QJsonArray patches;
     for (qint64 id : patchIds) {
-        if (!known.contains(id) || changed.contains(id))
+        const bool knownNow = s->policy ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
+        if (!knownNow || changed.contains(id))
             continue;
         if (const state::LiveNode* n = s->node(id))
             patches.append(m_mapper.peerChange(*n, p.patches.value(id)));
@@ -195,6 +204,10 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         const QJsonObject ssh = m_mapper.sshPolicy(s, self);
         m.insert(QStringLiteral("SSHPolicy"), ssh.isEmpty() ? QJsonObject{{QStringLiteral("rules"), QJsonArray()}} : ssh);
     }
+    if (s->policy)
+        session.setKnown(std::move(knownAfter));
+    else
+        session.setKnownAll(s);
     if (m.isEmpty())
         return m;
     m.insert(QStringLiteral("ControlTime"), Mapper::goTime(Clock::now()));

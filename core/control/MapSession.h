@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/Http2Response.h"
+#include "state/Snapshot.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -49,7 +50,14 @@ public:
     void close();
 
     Pending& pending() { return m_pending; }
-    QSet<qint64>& knownPeers() { return m_known; }
+    // The peers the client knows. Without a policy that is "every node of the snapshot last sent
+    // except itself", kept as that snapshot (shared, O(1) per stream) instead of a set of N ids.
+    bool knowsPeer(qint64 id) const;
+    bool knowsNoPeer() const;
+    // Materialises the set (needed when a policy makes visibility per node).
+    QSet<qint64>& knownPeers();
+    void setKnownAll(const std::shared_ptr<const state::Snapshot>& s);
+    void setKnown(QSet<qint64> peers);
     qint64 bytesSent() const { return m_bytesSent; }
     int messagesSent() const { return m_messages; }
 
@@ -69,6 +77,7 @@ private:
     QTimer m_keepAlive;
     Pending m_pending;
     QSet<qint64> m_known;
+    std::shared_ptr<const state::Snapshot> m_knownAll; // set: the client knows all of it but itself
     qint64 m_bytesSent = 0;
     int m_messages = 0;
     QByteArray m_keepAliveFrame;
