@@ -1,4 +1,4 @@
-// libFuzzer target: the HuJSON parser and the policy loader (decode + validation), then a compile
+// libFuzzer target: the HuJSON and YAML readers and the policy loader (decode + validation), then a compile
 // against a tiny topology, so any accepted policy is also exercised by the compiler.
 #include "policy/HuJson.h"
 #include "policy/PolicyApprovals.h"
@@ -19,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)HuJson::standardize(input, &e);
     PolicyParser parser;
     parser.setTailnetDomains({QStringLiteral("example.com")});
-    const auto policy = parser.parse(input);
+    parser.setKnownUsers({QStringLiteral("alice")});
+    // Inputs starting with '#' (a YAML comment, never valid JSON) go through the YAML reader.
+    const auto policy = input.startsWith('#') ? parser.parseYaml(input) : parser.parse(input);
     if (!policy)
         return 0;
     static const Topology topo = [] {
