@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/Mapper.h"
+#include "policy/PolicyApprovals.h"
 
 #include <QRandomGenerator>
 #include <QUrl>
@@ -71,6 +72,19 @@ QJsonObject Registration::success(const state::LiveNode& live, bool keyExpired) 
         {QStringLiteral("MachineAuthorized"), !expired},
         {QStringLiteral("AuthURL"), QString()},
     };
+}
+
+QStringList Registration::refusedTags(std::optional<qint64> userId, const QStringList& tags) const
+{
+    const state::SnapshotPtr s = m_state.snapshot();
+    if (tags.isEmpty())
+        return {};
+    if (!s->policy || !userId)
+        return tags;
+    policy::Topology topology;
+    for (const store::User& u : s->users)
+        topology.users.append({u.id, u.name, u.email});
+    return policy::PolicyApprovals(*s->policy, topology).refusedTags(*userId, tags);
 }
 
 void Registration::handle(const QString& machineKey, const QByteArray& body, Reply reply)
@@ -171,9 +185,13 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         reply(200, error(QStringLiteral("invalid authkey")));
         return;
     }
+    // --advertise-tags: within the key's tags, or tags the key's user may assign (tagOwners).
     if (!r.requestTags.isEmpty() && !isSubset(r.requestTags, found->tags)) {
-        reply(200, error(QStringLiteral("requested tags [%1] are invalid or not permitted").arg(r.requestTags.join(QLatin1Char(' ')))));
-        return;
+        const QStringList refused = refusedTags(found->userId, r.requestTags);
+        if (!refused.isEmpty()) {
+            reply(200, error(QStringLiteral("requested tags [%1] are invalid or not permitted").arg(refused.join(QLatin1Char(' ')))));
+            return;
+        }
     }
     // Of two racing registrations with one single-use key exactly one gets past this line.
     auto key = m_state.store().usePreAuthKey(r.authKey);
@@ -181,12 +199,15 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         reply(200, error(key.error().message));
         return;
     }
-    const bool tagged = !key->tags.isEmpty();
+    QStringList tags = key->tags;
+    if (!r.requestTags.isEmpty() && !isSubset(r.requestTags, key->tags))
+        tags = r.requestTags; // allowed by the policy above
+    const bool tagged = !tags.isEmpty();
     const std::optional<qint64> owner = tagged ? std::nullopt : key->userId;
     const state::SnapshotPtr s = m_state.snapshot();
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, owner)) {
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, key->tags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, tags);
     } else {
         state::NewNode spec;
         spec.machineKey = machineKey;
@@ -194,7 +215,7 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         spec.nlKey = r.nlKey;
         spec.hostinfoJson = r.hostinfoJson;
         spec.userId = owner;
-        spec.tags = key->tags;
+        spec.tags = tags;
         spec.ephemeral = key->ephemeral || r.ephemeral;
         spec.expiry = r.expiry;
         spec.registerMethod = QStringLiteral("authkey");
@@ -260,11 +281,13 @@ store::Result<state::LiveNode> Registration::approve(const QString& authId, cons
     if (!user)
         return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
     const RegistrationRequest& r = it->request;
+    if (const QStringList refused = refusedTags(user->id, r.requestTags); !refused.isEmpty())
+        return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
     const state::SnapshotPtr s = m_state.snapshot();
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, it->machineKey, r.oldNodeKey, user->id)) {
         // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, user->id, {});
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, user->id, r.requestTags);
     } else {
         state::NewNode spec;
         spec.machineKey = it->machineKey;
@@ -272,6 +295,7 @@ store::Result<state::LiveNode> Registration::approve(const QString& authId, cons
         spec.nlKey = r.nlKey;
         spec.hostinfoJson = r.hostinfoJson;
         spec.userId = user->id;
+        spec.tags = r.requestTags; // allowed above
         spec.ephemeral = r.ephemeral;
         spec.expiry = r.expiry;
         spec.registerMethod = QStringLiteral("cli");

@@ -55,6 +55,9 @@ private:
     const state::LiveNode* existingNode(const state::SnapshotPtr& s, const QString& machineKey,
                                         const QString& oldNodeKey, std::optional<qint64> userId) const;
     QJsonObject success(const state::LiveNode& node, bool keyExpired = false) const;
+    // The tags of `tags` the user may not assign under the current policy (all of them without a
+    // policy: until there is one, only a key's own tags make tagged nodes).
+    QStringList refusedTags(std::optional<qint64> userId, const QStringList& tags) const;
     static QJsonObject error(const QString& message) { return {{QStringLiteral("Error"), message}}; }
 
     state::State& m_state;

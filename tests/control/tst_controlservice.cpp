@@ -559,6 +559,33 @@ private Q_SLOTS:
         QVERIFY(!stream->done());
     }
 
+    void advertiseTagsCheckedAgainstTagOwners()
+    {
+        m_config.policy.mode = "database";
+        QVERIFY(m_store->setPolicy(R"({"tagOwners":{"tag:web":["alice@"],"tag:ops":["bob@"]},
+            "acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})"));
+        start();
+        auto withTags = [](QJsonObject req, const QJsonArray& tags) {
+            QJsonObject hi = req["Hostinfo"].toObject();
+            hi.insert("RequestTags", tags);
+            req.insert("Hostinfo", hi);
+            return req;
+        };
+        FakeMachine a(*m_service, 1), b(*m_service, 2), c(*m_service, 3);
+        const QJsonObject ok = a.registerNode(withTags(registerRequest(1, newKey(), "web"), {"tag:web"}));
+        QVERIFY2(ok["MachineAuthorized"].toBool(), qPrintable(QJsonDocument(ok).toJson()));
+        QCOMPARE(ok["User"].toObject()["ID"].toInteger(), state::State::kTaggedDevicesId);
+        QCOMPARE(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 1))->node.tags, QStringList{"tag:web"});
+        QCOMPARE(b.registerNode(withTags(registerRequest(2, newKey(), "ops"), {"tag:ops"}))["Error"].toString(),
+                 QString("requested tags [tag:ops] are invalid or not permitted"));
+        // Interactive: the approving user must own the tags.
+        const QString url = c.registerNode(withTags(registerRequest(3, QString(), "x"), {"tag:ops"}))["AuthURL"].toString();
+        const auto refused = m_service->registration().approve(control::Registration::authIdFromUrl(url), "alice");
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, store::Error::Invalid);
+        QVERIFY(refused.error().message.contains("tag:ops"));
+    }
+
     void realClientBodiesReplay_data()
     {
         QTest::addColumn<QString>("file");
