@@ -21,10 +21,11 @@ Config Config::embeddedDefault(const QString& dataDir)
     c.database.type = QStringLiteral("sqlite");
     c.database.sqlite.path = data.filePath(QStringLiteral("db.sqlite"));
     c.derp.server.privateKeyPath = data.filePath(QStringLiteral("derp_server_private.key"));
-    // Without a DERP map clients behind NAT cannot reach each other; Tailscale's public map is
-    // what Headscale's example config ships. Set KEEL_DERP_URLS="" to run without it.
-    c.derp.urls = {QStringLiteral("https://controlplane.tailscale.com/derpmap/default")};
-    c.derp.autoUpdateEnabled = true;
+    // Privacy by default: no config means no traffic to Tailscale's servers, neither from Keel
+    // (fetching their DERP map) nor from clients (using their relays). The embedded default is a
+    // loopback server; opt in with derp.urls or derp.server.enabled (config-example.yaml).
+    c.derp.urls.clear();
+    c.derp.autoUpdateEnabled = false;
     c.unixSocket = data.filePath(QStringLiteral("keel.sock"));
     c.unixSocketPermission = 0770;
     c.log.level = QStringLiteral("info");

@@ -541,6 +541,9 @@ private slots:
         QCOMPARE(c.serverUrl, QStringLiteral("http://127.0.0.1:8080"));
         QCOMPARE(c.metricsListenAddr, QStringLiteral("127.0.0.1:9090"));
         QCOMPARE(c.node.ephemeralInactivityTimeoutMs, qint64(30 * 60 * 1000));
+        // Privacy by default: nothing points at (or fetches from) Tailscale's servers.
+        QVERIFY(c.derp.urls.isEmpty());
+        QVERIFY(!c.derp.autoUpdateEnabled);
         QVERIFY(c.dns.magicDns);
         QVERIFY(!c.dns.baseDomain.isEmpty());
         QCOMPARE(c.unixSocketPermission, 0770);
