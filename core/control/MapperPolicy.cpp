@@ -1,6 +1,7 @@
 #include "control/MapperPolicy.h"
 
 #include "policy/FilterRule.h"
+#include "policy/PolicyApprovals.h"
 
 namespace keel::control {
 
@@ -28,6 +29,10 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot)
         m_topology.nodes.append(t);
     }
     static const policy::Policy kAllowAll;
+    // Routes the policy's autoApprovers cover count as approved, as on Tailscale's control plane
+    // (the policy-compat corpus is captured that way).
+    if (snapshot->policy)
+        m_topology = policy::PolicyApprovals::withAutoApprovals(*snapshot->policy, m_topology);
     m_compiler = std::make_unique<policy::PolicyCompiler>(snapshot->policy ? *snapshot->policy : kAllowAll, m_topology);
 }
 

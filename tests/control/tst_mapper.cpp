@@ -211,6 +211,44 @@ private Q_SLOTS:
         QVERIFY(mapper.packetFilter(s, 1).isEmpty()); // nothing may reach alice's nodes
     }
 
+    void autoApprovedRoutesCountForFiltersAndPeers()
+    {
+        // Node 3 (tag:router) advertises 10.0.0.0/24 without a manual approval; the policy's
+        // autoApprovers cover it, so alice's nodes see the router and it gets the subnet rule.
+        auto s = snapshotWith(3);
+        auto n3 = std::make_shared<state::LiveNode>(*s->node(3));
+        n3->node.tags = {"tag:router"};
+        n3->node.userId.reset();
+        n3->node.announcedRoutes = {"10.0.0.0/24"};
+        s->nodes.insert(3, n3);
+        policy::PolicyParser parser;
+        const QByteArray text = R"({"tagOwners":{"tag:router":["alice@example.com"]},
+            "autoApprovers":{"routes":{"10.0.0.0/24":["tag:router"]}},
+            "acls":[{"action":"accept","src":["alice@example.com"],"dst":["10.0.0.0/24:*"]}]})";
+        auto parsed = parser.parse(text);
+        QVERIFY2(parsed, qPrintable(parser.errorText()));
+        s->policy = std::make_shared<const policy::Policy>(*parsed);
+        s->version = 8;
+        control::Mapper mapper(options());
+        QVERIFY(mapper.visiblePeers(s, 1).contains(3));
+        const QJsonArray routerFilter = mapper.packetFilter(s, 3);
+        QCOMPARE(routerFilter.size(), 1);
+        QCOMPARE(routerFilter[0].toObject()["DstPorts"].toArray()[0].toObject()["IP"].toString(), QStringLiteral("10.0.0.0/24"));
+
+        // Without the autoApprover the route is not approved: no rule reaches the router. (A new
+        // snapshot, as State publishes one: snapshots are never changed in place.)
+        auto withoutApprover = parser.parse(QByteArray(R"({"tagOwners":{"tag:router":["alice@example.com"]},
+            "acls":[{"action":"accept","src":["alice@example.com"],"dst":["10.0.0.0/24:*"]}]})"));
+        QVERIFY(withoutApprover);
+        auto next = std::make_shared<state::Snapshot>(*s);
+        next->policy = std::make_shared<const policy::Policy>(*withoutApprover);
+        next->version = 9;
+        s = next;
+        const QJsonArray unapproved = mapper.packetFilter(s, 3);
+        QVERIFY2(unapproved.isEmpty(), QJsonDocument(unapproved).toJson().constData());
+        QVERIFY(!mapper.visiblePeers(s, 1).contains(3));
+    }
+
     void peerChangeFields()
     {
         auto s = snapshotWith(1);
