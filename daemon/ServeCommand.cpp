@@ -21,22 +21,29 @@ namespace {
 
 int g_signalPipe[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    // Only async-signal-safe work here: wake the event loop through the pipe.
-    const char byte = 1;
+    // Only async-signal-safe work here: pass the signal number to the event loop through the pipe.
+    const char byte = static_cast<char>(signal);
     [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
 }
 
-// SIGINT/SIGTERM end the event loop cleanly (listeners closed, database flushed).
-void installSignalHandlers(std::function<void()> shutdown)
+// SIGINT/SIGTERM end the event loop cleanly (listeners closed, database flushed); SIGHUP reloads
+// the policy file, as Headscale does.
+void installSignalHandlers(std::function<void()> shutdown, std::function<void()> reload)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return;
     auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [shutdown] {
-        char byte;
-        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &byte, 1);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [shutdown, reload] {
+        char byte = 0;
+        if (::read(g_signalPipe[0], &byte, 1) != 1)
+            return;
+        if (byte == SIGHUP) {
+            qCInfo(lcServer) << "SIGHUP: reloading the policy";
+            reload();
+            return;
+        }
         qCInfo(lcServer) << "shutting down";
         shutdown();
     });
@@ -46,6 +53,7 @@ void installSignalHandlers(std::function<void()> shutdown)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
 }
 
 } // namespace
@@ -75,7 +83,7 @@ Command serveCommand(Cli& cli)
                 server.beginShutdown();
                 // A moment for the goodbye frames to leave before the listeners close.
                 QTimer::singleShot(300, qApp, &QCoreApplication::quit);
-            });
+            }, [&server] { server.reloadPolicy(); });
             qCInfo(lcServer).noquote() << "ready: clients log in with `tailscale up --login-server" << config->serverUrl + QStringLiteral("`");
             const int code = QCoreApplication::exec();
             server.stop();

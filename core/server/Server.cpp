@@ -12,6 +12,7 @@
 #include "metrics/Metrics.h"
 #include "policy/PolicyParser.h"
 #include "server/DatabaseSettings.h"
+#include "server/PolicyFileWatcher.h"
 #include "state/State.h"
 
 #include <QDir>
@@ -104,6 +105,12 @@ bool Server::start(QString* error)
     });
     if (!startDerp(error))
         return false;
+    if (m_config.policy.mode != QLatin1String("database") && !m_config.policy.path.isEmpty()) {
+        m_policyWatcher = std::make_unique<PolicyFileWatcher>(m_config.policy.path, [this] {
+            QString refused;
+            return m_state->reloadPolicy(&refused) ? QString() : refused;
+        });
+    }
     m_derpMap->start();
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
@@ -136,6 +143,12 @@ void Server::beginShutdown()
     // DERP clients are told to come back soon (Restarting) instead of finding the relay gone.
     if (m_derp)
         m_derp->shutdown();
+}
+
+void Server::reloadPolicy()
+{
+    if (m_policyWatcher)
+        m_policyWatcher->reload();
 }
 
 void Server::stop()

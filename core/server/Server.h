@@ -13,6 +13,9 @@ class State;
 namespace keel::control {
 class ControlService;
 }
+namespace keel::server {
+class PolicyFileWatcher;
+}
 namespace keel::derp {
 class DerpServer;
 class DerpMapBuilder;
@@ -43,6 +46,8 @@ public:
     // Tells connected clients the server is going away (DERP Restarting); the caller keeps the event
     // loop running a moment so those frames leave, then calls stop().
     void beginShutdown();
+    // SIGHUP: re-reads the policy file (policy.mode file). A bad file keeps the current policy.
+    void reloadPolicy();
     void stop();
 
     const config::Config& config() const { return m_config; }
@@ -68,6 +73,7 @@ private:
     std::unique_ptr<derp::DerpMapBuilder> m_derpMap;
     std::unique_ptr<derp::DerpServer> m_derp;
     std::unique_ptr<derp::StunServer> m_stun;
+    std::unique_ptr<PolicyFileWatcher> m_policyWatcher;
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
     http::Router m_publicRouter;

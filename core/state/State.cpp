@@ -561,11 +561,25 @@ bool State::reloadPolicy(QString* error)
     std::shared_ptr<const policy::Policy> parsed;
     if (!text.trimmed().isEmpty()) {
         policy::PolicyParser parser;
-        auto p = parser.parse(text);
+        // The tailnet's users: the legacy bare-name form is upgraded to "name@" (with a warning),
+        // and a user alias matching several users is refused, as Headscale does at load.
+        QStringList names;
+        QList<policy::TopologyUser> users;
+        for (const store::User& u : snapshot()->users) {
+            names.append(u.name);
+            users.append({u.id, u.name, u.email});
+        }
+        parser.setKnownUsers(names);
+        parser.setUsers(users);
+        // A file is HuJSON or YAML by its extension; the database holds what `policy set` stored.
+        const bool fromFile = m_config.policy.mode != QLatin1String("database");
+        auto p = fromFile ? parser.parseFile(text, m_config.policy.path) : parser.parse(text);
         if (!p) {
             *error = parser.errorText();
             return false;
         }
+        for (const QString& w : p->warnings)
+            qCWarning(lcPolicy).noquote() << "policy:" << w;
         if (!p->empty)
             parsed = std::make_shared<const policy::Policy>(std::move(*p));
     }

@@ -8,6 +8,9 @@
 #include <QTcpServer>
 #include <QThread>
 
+#include <csignal>
+#include <sys/types.h>
+
 namespace keel::test {
 
 KeelProcess::KeelProcess()
@@ -108,6 +111,11 @@ void KeelProcess::stop()
         m_server.waitForFinished(2000);
     }
     m_log += m_server.readAll();
+}
+
+bool KeelProcess::signal(int signalNumber)
+{
+    return m_server.state() == QProcess::Running && ::kill(pid_t(m_server.processId()), signalNumber) == 0;
 }
 
 QByteArray KeelProcess::serverLog()

@@ -39,6 +39,7 @@ public:
     // KEEL_* environment variables) and waits until the admin socket answers.
     bool start(bool useConfig = true, QString* error = nullptr);
     void stop();
+    bool signal(int signalNumber);
     QByteArray serverLog();
 
     CliResult cli(const QStringList& args, const QProcessEnvironment& extraEnv = {}, int timeoutMs = 20000) const;

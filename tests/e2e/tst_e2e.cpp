@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QUdpSocket>
 
+#include <csignal>
+
 using keel::admin::AdminClient;
 using keel::test::KeelProcess;
 
@@ -304,6 +306,37 @@ private slots:
         r = run({QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), good.fileName()});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("update is disabled for modes other than 'database'"));
+    }
+
+    void policyFileIsReloadedAndABadOneIsRefused()
+    {
+        KeelProcess keel;
+        const QString path = keel.dir() + QStringLiteral("/policy.hujson");
+        const auto write = [&path](const QByteArray& text) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+        };
+        write("{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}");
+        keel.writeConfig("policy:\n  mode: file\n  path: policy.hujson\n");
+        QString error;
+        QVERIFY2(keel.start(true, &error), qPrintable(error));
+
+        // A broken save is refused with the reason; the server keeps running on the old policy.
+        write("{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"nonsense\"]}]}");
+        QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("not applied, keeping the current policy"), 10000);
+        QVERIFY(!keel.serverLog().contains("policy reloaded"));
+
+        // A good save is applied.
+        write("{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:22\"]}]}");
+        QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("policy reloaded from"), 10000);
+        const auto r = keel.cli({QStringLiteral("-c"), keel.configPath(), QStringLiteral("policy"), QStringLiteral("get")});
+        QVERIFY2(r.out.contains("*:22"), r.out.constData());
+
+        // SIGHUP asks for a reload too (nothing changed since: no second reload line).
+        QVERIFY(keel.signal(SIGHUP));
+        QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("SIGHUP: reloading the policy"), 10000);
+        QCOMPARE(keel.serverLog().count("policy reloaded from"), 1);
     }
 
     void badConfigIsRefusedWithKeyAndLine()
