@@ -88,7 +88,35 @@ QList<Command> miscCommands(Cli& cli)
             cli.print(*reply, QStringLiteral("Policy is valid"));
             return 0;
         }, {}, {}};
-    Command policy{{QStringLiteral("policy")}, QStringLiteral("Manage the access policy (ACLs)"), {}, 0, 0, {}, {}, {policyGet, policySet, policyCheck}, {}};
+    Command policyExplain{{QStringLiteral("explain")}, QStringLiteral("Tells whether one node may reach another on a port, and by which rule"), {}, 0, 0,
+        {{QStringLiteral("src"), QLatin1Char('s'), QStringLiteral("source node (name or tailnet address)"), true, {}, true},
+         {QStringLiteral("dst"), QLatin1Char('d'), QStringLiteral("destination node (name or tailnet address)"), true, {}, true},
+         {QStringLiteral("port"), QLatin1Char('p'), QStringLiteral("destination port"), true, {}, true},
+         {QStringLiteral("proto"), {}, QStringLiteral("tcp, udp, icmp, sctp or a protocol number"), true, QStringLiteral("tcp")}},
+        [&cli](Invocation& inv) {
+            bool ok = false;
+            const int port = inv.value(QStringLiteral("port")).toInt(&ok);
+            if (!ok)
+                return cli.fail(QStringLiteral("--port must be a number"));
+            const auto reply = cli.call("POST", QStringLiteral("/api/v1/policy/explain"),
+                                        {{QStringLiteral("src"), inv.value(QStringLiteral("src"))},
+                                         {QStringLiteral("dst"), inv.value(QStringLiteral("dst"))},
+                                         {QStringLiteral("port"), port},
+                                         {QStringLiteral("proto"), inv.value(QStringLiteral("proto"))}});
+            if (!reply)
+                return cli.exitCode();
+            QStringList rules;
+            for (const QJsonValue& r : reply->value(QStringLiteral("rules")).toArray())
+                rules.append(r.toString());
+            QString human = reply->value(QStringLiteral("allowed")).toBool() ? QStringLiteral("allowed") : QStringLiteral("denied");
+            if (!rules.isEmpty())
+                human += QStringLiteral(" by ") + rules.join(QStringLiteral(", "));
+            human += QStringLiteral(": ") + reply->value(QStringLiteral("reason")).toString();
+            cli.print(*reply, human);
+            return reply->value(QStringLiteral("allowed")).toBool() ? 0 : 2;
+        }, {},
+        QStringLiteral("Asks the running server, on the policy in force. Exit code 0 when allowed, 2 when denied.")};
+    Command policy{{QStringLiteral("policy")}, QStringLiteral("Manage the access policy (ACLs)"), {}, 0, 0, {}, {}, {policyGet, policySet, policyCheck, policyExplain}, {}};
 
     return {version, configtest, generate, health, policy};
 }

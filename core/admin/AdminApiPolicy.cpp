@@ -54,6 +54,36 @@ void AdminApi::addPolicyRoutes(http::Router& router)
         return reply::ok({{QStringLiteral("policy"), stored->text}, {QStringLiteral("updatedAt"), json::time(stored->updatedAt)}});
     }));
 
+    // Keel's own: the question behind `keel policy explain` and the GUI's ACL editor.
+    router.add("POST", QStringLiteral("/api/v1/policy/explain"), guarded([this](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = reply::body(request, &failure);
+        if (!body)
+            return failure;
+        const QString src = body->value(QStringLiteral("src")).toString().trimmed();
+        const QString dst = body->value(QStringLiteral("dst")).toString().trimmed();
+        const int port = body->value(QStringLiteral("port")).toInt(-1);
+        if (src.isEmpty() || dst.isEmpty())
+            return reply::badRequest(QStringLiteral("src and dst are required (node names or tailnet addresses)"));
+        if (port < 0 || port > 65535)
+            return reply::badRequest(QStringLiteral("port must be a number from 0 to 65535"));
+        QString protoText = body->value(QStringLiteral("proto")).toVariant().toString().toLower();
+        static const QMap<QString, int> names{{QStringLiteral("tcp"), 6}, {QStringLiteral("udp"), 17},
+                                              {QStringLiteral("icmp"), 1}, {QStringLiteral("sctp"), 132}};
+        bool numeric = false;
+        int proto = protoText.isEmpty() ? 6 : protoText.toInt(&numeric);
+        if (!protoText.isEmpty() && !numeric)
+            proto = names.value(protoText, -1);
+        if (proto < 0 || proto > 255)
+            return reply::badRequest(QStringLiteral("unknown protocol '%1': use tcp, udp, icmp, sctp or a number").arg(protoText));
+        if (!m_context.explainPolicy)
+            return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
+        const auto answer = m_context.explainPolicy(src, dst, port, proto);
+        if (!answer)
+            return reply::error(store::Error::notFound(QStringLiteral("'%1' or '%2' is not a node (use a node name or a tailnet address)").arg(src, dst)));
+        return reply::ok(*answer);
+    }));
+
     router.add("POST", QStringLiteral("/api/v1/policy/check"), guarded([check](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);

@@ -3,7 +3,10 @@
 #include "config/Config.h"
 #include "store/Store.h"
 
+#include <QJsonObject>
+
 #include <functional>
+#include <optional>
 
 namespace keel::admin {
 
@@ -20,6 +23,9 @@ struct AdminContext
     std::function<void(const QString& what, qint64 id)> changed;
     // Validates a policy document (HuJSON); returns an empty string when valid, else every problem.
     std::function<QString(const QString& text)> checkPolicy;
+    // Answers "can src reach dst on port/proto, and by which rule" on the policy in force
+    // ({allowed, peers, rules, reason}); nullopt when src or dst names no node.
+    std::function<std::optional<QJsonObject>(const QString& src, const QString& dst, int port, int proto)> explainPolicy;
     // Approves a pending interactive registration (`auth register --auth-id ID --user U`) and
     // answers the waiting client; filled by the control plane. Returns the registered node.
     std::function<store::Result<store::Node>(const QString& authId, const QString& user)> approveRegistration;

@@ -126,6 +126,27 @@ QJsonArray Mapper::packetFilter(const state::SnapshotPtr& s, qint64 nodeId)
     return p ? p->filterFor(nodeId) : allowAllFilter();
 }
 
+std::optional<QJsonObject> Mapper::explain(const state::SnapshotPtr& s, const QString& src, const QString& dst, int port, int proto)
+{
+    if (MapperPolicy* p = policyFor(s))
+        return p->explain(src, dst, port, proto);
+    // No policy: allow all, once both names are nodes.
+    const auto known = [&s](const QString& name) {
+        for (const auto& live : s->nodes) {
+            const store::Node& n = live->node;
+            if (name == n.givenName || name == n.hostname || name == n.ipv4 || name == n.ipv6)
+                return true;
+        }
+        return false;
+    };
+    if (!known(src) || !known(dst))
+        return std::nullopt;
+    return QJsonObject{{QStringLiteral("allowed"), true},
+                       {QStringLiteral("peers"), true},
+                       {QStringLiteral("rules"), QJsonArray()},
+                       {QStringLiteral("reason"), QStringLiteral("no policy is set: every node may reach every other")}};
+}
+
 QJsonObject Mapper::sshPolicy(const state::SnapshotPtr& s, qint64 nodeId)
 {
     MapperPolicy* p = policyFor(s);

@@ -35,6 +35,9 @@ public:
     // Every peer `nodeId` sees, ascending.
     QList<qint64> visiblePeers(const state::SnapshotPtr& s, qint64 nodeId);
     QJsonArray packetFilter(const state::SnapshotPtr& s, qint64 nodeId);
+    // `keel policy explain`: can src reach dst (node names or addresses) on port/proto, by which
+    // rule. nullopt when either names no node.
+    std::optional<QJsonObject> explain(const state::SnapshotPtr& s, const QString& src, const QString& dst, int port, int proto);
     // SSHPolicy, or an empty object when the policy has no ssh section.
     QJsonObject sshPolicy(const state::SnapshotPtr& s, qint64 nodeId);
     // One UserProfile per distinct owner of the given nodes, sorted by ID.

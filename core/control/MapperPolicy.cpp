@@ -2,6 +2,7 @@
 
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
+#include "policy/PolicyExplainer.h"
 
 namespace keel::control {
 
@@ -69,6 +70,15 @@ QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
 {
     const int index = m_index.value(nodeId, -1);
     return index < 0 ? QJsonObject() : m_compiler->capMapFor(m_topology.nodes[index]);
+}
+
+std::optional<QJsonObject> MapperPolicy::explain(const QString& src, const QString& dst, int port, int proto) const
+{
+    const policy::PolicyExplainer explainer(m_topology, *m_compiler);
+    const auto answer = explainer.explain(src, dst, port, proto);
+    if (!answer)
+        return std::nullopt;
+    return answer->toJson();
 }
 
 } // namespace keel::control

@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include <memory>
+#include <optional>
 
 namespace keel::control {
 
@@ -25,6 +26,9 @@ public:
     QJsonArray filterFor(qint64 nodeId) const;
     QJsonObject sshPolicyFor(qint64 nodeId) const;
     QJsonObject capMapFor(qint64 nodeId) const;
+    // "Can src reach dst on port/proto, and by which rule" (nodes by name or address); nullopt when
+    // either names no node.
+    std::optional<QJsonObject> explain(const QString& src, const QString& dst, int port, int proto) const;
     bool hasSsh() const { return m_snapshot->policy && m_snapshot->policy->hasSsh; }
 
 private:

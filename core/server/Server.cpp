@@ -118,6 +118,9 @@ bool Server::start(QString* error)
         policy::PolicyParser parser;
         return parser.parse(text.toUtf8()) ? QString() : parser.errorText();
     };
+    m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
+        return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
+    };
     m_adminContext->isOnline = [this](qint64 nodeId) { return m_controlService->isOnline(nodeId); };
     m_adminContext->changed = [this](const QString& what, qint64 id) { m_controlService->adminChanged(what, id); };
     m_adminContext->approveRegistration = [this](const QString& authId, const QString& user) -> store::Result<store::Node> {

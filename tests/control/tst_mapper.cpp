@@ -211,6 +211,40 @@ private Q_SLOTS:
         QVERIFY(mapper.packetFilter(s, 1).isEmpty()); // nothing may reach alice's nodes
     }
 
+    void explainNamesTheRule()
+    {
+        auto s = snapshotWith(3);
+        control::Mapper mapper(options());
+        // No policy: everything is allowed, once both names are nodes.
+        auto open = mapper.explain(s, QStringLiteral("node1"), QStringLiteral("100.64.0.2"), 22, 6);
+        QVERIFY(open);
+        QVERIFY(open->value(QStringLiteral("allowed")).toBool());
+        QVERIFY(!mapper.explain(s, QStringLiteral("node1"), QStringLiteral("nobody"), 22, 6));
+
+        auto next = std::make_shared<state::Snapshot>(*s);
+        auto n3 = std::make_shared<state::LiveNode>(*s->node(3));
+        n3->node.tags = {"tag:db"};
+        n3->node.userId.reset();
+        next->nodes.insert(3, n3);
+        policy::PolicyParser parser;
+        auto parsed = parser.parse(QByteArray(R"({"tagOwners":{"tag:db":["alice@example.com"]},
+            "acls":[{"action":"accept","src":["alice@example.com"],"dst":["tag:db:5432"]}]})"));
+        QVERIFY2(parsed, qPrintable(parser.errorText()));
+        next->policy = std::make_shared<const policy::Policy>(*parsed);
+        next->version = 11;
+        auto yes = mapper.explain(next, QStringLiteral("node1"), QStringLiteral("node3"), 5432, 6);
+        QVERIFY(yes);
+        QVERIFY(yes->value(QStringLiteral("allowed")).toBool());
+        QVERIFY(yes->value(QStringLiteral("peers")).toBool());
+        QCOMPARE(yes->value(QStringLiteral("rules")).toArray().first().toString(), QStringLiteral("acls[0]"));
+        auto no = mapper.explain(next, QStringLiteral("node1"), QStringLiteral("node3"), 22, 6);
+        QVERIFY(no);
+        QVERIFY(!no->value(QStringLiteral("allowed")).toBool());
+        QVERIFY(!no->value(QStringLiteral("reason")).toString().isEmpty());
+        auto reverse = mapper.explain(next, QStringLiteral("node3"), QStringLiteral("node1"), 5432, 6);
+        QVERIFY(reverse && !reverse->value(QStringLiteral("allowed")).toBool());
+    }
+
     void autoApprovedRoutesCountForFiltersAndPeers()
     {
         // Node 3 (tag:router) advertises 10.0.0.0/24 without a manual approval; the policy's

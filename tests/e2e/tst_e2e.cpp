@@ -223,6 +223,14 @@ private slots:
         r = run({QStringLiteral("nodes"), QStringLiteral("rename"), QStringLiteral("web"), QStringLiteral("-i"), QStringLiteral("42")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(!r.err.trimmed().isEmpty());
+        r = run({QStringLiteral("policy"), QStringLiteral("explain"), QStringLiteral("--src"), QStringLiteral("laptop"),
+                 QStringLiteral("--dst"), QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("22")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("is not a node"), r.err.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("explain"), QStringLiteral("--src"), QStringLiteral("a"),
+                 QStringLiteral("--dst"), QStringLiteral("b"), QStringLiteral("--port"), QStringLiteral("22"), QStringLiteral("--proto"), QStringLiteral("gopher")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("unknown protocol"), r.err.constData());
         r = run({QStringLiteral("nodes"), QStringLiteral("rename"), QStringLiteral("Not A Label"), QStringLiteral("-i"), QStringLiteral("42")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("not a valid node name"));
