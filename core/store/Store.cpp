@@ -3,6 +3,7 @@
 #include "common/Log.h"
 #include "store/Connection.h"
 #include "store/Migrations.h"
+#include "store/Rows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -18,26 +19,9 @@
 namespace keel::store {
 
 using namespace SqlValues;
+using namespace rows;
 
 namespace {
-
-const QString UserColumns = QStringLiteral(
-    "id, name, display_name, email, provider_id, provider, profile_pic_url, created_at, updated_at");
-
-User readUser(const QSqlQuery& q)
-{
-    User u;
-    u.id = q.value(0).toLongLong();
-    u.name = q.value(1).toString();
-    u.displayName = q.value(2).toString();
-    u.email = q.value(3).toString();
-    u.providerId = q.value(4).toString();
-    u.provider = q.value(5).toString();
-    u.profilePicUrl = q.value(6).toString();
-    u.createdAt = toTime(q.value(7));
-    u.updatedAt = toTime(q.value(8));
-    return u;
-}
 
 Result<User> fetchUser(QSqlDatabase& db, const QString& where, const QVariant& value)
 {

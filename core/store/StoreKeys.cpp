@@ -2,6 +2,7 @@
 
 #include "auth/SecretHasher.h"
 #include "auth/SecretKey.h"
+#include "store/Rows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -13,38 +14,11 @@
 namespace keel::store {
 
 using namespace SqlValues;
+using namespace rows;
 using auth::SecretHasher;
 using auth::SecretKey;
 
 namespace {
-
-const QString PakColumns = QStringLiteral(
-    "id, prefix, legacy_key, user_id, reusable, ephemeral, used, expiration, created_at, tags, hash_scheme, hash");
-
-struct PakRow
-{
-    PreAuthKey key;
-    QString scheme;
-    QByteArray hash;
-};
-
-PakRow readPak(const QSqlQuery& q)
-{
-    PakRow r;
-    r.key.id = q.value(0).toLongLong();
-    r.key.prefix = q.value(1).toString();
-    r.key.legacyKey = q.value(2).toString();
-    r.key.userId = toOptId(q.value(3));
-    r.key.reusable = q.value(4).toInt() != 0;
-    r.key.ephemeral = q.value(5).toInt() != 0;
-    r.key.used = q.value(6).toInt() != 0;
-    r.key.expiration = toOptTime(q.value(7));
-    r.key.createdAt = toTime(q.value(8));
-    r.key.tags = toList(q.value(9));
-    r.scheme = q.value(10).toString();
-    r.hash = q.value(11).toString().toLatin1();
-    return r;
-}
 
 Result<PakRow> fetchPak(QSqlDatabase& db, const QString& column, const QVariant& value)
 {

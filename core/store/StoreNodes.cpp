@@ -1,5 +1,6 @@
 #include "store/Store.h"
 
+#include "store/Rows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -10,41 +11,9 @@
 namespace keel::store {
 
 using namespace SqlValues;
+using namespace rows;
 
 namespace {
-
-const QString NodeColumns = QStringLiteral(
-    "id, machine_key, node_key, disco_key, nl_key, ipv4, ipv6, hostname, given_name, user_id, tags, hostinfo, "
-    "endpoints, announced_routes, approved_routes, expiry, last_seen, ephemeral, register_method, auth_key_id, "
-    "created_at, updated_at");
-
-Node readNode(const QSqlQuery& q)
-{
-    Node n;
-    n.id = q.value(0).toLongLong();
-    n.machineKey = q.value(1).toString();
-    n.nodeKey = q.value(2).toString();
-    n.discoKey = q.value(3).toString();
-    n.nlKey = q.value(4).toString();
-    n.ipv4 = q.value(5).toString();
-    n.ipv6 = q.value(6).toString();
-    n.hostname = q.value(7).toString();
-    n.givenName = q.value(8).toString();
-    n.userId = toOptId(q.value(9));
-    n.tags = toList(q.value(10));
-    n.hostinfoJson = q.value(11).toString().toUtf8();
-    n.endpoints = toList(q.value(12));
-    n.announcedRoutes = toList(q.value(13));
-    n.approvedRoutes = toList(q.value(14));
-    n.expiry = toOptTime(q.value(15));
-    n.lastSeen = toOptTime(q.value(16));
-    n.ephemeral = q.value(17).toInt() != 0;
-    n.registerMethod = q.value(18).toString();
-    n.authKeyId = toOptId(q.value(19));
-    n.createdAt = toTime(q.value(20));
-    n.updatedAt = toTime(q.value(21));
-    return n;
-}
 
 Result<QList<Node>> fetchNodes(QSqlDatabase& db, const QString& where, const QVariantList& values)
 {
