@@ -49,11 +49,14 @@ QString nodeTable(const QJsonArray& nodes)
                      n.value(QStringLiteral("online")).toBool() ? QStringLiteral("online") : QStringLiteral("offline"),
                      humanTime(n.value(QStringLiteral("lastSeen"))),
                      n.value(QStringLiteral("expiry")).isNull() ? QStringLiteral("never") : humanTime(n.value(QStringLiteral("expiry"))),
-                     isExpired(n) ? QStringLiteral("yes") : QStringLiteral("no")});
+                     isExpired(n) ? QStringLiteral("yes") : QStringLiteral("no"),
+                     n.value(QStringLiteral("os")).toString(),
+                     // "1.82.5-t1234abcd-g..." -> "1.82.5": the release is what an operator compares.
+                     n.value(QStringLiteral("clientVersion")).toString().section(QLatin1Char('-'), 0, 0)});
     }
     return table({QStringLiteral("ID"), QStringLiteral("Hostname"), QStringLiteral("Name"), QStringLiteral("User"), QStringLiteral("Tags"),
                   QStringLiteral("IP addresses"), QStringLiteral("Connected"), QStringLiteral("Last seen"), QStringLiteral("Expiration"),
-                  QStringLiteral("Expired")}, rows);
+                  QStringLiteral("Expired"), QStringLiteral("OS"), QStringLiteral("Version")}, rows);
 }
 
 // Runs one node call and prints the node it returns.

@@ -1,6 +1,7 @@
 #include "admin/ApiJson.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace keel::admin::json {
 
@@ -92,6 +93,9 @@ QString registerMethod(const QString& stored)
 
 QJsonObject node(const store::Node& n, const NodeExtras& extras)
 {
+    // Keel's additions to Headscale's shape, from the Hostinfo the client reported: what an
+    // operator asks first about a machine (extra fields do not disturb scripts written for Headscale).
+    const QJsonObject hostinfo = QJsonDocument::fromJson(n.hostinfoJson).object();
     QJsonArray ips;
     if (!n.ipv4.isEmpty())
         ips.append(n.ipv4);
@@ -117,7 +121,9 @@ QJsonObject node(const store::Node& n, const NodeExtras& extras)
             {QStringLiteral("approvedRoutes"), QJsonArray::fromStringList(n.approvedRoutes)},
             {QStringLiteral("availableRoutes"), QJsonArray::fromStringList(n.announcedRoutes)},
             {QStringLiteral("subnetRoutes"), QJsonArray::fromStringList(extras.primaryRoutes)},
-            {QStringLiteral("tags"), QJsonArray::fromStringList(n.tags)}};
+            {QStringLiteral("tags"), QJsonArray::fromStringList(n.tags)},
+            {QStringLiteral("os"), hostinfo.value(QStringLiteral("OS")).toString()},
+            {QStringLiteral("clientVersion"), hostinfo.value(QStringLiteral("IPNVersion")).toString()}};
 }
 
 } // namespace keel::admin::json
