@@ -96,6 +96,17 @@ bool exec(QSqlQuery& q, const QString& sql, const QVariantList& values, Error* e
     return false;
 }
 
+Result<void> execOnRow(QSqlDatabase& db, const QString& sql, const QVariantList& values, const QString& notFound)
+{
+    QSqlQuery q(db);
+    Error err;
+    if (!exec(q, sql, values, &err))
+        return err;
+    if (q.numRowsAffected() == 0)
+        return Error::notFound(notFound);
+    return {};
+}
+
 QDateTime now()
 {
     return QDateTime::fromMSecsSinceEpoch(Clock::nowMSecs(), Qt::UTC);

@@ -31,6 +31,8 @@ QStringList toList(const QVariant& v);
 // Prepares and runs `sql` with positional values. On failure fills *error (Conflict for a
 // constraint violation, Database otherwise).
 bool exec(QSqlQuery& q, const QString& sql, const QVariantList& values, Error* error);
+// An UPDATE or DELETE of one row by key: runs it, and answers NotFound(`notFound`) when no row matched.
+Result<void> execOnRow(QSqlDatabase& db, const QString& sql, const QVariantList& values, const QString& notFound);
 
 // "now" from keel::Clock, truncated to what the database keeps (milliseconds).
 QDateTime now();

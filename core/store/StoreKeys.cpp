@@ -164,13 +164,7 @@ QString bareApiPrefix(QString s)
 
 Result<void> updateApiExpiration(QSqlDatabase& db, qint64 id)
 {
-    QSqlQuery q(db);
-    Error err;
-    if (!exec(q, QStringLiteral("UPDATE api_keys SET expiration = ? WHERE id = ?"), {time(now()), id}, &err))
-        return err;
-    if (q.numRowsAffected() == 0)
-        return Error::notFound(QStringLiteral("API key not found"));
-    return {};
+    return execOnRow(db, QStringLiteral("UPDATE api_keys SET expiration = ? WHERE id = ?"), {time(now()), id}, QStringLiteral("API key not found"));
 }
 
 } // namespace
@@ -251,13 +245,7 @@ Result<PreAuthKey> Store::preAuthKeyById(qint64 id)
 Result<void> Store::expirePreAuthKey(qint64 id)
 {
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<void> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("UPDATE pre_auth_keys SET expiration = ? WHERE id = ?"), {time(now()), id}, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("pre-auth key not found"));
-        return {};
+        return execOnRow(db, QStringLiteral("UPDATE pre_auth_keys SET expiration = ? WHERE id = ?"), {time(now()), id}, QStringLiteral("pre-auth key not found"));
     });
 }
 
@@ -422,13 +410,7 @@ Result<void> Store::expireApiKey(qint64 id)
 Result<void> Store::deleteApiKey(qint64 id)
 {
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<void> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("DELETE FROM api_keys WHERE id = ?"), {id}, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("API key not found"));
-        return {};
+        return execOnRow(db, QStringLiteral("DELETE FROM api_keys WHERE id = ?"), {id}, QStringLiteral("API key not found"));
     });
 }
 
@@ -453,13 +435,7 @@ Result<ApiKey> Store::authenticateApiKey(const QString& text)
 Result<void> Store::touchApiKey(qint64 id, const QDateTime& when)
 {
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<void> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("UPDATE api_keys SET last_seen = ? WHERE id = ?"), {time(when), id}, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("API key not found"));
-        return {};
+        return execOnRow(db, QStringLiteral("UPDATE api_keys SET last_seen = ? WHERE id = ?"), {time(when), id}, QStringLiteral("API key not found"));
     });
 }
 

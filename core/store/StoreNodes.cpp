@@ -203,13 +203,7 @@ Result<QList<Node>> Store::listNodes(std::optional<qint64> userId)
 Result<void> Store::deleteNode(qint64 id)
 {
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<void> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("DELETE FROM nodes WHERE id = ?"), {id}, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("node not found"));
-        return {};
+        return execOnRow(db, QStringLiteral("DELETE FROM nodes WHERE id = ?"), {id}, QStringLiteral("node not found"));
     });
 }
 
@@ -262,14 +256,8 @@ Result<Node> Store::setApprovedRoutes(qint64 id, const QStringList& routes)
 Result<void> Store::touchLastSeen(qint64 id, const QDateTime& when)
 {
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<void> {
-        QSqlQuery q(db);
-        Error err;
         // last_seen is not an edit of the node: updated_at stays.
-        if (!exec(q, QStringLiteral("UPDATE nodes SET last_seen = ? WHERE id = ?"), {time(when), id}, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("node not found"));
-        return {};
+        return execOnRow(db, QStringLiteral("UPDATE nodes SET last_seen = ? WHERE id = ?"), {time(when), id}, QStringLiteral("node not found"));
     });
 }
 
