@@ -12,17 +12,6 @@ namespace keel::http {
 
 namespace {
 
-nghttp2_nv makeNv(const QByteArray& name, const QByteArray& value)
-{
-    nghttp2_nv nv{};
-    nv.name = reinterpret_cast<uint8_t*>(const_cast<char*>(name.constData()));
-    nv.namelen = static_cast<size_t>(name.size());
-    nv.value = reinterpret_cast<uint8_t*>(const_cast<char*>(value.constData()));
-    nv.valuelen = static_cast<size_t>(value.size());
-    nv.flags = NGHTTP2_NV_FLAG_NONE;
-    return nv;
-}
-
 QString describe(quint32 errorCode)
 {
     return QStringLiteral("stream closed with %1").arg(QLatin1String(nghttp2_http2_strerror(errorCode)));

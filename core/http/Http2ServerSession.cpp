@@ -16,17 +16,6 @@ namespace {
 // only. Go's default MaxHeaderBytes is 1 MiB; Tailscale clients send well under 1 KiB.
 constexpr qint64 kMaxHeaderBytes = 64 * 1024;
 
-nghttp2_nv makeNv(const QByteArray& name, const QByteArray& value)
-{
-    nghttp2_nv nv{};
-    nv.name = reinterpret_cast<uint8_t*>(const_cast<char*>(name.constData()));
-    nv.namelen = static_cast<size_t>(name.size());
-    nv.value = reinterpret_cast<uint8_t*>(const_cast<char*>(value.constData()));
-    nv.valuelen = static_cast<size_t>(value.size());
-    nv.flags = NGHTTP2_NV_FLAG_NONE;
-    return nv;
-}
-
 } // namespace
 
 Http2ServerSession::Http2ServerSession(Handler handler, QObject* parent)

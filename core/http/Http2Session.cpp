@@ -44,6 +44,17 @@ void Http2Session::adopt(nghttp2_session* session)
     m_session = session;
 }
 
+nghttp2_nv Http2Session::makeNv(const QByteArray& name, const QByteArray& value)
+{
+    nghttp2_nv nv{};
+    nv.name = reinterpret_cast<uint8_t*>(const_cast<char*>(name.constData()));
+    nv.namelen = static_cast<size_t>(name.size());
+    nv.value = reinterpret_cast<uint8_t*>(const_cast<char*>(value.constData()));
+    nv.valuelen = static_cast<size_t>(value.size());
+    nv.flags = NGHTTP2_NV_FLAG_NONE;
+    return nv;
+}
+
 nghttp2_session_callbacks* Http2Session::makeCallbacks()
 {
     nghttp2_session_callbacks* callbacks = nullptr;

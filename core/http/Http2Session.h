@@ -72,6 +72,8 @@ protected:
     void adopt(nghttp2_session* session);
     nghttp2_session* raw() const { return m_session; }
     static nghttp2_session_callbacks* makeCallbacks();
+    // A header field for nghttp2 pointing into `name` and `value` (which must outlive the call).
+    static nghttp2_nv makeNv(const QByteArray& name, const QByteArray& value);
 
     // Serialises every frame nghttp2 has queued and emits it; called after every operation. Inside
     // an ongoing operation it only marks the work, the outermost call does it.
