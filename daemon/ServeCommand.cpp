@@ -29,7 +29,7 @@ void onSignal(int signal)
 }
 
 // SIGINT/SIGTERM end the event loop cleanly (listeners closed, database flushed); SIGHUP reloads
-// the policy file, as Headscale does.
+// the policy file, as Headscale does, and the dns.* keys of the config file.
 void installSignalHandlers(std::function<void()> shutdown, std::function<void()> reload)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
@@ -40,7 +40,7 @@ void installSignalHandlers(std::function<void()> shutdown, std::function<void()>
         if (::read(g_signalPipe[0], &byte, 1) != 1)
             return;
         if (byte == SIGHUP) {
-            qCInfo(lcServer) << "SIGHUP: reloading the policy";
+            qCInfo(lcServer) << "SIGHUP: reloading the policy and the dns.* keys of the config file";
             reload();
             return;
         }
@@ -83,7 +83,7 @@ Command serveCommand(Cli& cli)
                 server.beginShutdown();
                 // A moment for the goodbye frames to leave before the listeners close.
                 QTimer::singleShot(300, qApp, &QCoreApplication::quit);
-            }, [&server] { server.reloadPolicy(); });
+            }, [&server] { server.reload(); });
             qCInfo(lcServer).noquote() << "ready: clients log in with `tailscale up --login-server" << config->serverUrl + QStringLiteral("`");
             const int code = QCoreApplication::exec();
             server.stop();

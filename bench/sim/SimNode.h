@@ -25,6 +25,9 @@ public:
     bool failed() const { return !m_error.isEmpty(); }
     QString error() const { return m_error; }
     crypto::MachinePublic serverKey() const { return m_client ? m_client->serverKey() : crypto::MachinePublic(); }
+    // For requests beside register and map (tests: /machine/set-dns over the same Noise session).
+    control::ControlClient* client() const { return m_client; }
+    QString nodeKey() const { return m_node.publicKey().toString(); }
 
 Q_SIGNALS:
     void registered(keel::sim::SimNode* node);

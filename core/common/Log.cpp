@@ -20,6 +20,7 @@ Q_LOGGING_CATEGORY(lcDerp, "keel.derp")
 Q_LOGGING_CATEGORY(lcPolicy, "keel.policy")
 Q_LOGGING_CATEGORY(lcAuth, "keel.auth")
 Q_LOGGING_CATEGORY(lcState, "keel.state")
+Q_LOGGING_CATEGORY(lcDns, "keel.dns")
 
 namespace keel::log {
 

@@ -79,6 +79,9 @@ struct Config
         QStringList searchDomains;
         QJsonArray extraRecords;                          // [{"name","type","value"}]
         QString extraRecordsPath;
+        // Keel: /machine/set-dns through the `exec` provider (empty: set-dns answers 501).
+        QStringList certChallengeCommand;
+        qint64 certChallengeTimeoutMs = 5 * 60 * 1000LL;
     } dns;
 
     QString unixSocket = QStringLiteral("/var/run/headscale/headscale.sock");

@@ -170,6 +170,8 @@ void ConfigBuilder::readDns(Config& c)
     readList(QStringLiteral("dns.search_domains"), dns.searchDomains);
     readRecords(QStringLiteral("dns.extra_records"), dns.extraRecords);
     readPath(QStringLiteral("dns.extra_records_path"), dns.extraRecordsPath);
+    readList(QStringLiteral("dns.cert_challenge.command"), dns.certChallengeCommand);
+    readDuration(QStringLiteral("dns.cert_challenge.timeout"), dns.certChallengeTimeoutMs);
 }
 
 void ConfigBuilder::readDerp(Config& c)

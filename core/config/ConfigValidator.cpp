@@ -196,6 +196,11 @@ void ConfigValidator::checkDns(const Config& c, DiagnosticSink& sink)
         if (type != QLatin1String("A") && type != QLatin1String("AAAA"))
             sink.warning(QStringLiteral("dns.extra_records"), QStringLiteral("record type \"%1\" for %2: Tailscale clients only use A and AAAA").arg(type, r[QLatin1String("name")].toString()));
     }
+    if (!dns.certChallengeCommand.isEmpty() && (!dns.magicDns || dns.baseDomain.isEmpty()))
+        sink.warning(QStringLiteral("dns.cert_challenge.command"), QStringLiteral("has no effect without MagicDNS: cert domains are <node>.<base_domain>"),
+                     QStringLiteral("enable dns.magic_dns with a dns.base_domain that is a real public domain you control"));
+    if (dns.certChallengeTimeoutMs <= 0)
+        sink.error(QStringLiteral("dns.cert_challenge.timeout"), QStringLiteral("must be a positive duration"), QStringLiteral("e.g. 5m"));
 }
 
 void ConfigValidator::checkDerp(const Config& c, DiagnosticSink& sink)

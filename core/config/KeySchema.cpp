@@ -84,6 +84,8 @@ const QList<KeySchema::Key>& table()
         {"dns.search_domains", K::StringList},
         {"dns.extra_records", K::Records},
         {"dns.extra_records_path", K::Path},
+        {"dns.cert_challenge.command", K::StringList},   // Keel: the set-dns `exec` provider
+        {"dns.cert_challenge.timeout", K::Duration},
         {"unix_socket", K::Path},
         {"unix_socket_permission", K::String},
         {"oidc.only_start_if_oidc_is_available", K::Bool},

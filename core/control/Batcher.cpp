@@ -58,6 +58,9 @@ void Batcher::addChanges(const state::ChangeList& changes)
             case Change::Kind::Full:
                 p.full = true;
                 break;
+            case Change::Kind::Dns:
+                p.dns = true;
+                break;
             case Change::Kind::Policy:
                 p.policy = true;
                 p.self = true;
@@ -204,6 +207,10 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         const QJsonObject ssh = m_mapper.sshPolicy(s, self);
         m.insert(QStringLiteral("SSHPolicy"), ssh.isEmpty() ? QJsonObject{{QStringLiteral("rules"), QJsonArray()}} : ssh);
     }
+    // The client replaces its DNSConfig whenever the field is present (controlclient/map.go).
+    // Like Headscale, a policy change re-sends it too (nodeAttrs may pick a NextDNS profile).
+    if (p.dns || p.policy || (p.self && m_mapper.dnsIsPerNode()))
+        m.insert(QStringLiteral("DNSConfig"), m_mapper.dnsConfig(s, *s->node(self)));
     if (s->policy)
         session.setKnown(std::move(knownAfter));
     else

@@ -39,6 +39,7 @@ ControlService::ControlService(state::State& state, MapperOptions mapperOptions,
     , m_mapper(std::move(mapperOptions))
     , m_batcher(state, m_mapper, options.batcher)
     , m_registration(state, state.config().serverUrl)
+    , m_setDns(state, m_mapper)
 {
     m_state.setChangeHandler([this](const state::ChangeList& changes) { m_batcher.addChanges(changes); });
     connect(&m_housekeeping, &QTimer::timeout, this, &ControlService::housekeeping);
@@ -71,6 +72,8 @@ void ControlService::serve(const ControlContext& context, const http::Http2Reque
         serveRegister(context, request, std::move(response));
     else if (path == "/machine/map" && request.method == "POST")
         serveMap(context, request, std::move(response));
+    else if (path == "/machine/set-dns" && request.method == "POST")
+        m_setDns.serve(context, request, std::move(response));
     else
         DefaultControlHandler::serve(context, request, std::move(response));
 }
@@ -184,6 +187,14 @@ void ControlService::adminChanged(const QString& what, qint64 id)
         if (!m_state.reloadPolicy(&error))
             qCWarning(lcControl).noquote() << "policy not applied:" << error;
     }
+}
+
+void ControlService::updateDnsConfig(const QJsonObject& shared)
+{
+    if (shared == m_mapper.options().dnsConfig)
+        return;
+    m_mapper.setDnsConfig(shared);
+    m_batcher.addChanges({state::Change::dns()});
 }
 
 void ControlService::housekeeping()

@@ -4,6 +4,7 @@
 #include "control/ControlHandler.h"
 #include "control/Mapper.h"
 #include "control/Registration.h"
+#include "control/SetDnsService.h"
 #include "state/State.h"
 
 #include <QObject>
@@ -44,7 +45,11 @@ public:
     Registration& registration() { return m_registration; }
     Batcher& batcher() { return m_batcher; }
     Mapper& mapper() { return m_mapper; }
+    SetDnsService& setDns() { return m_setDns; }
     bool isOnline(qint64 nodeId) const;
+    // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
+    // a DNSConfig-only delta.
+    void updateDnsConfig(const QJsonObject& shared);
     // The admin API changed something in the store (AdminContext::changed).
     void adminChanged(const QString& what, qint64 id);
     // Runs the periodic jobs now (tests, after moving a MockClock).
@@ -63,6 +68,7 @@ private:
     Mapper m_mapper;
     Batcher m_batcher;
     Registration m_registration;
+    SetDnsService m_setDns;
     QTimer m_housekeeping;
 };
 

@@ -23,10 +23,11 @@ public:
         bool full = false;      // send a fresh full map
         bool self = false;      // the self Node changed
         bool policy = false;    // filters / visibility / SSH may have changed
+        bool dns = false;       // DNSConfig changed
         QSet<qint64> changed;   // PeersChanged
         QSet<qint64> removed;   // PeersRemoved
         QHash<qint64, unsigned> patches; // PeersChangedPatch fields
-        bool isEmpty() const { return !full && !self && !policy && changed.isEmpty() && removed.isEmpty() && patches.isEmpty(); }
+        bool isEmpty() const { return !full && !self && !policy && !dns && changed.isEmpty() && removed.isEmpty() && patches.isEmpty(); }
         int size() const { return int(changed.size() + removed.size() + patches.size()); }
     };
 

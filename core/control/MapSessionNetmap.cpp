@@ -26,7 +26,7 @@ bool MapSessionNetmap::apply(const QJsonObject& m, QString* error)
     ++m_messages;
     if (m.value(QStringLiteral("Node")).isObject())
         m_self = m.value(QStringLiteral("Node")).toObject();
-    if (m.contains(QStringLiteral("DNSConfig")))
+    if (m.value(QStringLiteral("DNSConfig")).isObject()) // null or absent: unchanged
         m_dns = m.value(QStringLiteral("DNSConfig")).toObject();
     if (m.value(QStringLiteral("DERPMap")).isObject())
         m_derp = m.value(QStringLiteral("DERPMap")).toObject();

@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "dns/DnsName.h"
+#include "dns/NodeDnsConfig.h"
 #include "state/State.h"
 
 #include <QHostAddress>
@@ -62,7 +63,39 @@ void sortPrefixes(QStringList& l)
 
 Mapper::Mapper(MapperOptions options)
     : m_options(std::move(options))
+    , m_dnsPerNode(dns::NodeDnsConfig::hasNextDns(m_options.dnsConfig))
 {
+}
+
+void Mapper::setDnsConfig(const QJsonObject& shared)
+{
+    m_options.dnsConfig = shared;
+    m_dnsPerNode = dns::NodeDnsConfig::hasNextDns(shared);
+}
+
+QString Mapper::certDomain(const state::LiveNode& n) const
+{
+    if (!m_options.certDomains || m_options.baseDomain.isEmpty() || n.node.givenName.isEmpty())
+        return {};
+    QString fqdn = dns::DnsName::fqdn(n.node.givenName, m_options.baseDomain);
+    fqdn.chop(1);
+    return fqdn;
+}
+
+QJsonObject Mapper::dnsConfig(const state::SnapshotPtr& s, const state::LiveNode& n)
+{
+    if (!m_dnsPerNode && !m_options.certDomains)
+        return m_options.dnsConfig;
+    dns::NodeDnsInfo info;
+    info.certDomain = certDomain(n);
+    if (m_dnsPerNode) {
+        info.hostname = n.node.hostname;
+        info.os = QJsonDocument::fromJson(n.node.hostinfoJson).object().value(QStringLiteral("OS")).toString();
+        info.firstIp = !n.node.ipv4.isEmpty() ? n.node.ipv4 : n.node.ipv6;
+        if (MapperPolicy* p = policyFor(s))
+            info.capabilities = p->capMapFor(n.node.id).keys();
+    }
+    return dns::NodeDnsConfig::forNode(m_options.dnsConfig, info);
 }
 
 QString Mapper::goTime(const QDateTime& t)
@@ -320,7 +353,7 @@ QJsonObject Mapper::fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qin
         m.insert(QStringLiteral("Peers"), peerArray);
     if (peerIds)
         *peerIds = QSet<qint64>(peers.cbegin(), peers.cend());
-    m.insert(QStringLiteral("DNSConfig"), m_options.dnsConfig);
+    m.insert(QStringLiteral("DNSConfig"), dnsConfig(s, *self));
     if (!m_options.domain.isEmpty())
         m.insert(QStringLiteral("Domain"), m_options.domain);
     if (m_options.derpMap)

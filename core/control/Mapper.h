@@ -43,6 +43,18 @@ public:
     // One UserProfile per distinct owner of the given nodes, sorted by ID.
     QJsonArray userProfiles(const state::SnapshotPtr& s, const QList<qint64>& nodeIds) const;
 
+    // The DNSConfig `n` receives: the shared one plus NextDNS parameters and CertDomains.
+    QJsonObject dnsConfig(const state::SnapshotPtr& s, const state::LiveNode& n);
+    // Replaces the shared DNSConfig (extra records reloaded, config reloaded).
+    void setDnsConfig(const QJsonObject& shared);
+    // Whether set-dns works, so CertDomains are sent (a DNS provider is configured).
+    void setCertDomains(bool on) { m_options.certDomains = on; }
+    // The name a node may get a certificate for (its FQDN without the dot), or empty.
+    QString certDomain(const state::LiveNode& n) const;
+    // Whether a node's DNSConfig depends on the node (NextDNS resolvers, CertDomains), so a change
+    // of the node itself (name, hostname, nodeAttrs) must re-send it.
+    bool dnsIsPerNode() const { return m_dnsPerNode || m_options.certDomains; }
+
     // Drops what is cached about a deleted node.
     void forget(qint64 nodeId) { m_peerCache.remove(nodeId); }
 
@@ -58,6 +70,7 @@ private:
     QJsonObject buildNode(const state::SnapshotPtr& s, const state::LiveNode& n, bool self, bool expired);
 
     MapperOptions m_options;
+    bool m_dnsPerNode = false;
     std::unique_ptr<MapperPolicy> m_policy;
     // A peer's Node JSON is the same for every viewer: built once per version of the node (the
     // snapshot replaces a LiveNode whenever it changes; holding it keeps the address unique).

@@ -14,7 +14,8 @@ struct MapperOptions
 {
     QString baseDomain;           // MagicDNS base domain (dns.base_domain)
     QString domain;               // MapResponse.Domain: the tailnet name
-    QJsonObject dnsConfig;        // built once from the config (dns/DnsConfigBuilder)
+    QJsonObject dnsConfig;        // the shared part, from the config (dns/DnsConfigBuilder)
+    bool certDomains = false;     // a set-dns provider is configured: send CertDomains
     std::function<QJsonObject()> derpMap; // the current tailcfg.DERPMap (the DERP engineer's map)
 
     bool disableLogTail = true;               // Debug.DisableLogTail (logtail.enabled: false)

@@ -76,6 +76,11 @@ QStringList DnsConfigBuilder::reverseZones(const QString& prefix)
 
 QJsonObject DnsConfigBuilder::build() const
 {
+    return build(m_config.dns.extraRecords);
+}
+
+QJsonObject DnsConfigBuilder::build(const QJsonArray& extraRecords) const
+{
     const auto& dns = m_config.dns;
     QJsonObject out;
     const QJsonArray global = resolvers(dns.globalNameservers);
@@ -84,8 +89,13 @@ QJsonObject DnsConfigBuilder::build() const
         out.insert(dns.overrideLocalDns ? QStringLiteral("Resolvers") : QStringLiteral("FallbackResolvers"), global);
     }
     QJsonObject routes;
-    for (auto it = dns.splitNameservers.cbegin(); it != dns.splitNameservers.cend(); ++it)
-        routes.insert(trimDots(it.key()), resolvers(it.value()));
+    for (auto it = dns.splitNameservers.cbegin(); it != dns.splitNameservers.cend(); ++it) {
+        const QJsonArray servers = resolvers(it.value());
+        // Headscale sends an empty split entry as null, which the client drops; `[]` would instead
+        // make quad-100 answer (NXDOMAIN) for the domain. Leaving it out is what the client sees.
+        if (!servers.isEmpty())
+            routes.insert(trimDots(it.key()), servers);
+    }
     if (dns.magicDns) {
         // `[]` not null: the client drops null-valued routes (control.md 6.3).
         for (const QString& prefix : {m_config.prefixes.v4, m_config.prefixes.v6}) {
@@ -98,21 +108,23 @@ QJsonObject DnsConfigBuilder::build() const
     if (!routes.isEmpty())
         out.insert(QStringLiteral("Routes"), routes);
 
+    // Headscale: [base_domain] (whenever set, MagicDNS or not) followed by search_domains as given.
     QJsonArray domains;
     const QString base = trimDots(dns.baseDomain);
-    if (!base.isEmpty() && dns.magicDns)
+    if (!base.isEmpty())
         domains.append(base);
     for (const QString& d : dns.searchDomains) {
         const QString t = trimDots(d);
-        if (!t.isEmpty() && t != base)
+        if (!t.isEmpty())
             domains.append(t);
     }
     if (!domains.isEmpty())
         out.insert(QStringLiteral("Domains"), domains);
-    out.insert(QStringLiteral("Proxied"), dns.magicDns);
+    if (dns.magicDns) // `json:",omitzero"`: false is not sent
+        out.insert(QStringLiteral("Proxied"), true);
 
     QJsonArray extra;
-    for (const QJsonValue& v : dns.extraRecords) {
+    for (const QJsonValue& v : extraRecords) {
         const QJsonObject r = v.toObject();
         QJsonObject rec{{QStringLiteral("Name"), r.value(QStringLiteral("name")).toString()},
                         {QStringLiteral("Value"), r.value(QStringLiteral("value")).toString()}};

@@ -11,7 +11,10 @@
 #include "derp/StunServer.h"
 #include "metrics/Metrics.h"
 #include "policy/PolicyParser.h"
+#include "config/ConfigLoader.h"
+#include "server/ConfigReload.h"
 #include "server/DatabaseSettings.h"
+#include "server/DnsRuntime.h"
 #include "server/PolicyFileWatcher.h"
 #include "state/State.h"
 
@@ -100,6 +103,9 @@ bool Server::start(QString* error)
     mapperOptions.derpMap = [this] { return m_derpMap->currentMap(); };
     m_controlService = std::make_unique<control::ControlService>(*m_state, std::move(mapperOptions),
                                                                  control::ControlService::Options::fromConfig(m_config));
+    m_dnsRuntime = std::make_unique<DnsRuntime>(m_config, *m_controlService);
+    if (!m_dnsRuntime->configure(error))
+        return false;
     connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, this, [this](const QJsonObject&) {
         m_controlService->batcher().addChanges({state::Change::full()});
     });
@@ -152,6 +158,39 @@ void Server::reloadPolicy()
 {
     if (m_policyWatcher)
         m_policyWatcher->reload();
+}
+
+QStringList Server::reload(const QProcessEnvironment& env)
+{
+    QStringList applied;
+    if (m_config.sourcePath.isEmpty()) {
+        qCInfo(lcServer) << "reload: running on the embedded default config, no file to re-read";
+    } else {
+        const config::LoadResult loaded = config::ConfigLoader::loadFile(m_config.sourcePath, env);
+        if (!loaded.ok()) {
+            for (const config::Diagnostic& d : loaded.errors())
+                qCWarning(lcServer).noquote() << d.toString();
+            qCWarning(lcServer).noquote() << "reload:" << m_config.sourcePath << "has errors; the running configuration is kept";
+        } else {
+            QStringList restart;
+            for (const QString& key : ConfigReload::changedKeys(m_config, loaded.config))
+                (ConfigReload::isReloadable(key) ? applied : restart) << key;
+            if (!restart.isEmpty())
+                qCWarning(lcServer).noquote() << "reload: changed keys that need a restart to take effect (still running with the old values):"
+                                              << restart.join(QStringLiteral(", "));
+            if (!applied.isEmpty()) {
+                ConfigReload::applyReloadable(m_config, loaded.config);
+                QString error;
+                if (!m_dnsRuntime->configure(&error))
+                    qCWarning(lcServer).noquote() << "reload:" << error;
+                qCInfo(lcServer).noquote() << "reload: applied" << applied.join(QStringLiteral(", "));
+            } else if (restart.isEmpty()) {
+                qCInfo(lcServer) << "reload: the config file is unchanged";
+            }
+        }
+    }
+    reloadPolicy();
+    return applied;
 }
 
 void Server::stop()

@@ -15,6 +15,7 @@ class ControlService;
 }
 namespace keel::server {
 class PolicyFileWatcher;
+class DnsRuntime;
 }
 namespace keel::derp {
 class DerpServer;
@@ -23,6 +24,7 @@ class StunServer;
 }
 
 #include <QObject>
+#include <QProcessEnvironment>
 
 #include <memory>
 #include <optional>
@@ -48,6 +50,10 @@ public:
     void beginShutdown();
     // SIGHUP: re-reads the policy file (policy.mode file). A bad file keeps the current policy.
     void reloadPolicy();
+    // SIGHUP: re-reads the config file and applies the dns.* keys (except base_domain) at once,
+    // logging the changed keys that need a restart; then reloads the policy. A file with errors
+    // changes nothing. Returns the keys applied.
+    QStringList reload(const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment());
     void stop();
 
     const config::Config& config() const { return m_config; }
@@ -69,6 +75,7 @@ private:
     // The control plane: the in-memory model and the register/map logic (destroyed before the store).
     std::unique_ptr<state::State> m_state;
     std::unique_ptr<control::ControlService> m_controlService;
+    std::unique_ptr<DnsRuntime> m_dnsRuntime; // after the control service: destroyed before it
     // DERP: the map every node gets (always), and the embedded relay + STUN (derp.server.enabled).
     std::unique_ptr<derp::DerpMapBuilder> m_derpMap;
     std::unique_ptr<derp::DerpServer> m_derp;

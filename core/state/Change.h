@@ -17,6 +17,7 @@ struct Change
         PeerRemoved,  // deleted: PeersRemoved (and its own stream ends)
         Policy,       // filters/visibility may have changed for everyone
         Full,         // users or anything else: every node gets a fresh full map
+        Dns,          // the DNS config changed (extra records, config reload): DNSConfig only
     };
     // Fields of a PeerPatch.
     enum Field : unsigned {
@@ -42,6 +43,7 @@ struct Change
     static Change removed(qint64 id) { return {Kind::PeerRemoved, id, 0, false}; }
     static Change policy() { return {Kind::Policy, 0, 0, true}; }
     static Change full() { return {Kind::Full, 0, 0, true}; }
+    static Change dns() { return {Kind::Dns, 0, 0, false}; }
 };
 
 using ChangeList = QList<Change>;

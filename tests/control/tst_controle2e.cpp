@@ -2,10 +2,14 @@
 // the Noise handshake, EarlyNoise, and HTTP/2 requests answered by the server's control handler.
 #include "../e2e/KeelProcess.h"
 
+#include "SimNode.h"
 #include "control/ControlClient.h"
 #include "http/Http2ClientStream.h"
 
+#include <QFile>
 #include <QTest>
+
+#include <csignal>
 
 using namespace keel;
 
@@ -15,7 +19,51 @@ class TestControlE2e : public QObject
 
 private slots:
     void clientAgainstKeelServe();
+    void sighupReloadsDnsForConnectedNodes();
 };
+
+// SIGHUP re-reads the config file: the dns.* keys reach a node connected over real Noise as a
+// DNSConfig update, and a changed key that needs a restart is named in the log.
+void TestControlE2e::sighupReloadsDnsForConnectedNodes()
+{
+    test::KeelProcess keel;
+    keel.writeConfig();
+    QFile file(keel.configPath());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray original = file.readAll();
+    file.close();
+    const QByteArray defaultDns = "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  nameservers:\n    global: [1.1.1.1]\n";
+    QVERIFY(original.contains(defaultDns));
+    QString error;
+    QVERIFY2(keel.start(true, &error), qPrintable(error + '\n' + keel.serverLog()));
+    QCOMPARE(keel.cli({"-c", keel.configPath(), "users", "create", "e2e"}).exitCode, 0);
+    const auto created = keel.cli({"-c", keel.configPath(), "preauthkeys", "create", "-u", "1", "--reusable"});
+    QCOMPARE(created.exitCode, 0);
+    const QString authKey = QString::fromUtf8(created.out.trimmed());
+
+    sim::SimNode node(1, authKey);
+    node.start(QStringLiteral("127.0.0.1"), keel.port(), std::nullopt);
+    QVERIFY(QTest::qWaitFor([&] { return node.netmap().hasSelf() || node.failed(); }, 20000));
+    QVERIFY2(!node.failed(), qPrintable(node.error()));
+    QCOMPARE(node.netmap().dnsConfig()["Resolvers"].toArray(), (QJsonArray{QJsonObject{{"Addr", "1.1.1.1"}}}));
+
+    QByteArray edited = original;
+    edited.replace(defaultDns, "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  nameservers:\n    global: [9.9.9.9]\n"
+                               "  extra_records:\n    - name: grafana.tailnet.test\n      type: A\n      value: 100.64.0.9\n");
+    edited.replace("prefixes:\n", "prefixes:\n  allocation: random\n");
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(edited);
+    file.close();
+    QVERIFY(keel.signal(SIGHUP));
+    QVERIFY2(QTest::qWaitFor([&] { return node.netmap().dnsConfig()["ExtraRecords"].toArray().size() == 1; }, 15000),
+             keel.serverLog().constData());
+    QCOMPARE(node.netmap().dnsConfig()["Resolvers"].toArray(), (QJsonArray{QJsonObject{{"Addr", "9.9.9.9"}}}));
+    QCOMPARE(node.netmap().dnsConfig()["ExtraRecords"].toArray().at(0)["Value"].toString(), QString("100.64.0.9"));
+    const QByteArray log = keel.serverLog();
+    QVERIFY2(log.contains("reload: applied dns.nameservers.global, dns.extra_records"), log.constData());
+    QVERIFY2(log.contains("need a restart") && log.contains("prefixes.allocation"), log.constData());
+    keel.stop();
+}
 
 void TestControlE2e::clientAgainstKeelServe()
 {
