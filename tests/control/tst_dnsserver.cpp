@@ -2,6 +2,7 @@
 // (keel-sim nodes): extra records from a watched file, a file change reaching every connected
 // node, and /machine/set-dns answered by the `exec` provider.
 #include "SimNode.h"
+#include "config/ConfigLoader.h"
 #include "server/Server.h"
 
 #include <QFile>
@@ -26,14 +27,14 @@ class TestDnsServer : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    std::unique_ptr<QTemporaryDir> m_tmp; // fresh per test: its own database and files
     std::unique_ptr<server::Server> m_server;
     QString m_key;
     QList<sim::SimNode*> m_nodes;
 
     config::Config baseConfig()
     {
-        config::Config c = config::Config::embeddedDefault(m_dir.path());
+        config::Config c = config::Config::embeddedDefault(m_tmp->path());
         c.listenAddr = QStringLiteral("127.0.0.1:0");
         c.serverUrl = QStringLiteral("http://127.0.0.1");
         c.metricsListenAddr.clear();
@@ -96,17 +97,22 @@ class TestDnsServer : public QObject
     }
 
 private Q_SLOTS:
-    void init() { QVERIFY(m_dir.isValid()); }
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+    }
     void cleanup()
     {
         qDeleteAll(m_nodes);
         m_nodes.clear();
         m_server.reset();
+        m_tmp.reset();
     }
 
     void extraRecordsFileReachesConnectedNodes()
     {
-        const QString path = m_dir.filePath("extra-records.json");
+        const QString path = m_tmp->filePath("extra-records.json");
         writeFile(path, R"([{"name":"grafana.ts.example.com","type":"A","value":"100.64.0.3"}])");
         config::Config c = baseConfig();
         c.dns.extraRecordsPath = path;
@@ -140,8 +146,8 @@ private Q_SLOTS:
 
     void setDnsThroughTheExecProvider()
     {
-        const QString published = m_dir.filePath("published.txt");
-        const QString hook = m_dir.filePath("hook.sh");
+        const QString published = m_tmp->filePath("published.txt");
+        const QString hook = m_tmp->filePath("hook.sh");
         // Refuses one name, as a DNS API would refuse a zone it does not serve.
         writeFile(hook, "#!/bin/sh\ncase \"$KEEL_DNS_RECORD_VALUE\" in refuse*) echo 'zone not served' >&2; exit 4;; esac\n"
                         "echo \"$KEEL_DNS_RECORD_NAME TXT $KEEL_DNS_RECORD_VALUE\" >> \"$1\"\n");
@@ -177,13 +183,15 @@ private Q_SLOTS:
 
     void reloadAppliesDnsKeysAndNamesTheRest()
     {
-        const QString configPath = m_dir.filePath("config.yaml");
-        const QByteArray common = "server_url: http://127.0.0.1\nlisten_addr: 127.0.0.1:0\nmetrics_listen_addr: \"\"\nunix_socket: \"\"\n"
-                                  "data_dir: " + m_dir.path().toUtf8() + "\nprefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
+        const QString configPath = m_tmp->filePath("config.yaml");
+        const QByteArray common = "server_url: http://127.0.0.1\nmetrics_listen_addr: \"\"\nunix_socket: keel.sock\n"
+                                  "data_dir: " + m_tmp->path().toUtf8() + "\nprefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
                                   "derp:\n  urls: []\n  paths: []\ntuning:\n  batch_change_delay: 50ms\n";
-        writeFile(configPath, common + "dns:\n  magic_dns: true\n  base_domain: ts.example.com\n  override_local_dns: false\n");
+        writeFile(configPath, common + "listen_addr: 127.0.0.1:0\ndns:\n  magic_dns: true\n  base_domain: ts.example.com\n  override_local_dns: false\n");
         const QProcessEnvironment env;
         config::LoadResult loaded = config::ConfigLoader::loadFile(configPath, env);
+        for (const auto& d : loaded.diagnostics)
+            qWarning().noquote() << d.toString();
         QVERIFY(loaded.ok());
         startServer(loaded.config);
         auto* a = addNode(1);
@@ -198,7 +206,7 @@ private Q_SLOTS:
         QCOMPARE(a->netmap().dnsConfig()["Domains"].toArray(), (QJsonArray{"ts.example.com", "corp.example"}));
 
         // A file with errors changes nothing.
-        writeFile(configPath, common + "dns:\n  magic_dns: true\n  base_domain: \"\"\n");
+        writeFile(configPath, common + "listen_addr: 127.0.0.1:0\ndns:\n  magic_dns: true\n  base_domain: \"\"\n");
         QCOMPARE(m_server->reload(env), QStringList());
         QTest::qWait(300);
         QCOMPARE(a->netmap().dnsConfig()["Resolvers"].toArray().at(0)["Addr"].toString(), QString("9.9.9.9"));
