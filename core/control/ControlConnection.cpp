@@ -35,7 +35,7 @@ void ControlConnection::closeAfterWrite(QIODevice* socket, const QByteArray& byt
 }
 
 ControlConnection::ControlConnection(QIODevice* socket, const ControlContext& context, crypto::TransportCodec codec,
-                                     std::optional<WebSocketFramer> webSocket,
+                                     std::optional<http::WebSocketFramer> webSocket,
                                      std::shared_ptr<const ControlHandler> handler, const Options& options,
                                      QObject* parent)
     : QObject(parent)
@@ -187,7 +187,7 @@ void ControlConnection::writeWire(const QByteArray& bytes)
 {
     if (!m_socket || bytes.isEmpty())
         return;
-    m_socket->write(m_ws ? m_ws->binary(bytes) : bytes);
+    m_socket->write(m_ws ? m_ws->binaryStream(bytes) : bytes);
 }
 
 void ControlConnection::fail(const QString& why)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "control/ControlHandler.h"
-#include "control/WebSocketFramer.h"
+#include "http/WebSocketFramer.h"
 #include "crypto/TransportCodec.h"
 #include "http/Http2ServerSession.h"
 
@@ -45,7 +45,7 @@ public:
     // handshake response and, on the upgrade path, the sealed EarlyNoise); `buffered` are bytes
     // the HTTP server read after the upgrade request: the first Noise records.
     ControlConnection(QIODevice* socket, const ControlContext& context, crypto::TransportCodec codec,
-                      std::optional<WebSocketFramer> webSocket, std::shared_ptr<const ControlHandler> handler,
+                      std::optional<http::WebSocketFramer> webSocket, std::shared_ptr<const ControlHandler> handler,
                       const Options& options, QObject* parent = nullptr);
     ~ControlConnection() override;
 
@@ -77,7 +77,7 @@ private:
     QPointer<QIODevice> m_socket;
     ControlContext m_context;
     crypto::TransportCodec m_codec;
-    std::optional<WebSocketFramer> m_ws;
+    std::optional<http::WebSocketFramer> m_ws;
     std::shared_ptr<const ControlHandler> m_handler;
     Options m_options;
     http::Http2ServerSession* m_session = nullptr;

@@ -98,7 +98,7 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
         const QByteArray reason = up.text;
         ++m_refused;
         response.upgrade = [reason](QIODevice* socket, const QByteArray&) {
-            WebSocketFramer framer(WebSocketFramer::Role::Server);
+            http::WebSocketFramer framer(http::WebSocketFramer::Role::Server);
             ControlConnection::closeAfterWrite(socket, framer.close(1008, reason));
         };
         return response;
@@ -111,7 +111,7 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
 }
 
 std::optional<crypto::Ts2021Accept> ControlEndpoint::handshake(QIODevice* socket, const QByteArray& initiation,
-                                                                const QHostAddress& peer, const WebSocketFramer* ws)
+                                                                const QHostAddress& peer, const http::WebSocketFramer* ws)
 {
     crypto::Ts2021Accept accepted = m_ephemeralForTesting
         ? crypto::Ts2021Responder::acceptWithEphemeral(initiation, m_serverKey, m_ephemeralForTesting())
@@ -162,7 +162,7 @@ void ControlEndpoint::acceptNative(QIODevice* socket, const QByteArray& initiati
 void ControlEndpoint::acceptWebSocket(QIODevice* socket, const QByteArray& initiation, const QHostAddress& peer,
                                       const QByteArray& buffered)
 {
-    WebSocketFramer framer(WebSocketFramer::Role::Server);
+    http::WebSocketFramer framer(http::WebSocketFramer::Role::Server);
     std::optional<crypto::Ts2021Accept> accepted = handshake(socket, initiation, peer, &framer);
     if (!accepted)
         return;

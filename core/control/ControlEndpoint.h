@@ -73,7 +73,7 @@ private:
                          const QByteArray& buffered);
     // Runs the responder; on failure writes what is owed, closes the socket and returns nothing.
     std::optional<crypto::Ts2021Accept> handshake(QIODevice* socket, const QByteArray& initiation,
-                                                   const QHostAddress& peer, const WebSocketFramer* ws);
+                                                   const QHostAddress& peer, const http::WebSocketFramer* ws);
     void adopt(ControlConnection* connection, const QByteArray& firstWrite, const QByteArray& buffered);
     void warnMissingUpgrade(const QHostAddress& peer);
 

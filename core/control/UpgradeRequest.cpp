@@ -1,8 +1,8 @@
 #include "control/UpgradeRequest.h"
 
 #include "crypto/Ts2021.h"
+#include "http/WebSocketHandshake.h"
 
-#include <QCryptographicHash>
 #include <QUrl>
 
 namespace keel::control {
@@ -18,23 +18,17 @@ UpgradeRequest reject(int status, const QByteArray& text)
     return r;
 }
 
-// The WebSocket handshake checks of RFC 6455 4.2.1 (what coder/websocket's Accept verifies).
+// The WebSocket handshake checks (shared with DERP), then the control protocol's own.
 UpgradeRequest parseWebSocket(const http::HttpRequest& request)
 {
-    if (request.method != "GET")
-        return reject(405, "WebSocket protocol violation: handshake request method is not GET");
-    if (!request.headerHasToken("Connection", "upgrade"))
-        return reject(426, "WebSocket protocol violation: Connection header does not contain Upgrade");
-    if (request.header("Sec-WebSocket-Version") != "13")
-        return reject(400, "unsupported WebSocket protocol version (only 13 is supported)");
-    const QByteArray key = request.header("Sec-WebSocket-Key").trimmed();
-    if (QByteArray::fromBase64(key).size() != 16)
-        return reject(400, "WebSocket protocol violation: invalid Sec-WebSocket-Key");
+    const http::WebSocketHandshake h = http::WebSocketHandshake::check(request);
+    if (!h.ok)
+        return reject(h.status, h.error);
 
     UpgradeRequest r;
     r.kind = UpgradeRequest::Kind::WebSocket;
     r.status = 101;
-    r.webSocketAccept = UpgradeRequest::webSocketAcceptFor(key);
+    r.webSocketAccept = h.accept;
     r.subprotocolOffered = request.headerHasToken("Sec-WebSocket-Protocol", UpgradeRequest::kProtocol);
     if (!r.subprotocolOffered) {
         r.kind = UpgradeRequest::Kind::WebSocketReject;
@@ -61,11 +55,6 @@ UpgradeRequest parseWebSocket(const http::HttpRequest& request)
 }
 
 } // namespace
-
-QByteArray UpgradeRequest::webSocketAcceptFor(const QByteArray& key)
-{
-    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
-}
 
 UpgradeRequest UpgradeRequest::parse(const http::HttpRequest& request)
 {

@@ -28,8 +28,6 @@ struct UpgradeRequest {
     static constexpr const char* kHandshakeHeader = "X-Tailscale-Handshake";
 
     static UpgradeRequest parse(const http::HttpRequest& request);
-    // RFC 6455 4.2.2: base64(SHA-1(key + GUID)).
-    static QByteArray webSocketAcceptFor(const QByteArray& key);
 };
 
 } // namespace keel::control

@@ -1,7 +1,9 @@
 #include "derp/DerpClient.h"
 
 #include "common/Log.h"
+#include "derp/MetaCertificate.h"
 #include "derp/NaclBox.h"
+#include "http/WebSocketHandshake.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -33,6 +35,8 @@ void DerpClient::connectToServer(const QUrl& url)
 {
     m_url = url;
     const bool tls = url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("wss");
+    if (url.scheme() == QLatin1String("ws") || url.scheme() == QLatin1String("wss"))
+        m_ws.emplace(http::WebSocketFramer::Role::Client);
     QTcpSocket* socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
     m_socket = socket;
     m_state = State::Connecting;
@@ -73,10 +77,43 @@ void DerpClient::onTransportReady()
     if (m_url.port() > 0)
         host += QLatin1Char(':') + QString::number(m_url.port());
     const QString path = m_url.path().isEmpty() || m_url.path() == QLatin1String("/") ? QStringLiteral("/derp") : m_url.path();
-    const QByteArray request = "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: " + host.toUtf8()
-        + "\r\nUser-Agent: keel-derp-client\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n";
+    QByteArray request = "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: " + host.toUtf8() + "\r\nUser-Agent: keel-derp-client\r\n";
+    if (m_ws) {
+        m_webSocketKey = http::WebSocketHandshake::newKey();
+        request += "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + m_webSocketKey
+            + "\r\nSec-WebSocket-Protocol: derp\r\n\r\n";
+        m_state = State::AwaitingHttp;
+        m_socket->write(request);
+        return;
+    }
+    request += "Upgrade: DERP\r\nConnection: Upgrade\r\n";
+    // Fast start (derphttp): only on TLS 1.3 and only with the key from the meta certificate.
+    auto* ssl = qobject_cast<QSslSocket*>(m_socket.data());
+    const auto meta = ssl && m_options.fastStart && ssl->sessionProtocol() == QSsl::TlsV1_3
+        ? MetaCertificate::find(ssl->peerCertificateChain())
+        : std::nullopt;
+    if (meta && meta->protocolVersion >= ProtocolVersion) {
+        m_fastStart = true;
+        m_serverKey = meta->serverKey;
+        // The request and ClientInfo leave together; the ServerKey frame that follows is skipped.
+        m_state = State::AwaitingServerInfo;
+        m_socket->write(request + "Derp-Fast-Start: 1\r\n\r\n" + clientInfoFrame());
+        return;
+    }
     m_state = State::AwaitingHttp;
-    m_socket->write(request);
+    m_socket->write(request + "\r\n");
+}
+
+QByteArray DerpClient::clientInfoFrame() const
+{
+    ClientInfo info;
+    info.version = ProtocolVersion;
+    info.meshKey = m_options.meshKey;
+    info.canAckPings = m_options.canAckPings;
+    info.isProber = m_options.isProber;
+    QByteArray payload = m_publicKey.toByteArray();
+    payload += NaclBox::seal(info.toJson(), m_key.raw(), m_serverKey.raw());
+    return FrameCodec::frame(FrameType::ClientInfo, payload);
 }
 
 bool DerpClient::readHttpResponse()
@@ -93,9 +130,29 @@ bool DerpClient::readHttpResponse()
         fail(QStringLiteral("server answered %1 instead of 101").arg(QString::fromLatin1(statusLine.left(100))));
         return false;
     }
-    m_reader.feed(QByteArrayView(m_httpBuffer).sliced(end + 4));
+    if (m_ws) {
+        // RFC 6455 4.1: the accept value must match our key, and the server must pick "derp".
+        QByteArray accept, protocol;
+        for (const QByteArray& line : m_httpBuffer.left(end).split('\n').mid(1)) {
+            const qsizetype colon = line.indexOf(':');
+            const QByteArray name = line.left(colon).trimmed().toLower();
+            if (name == "sec-websocket-accept")
+                accept = line.mid(colon + 1).trimmed();
+            else if (name == "sec-websocket-protocol")
+                protocol = line.mid(colon + 1).trimmed();
+        }
+        if (accept != http::WebSocketHandshake::acceptFor(m_webSocketKey) || protocol != "derp") {
+            fail(QStringLiteral("bad WebSocket handshake answer (accept %1, protocol %2)")
+                     .arg(QString::fromLatin1(accept), QString::fromLatin1(protocol)));
+            return false;
+        }
+    }
+    QByteArray rest = m_httpBuffer.mid(end + 4);
     m_httpBuffer.clear();
     m_state = State::AwaitingServerKey;
+    if (!unwrap(rest))
+        return false;
+    m_reader.feed(rest);
     return true;
 }
 
@@ -112,7 +169,7 @@ void DerpClient::onReadyRead()
 {
     if (!m_socket || m_paused)
         return;
-    const QByteArray bytes = m_socket->readAll();
+    QByteArray bytes = m_socket->readAll();
     if (m_state == State::AwaitingHttp) {
         m_httpBuffer += bytes;
         if (!readHttpResponse())
@@ -120,6 +177,8 @@ void DerpClient::onReadyRead()
     } else if (m_state == State::Closed || m_state == State::Idle) {
         return;
     } else {
+        if (!unwrap(bytes))
+            return;
         m_reader.feed(bytes);
     }
     Frame frame;
@@ -145,15 +204,8 @@ bool DerpClient::handleFrame(const Frame& frame)
             return false;
         }
         m_serverKey = *key;
-        ClientInfo info;
-        info.version = ProtocolVersion;
-        info.meshKey = m_options.meshKey;
-        info.canAckPings = m_options.canAckPings;
-        info.isProber = m_options.isProber;
-        QByteArray payload = m_publicKey.toByteArray();
-        payload += NaclBox::seal(info.toJson(), m_key.raw(), m_serverKey.raw());
         m_state = State::AwaitingServerInfo;
-        return write(FrameCodec::frame(FrameType::ClientInfo, payload));
+        return write(clientInfoFrame());
     }
     if (m_state == State::AwaitingServerInfo) {
         if (frame.type != FrameType::ServerInfo)
@@ -215,7 +267,8 @@ bool DerpClient::handleFrame(const Frame& frame)
         emit pongReceived(frame.payload.left(PingLength));
         return true;
     case FrameType::Health:
-        emit healthReceived(QString::fromUtf8(frame.payload));
+        m_health = QString::fromUtf8(frame.payload);
+        emit healthReceived(m_health);
         return true;
     case FrameType::Restarting: {
         const auto restart = FrameCodec::parseRestarting(frame.payload);
@@ -226,6 +279,26 @@ bool DerpClient::handleFrame(const Frame& frame)
     default:
         return true;   // ServerKey again (fast start) and unknown types are ignored
     }
+}
+
+bool DerpClient::unwrap(QByteArray& bytes)
+{
+    if (!m_ws)
+        return true;
+    const bool ok = m_ws->feed(bytes);
+    const QByteArray replies = m_ws->takeReplies();
+    if (!replies.isEmpty() && m_socket)
+        m_socket->write(replies);
+    bytes = m_ws->takeData();
+    if (!ok) {
+        fail(QStringLiteral("websocket: %1").arg(m_ws->errorString()));
+        return false;
+    }
+    if (m_ws->peerClosed()) {
+        // What came before the close still counts; the caller handles it, the next read fails.
+        QMetaObject::invokeMethod(this, [this] { fail(QStringLiteral("server closed the WebSocket")); }, Qt::QueuedConnection);
+    }
+    return true;
 }
 
 void DerpClient::fail(const QString& reason)
@@ -265,6 +338,10 @@ bool DerpClient::write(QByteArrayView bytes)
 {
     if (!m_socket)
         return false;
+    if (m_ws) {
+        const QByteArray wire = m_ws->binaryStream(bytes);
+        return m_socket->write(wire) == wire.size();
+    }
     return m_socket->write(bytes.data(), bytes.size()) == bytes.size();
 }
 

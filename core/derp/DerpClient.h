@@ -4,6 +4,7 @@
 #include "derp/ClientInfo.h"
 #include "derp/FrameCodec.h"
 #include "derp/FrameReader.h"
+#include "http/WebSocketFramer.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -11,10 +12,15 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <optional>
+
 namespace keel::derp {
 
 // A DERP client speaking only the public protocol (HTTP Upgrade: DERP over TCP or TLS, then the
 // v2 frames): used by tests, the benchmark (against Keel or derper) and the mesh between servers.
+// ws:// and wss:// URLs speak DERP inside WebSocket binary messages (subprotocol "derp"), as
+// tailscale's js/wasm client does. Over TLS 1.3 with derper's meta certificate in the server's
+// chain it uses fast start, as tailscaled does: ClientInfo leaves with the HTTP request.
 class DerpClient : public QObject
 {
     Q_OBJECT
@@ -27,13 +33,14 @@ public:
         bool isProber = false;
         bool ignoreTlsErrors = false;    // tests with a self-signed certificate
         int connectTimeoutMs = 10000;
+        bool fastStart = true;           // use the TLS meta certificate when the server sends one
     };
 
     explicit DerpClient(const crypto::NodePrivate& key, QObject* parent = nullptr);
     ~DerpClient() override;
 
     void setOptions(const Options& options) { m_options = options; }
-    // `url` is http(s)://host[:port][/derp]; the path defaults to /derp.
+    // `url` is http(s)://host[:port][/derp] or ws(s)://...; the path defaults to /derp.
     void connectToServer(const QUrl& url);
     void close();
 
@@ -41,6 +48,11 @@ public:
     crypto::NodePublic publicKey() const { return m_publicKey; }
     crypto::NodePublic serverKey() const { return m_serverKey; }
     const ServerInfo& serverInfo() const { return m_serverInfo; }
+    bool isWebSocket() const { return m_ws.has_value(); }
+    // True when the handshake skipped the 101 because the TLS chain carried the server key.
+    bool usedFastStart() const { return m_fastStart; }
+    // The last Health frame's problem text; empty = healthy (the default).
+    QString health() const { return m_health; }
     // Bytes written but not yet sent: a load generator backs off when this grows.
     qint64 bytesToWrite() const;
 
@@ -77,6 +89,9 @@ private:
     void onTransportReady();
     void onReadyRead();
     bool readHttpResponse();
+    QByteArray clientInfoFrame() const;
+    // Unwraps WebSocket messages; false once the connection failed.
+    bool unwrap(QByteArray& bytes);
     bool handleFrame(const Frame& frame);
     void fail(const QString& reason);
     bool write(QByteArrayView bytes);
@@ -93,6 +108,10 @@ private:
     FrameReader m_reader;
     QTimer m_connectTimer;
     bool m_paused = false;
+    bool m_fastStart = false;
+    QString m_health;
+    std::optional<http::WebSocketFramer> m_ws;
+    QByteArray m_webSocketKey;
 };
 
 } // namespace keel::derp

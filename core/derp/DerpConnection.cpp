@@ -30,21 +30,27 @@ quint32 serverLimit(quint8 type)
 }
 
 constexpr qsizetype BatchBytes = 64 * 1024;
+// With a receive limit, Qt may buffer only this much of the client's bytes: past it the kernel
+// buffer fills and TCP flow control slows the sender, which is derper's back-pressure.
+constexpr qint64 LimitedReadBuffer = 64 * 1024;
 
 } // namespace
 
-DerpConnection::DerpConnection(DerpServer& server, QIODevice* socket, const QHostAddress& address, quint16 port, quint64 id)
+DerpConnection::DerpConnection(DerpServer& server, QIODevice* socket, const QHostAddress& address, quint16 port, quint64 id,
+                               std::optional<http::WebSocketFramer> webSocket)
     : m_server(server)
     , m_socket(socket)
     , m_address(address)
     , m_port(port)
     , m_id(id)
     , m_reader(serverLimit)
+    , m_ws(std::move(webSocket))
     , m_data(server.options().queueDepth)
     , m_disco(server.options().queueDepth)
 {
     socket->setParent(this);
     m_notHereClock.start();
+    m_limiterClock.start();
     connect(socket, &QIODevice::readyRead, this, &DerpConnection::onReadyRead);
     connect(socket, &QIODevice::bytesWritten, this, &DerpConnection::onBytesWritten);
     if (auto* ssl = qobject_cast<QSslSocket*>(socket))
@@ -61,6 +67,9 @@ DerpConnection::DerpConnection(DerpServer& server, QIODevice* socket, const QHos
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] { protocolError(QStringLiteral("handshake timed out")); });
     m_keepAliveTimer.setSingleShot(true);
     connect(&m_keepAliveTimer, &QTimer::timeout, this, &DerpConnection::sendKeepAlive);
+    m_rateTimer.setSingleShot(true);
+    m_rateTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_rateTimer, &QTimer::timeout, this, &DerpConnection::resumeAfterRateLimit);
     m_writeTimer.setSingleShot(true);
     connect(&m_writeTimer, &QTimer::timeout, this, [this] {
         m_server.countDrop(DropReason::WriteError, false, int(queuedPackets()));
@@ -80,30 +89,117 @@ DerpConnection::~DerpConnection()
 void DerpConnection::start(const QByteArray& buffered)
 {
     m_handshakeTimer.start(m_server.options().handshakeTimeoutMs);
-    m_socket->write(FrameCodec::serverKey(m_server.publicKey()));
-    if (!buffered.isEmpty())
-        m_reader.feed(buffered);
-    onReadyRead();
+    writeOut(FrameCodec::serverKey(m_server.publicKey()));
+    consume(buffered);
+    if (!m_closed)
+        onReadyRead();
+}
+
+void DerpConnection::writeOut(const QByteArray& bytes)
+{
+    if (!m_socket || bytes.isEmpty())
+        return;
+    // Over WebSocket the stream is cut into binary messages a Go client accepts (<= 32 KiB);
+    // a DERP frame may straddle two messages, which wsconn's stream reader allows.
+    m_socket->write(m_ws ? m_ws->binaryStream(bytes) : bytes);
 }
 
 void DerpConnection::onReadyRead()
 {
     if (m_closed || !m_socket)
         return;
-    const QByteArray bytes = m_socket->readAll();
-    m_reader.feed(bytes);
+    // Paused by the receive limit: the bytes stay in the socket, so TCP slows the sender down.
+    if (m_rateTimer.isActive())
+        return;
+    consume(m_socket->readAll());
+}
+
+void DerpConnection::consume(const QByteArray& bytes)
+{
+    if (bytes.isEmpty() && m_reader.buffered() == 0)
+        return;
+    bool peerClosed = false;
+    if (m_ws) {
+        const bool ok = m_ws->feed(bytes);
+        const QByteArray replies = m_ws->takeReplies();   // pong, close echo, close on error
+        if (!replies.isEmpty() && m_socket)
+            m_socket->write(replies);
+        if (!ok) {
+            protocolError(QStringLiteral("websocket: %1").arg(m_ws->errorString()));
+            return;
+        }
+        m_reader.feed(m_ws->takeData());
+        peerClosed = m_ws->peerClosed();
+    } else {
+        m_reader.feed(bytes);
+    }
+    processFrames();
+    if (peerClosed && !m_closed)
+        close(QStringLiteral("websocket closed by peer"));
+}
+
+void DerpConnection::processFrames()
+{
     Frame frame;
-    for (;;) {
+    while (!m_closed && !m_rateTimer.isActive()) {
         const FrameReader::Result result = m_reader.next(&frame);
         if (result == FrameReader::Result::NeedMore)
-            break;
+            return;
         if (result == FrameReader::Result::Error) {
             protocolError(m_reader.error());
             return;
         }
+        // derper charges every frame after the handshake by its declared length and waits.
+        if (m_limiter && m_registered) {
+            const qint64 waitNs = m_limiter->reserve(frame.payload.size(), m_limiterClock.nsecsElapsed());
+            if (waitNs > 0) {
+                ++m_server.m_stats.rateLimitWaits;
+                m_heldFrame = std::move(frame);
+                m_rateTimer.start(int(std::max<qint64>(1, (waitNs + 999999) / 1000000)));
+                return;
+            }
+        }
+        if (!handleFrame(frame))
+            return;
+    }
+}
+
+void DerpConnection::resumeAfterRateLimit()
+{
+    if (m_closed)
+        return;
+    if (m_heldFrame) {
+        const Frame frame = std::move(*m_heldFrame);
+        m_heldFrame.reset();
         if (!handleFrame(frame) || m_closed)
             return;
     }
+    processFrames();
+    // Qt announces buffered bytes only once: pick up what arrived while we were paused.
+    if (!m_closed && !m_rateTimer.isActive())
+        onReadyRead();
+}
+
+void DerpConnection::setRateLimit(quint64 bytesPerSecond, quint64 burstBytes)
+{
+    auto* tcp = qobject_cast<QAbstractSocket*>(m_socket.data());
+    if (m_meshPeer || bytesPerSecond == 0) {
+        m_limiter.reset();
+        if (tcp)
+            tcp->setReadBufferSize(0);
+        return;
+    }
+    m_limiter = std::make_unique<TokenBucket>(double(bytesPerSecond), double(burstBytes), m_limiterClock.nsecsElapsed());
+    if (tcp)
+        tcp->setReadBufferSize(LimitedReadBuffer);
+}
+
+void DerpConnection::setHealth(const QString& problem)
+{
+    if (problem == m_health)
+        return;
+    m_health = problem;
+    enqueueControl(FrameCodec::frame(FrameType::Health, problem.toUtf8()));
 }
 
 bool DerpConnection::handleFrame(const Frame& frame)
@@ -215,8 +311,7 @@ bool DerpConnection::handleClientInfo(const Frame& frame)
     m_registered = true;
     ServerInfo serverInfo;
     serverInfo.version = ProtocolVersion;
-    m_socket->write(FrameCodec::frame(FrameType::ServerInfo,
-                                      NaclBox::seal(serverInfo.toJson(), m_server.privateKey().raw(), m_key.raw())));
+    writeOut(FrameCodec::frame(FrameType::ServerInfo, NaclBox::seal(serverInfo.toJson(), m_server.privateKey().raw(), m_key.raw())));
     m_server.registerClient(this);
     scheduleKeepAlive();
     return true;
@@ -235,7 +330,7 @@ void DerpConnection::enqueuePacket(const crypto::NodePublic& src, QByteArrayView
     // Fast path: nothing queued and the socket has room, so write now (the socket batches writes
     // made in one event-loop turn into one send).
     if (queue.isEmpty() && m_control.isEmpty() && pendingBytes() < m_server.options().socketHighWaterBytes) {
-        m_socket->write(frame);
+        writeOut(frame);
         if (!m_writeTimer.isActive())
             m_writeTimer.start(m_meshPeer ? m_server.options().meshWriteTimeoutMs : m_server.options().writeTimeoutMs);
         return;
@@ -287,12 +382,12 @@ void DerpConnection::drain()
         else
             break;
         if (batch.size() >= BatchBytes) {
-            m_socket->write(batch);
+            writeOut(batch);
             batch.clear();
         }
     }
     if (!batch.isEmpty())
-        m_socket->write(batch);
+        writeOut(batch);
     m_draining = false;
     if (pendingBytes() > 0 && !m_writeTimer.isActive())
         m_writeTimer.start(m_meshPeer ? m_server.options().meshWriteTimeoutMs : m_server.options().writeTimeoutMs);
@@ -358,6 +453,8 @@ void DerpConnection::close(const QString& reason, bool abort)
     m_handshakeTimer.stop();
     m_keepAliveTimer.stop();
     m_writeTimer.stop();
+    m_rateTimer.stop();
+    m_heldFrame.reset();
     const int lost = int(queuedPackets());
     if (lost > 0)
         m_server.countDrop(DropReason::GoneDisconnected, false, lost);
@@ -376,6 +473,8 @@ void DerpConnection::close(const QString& reason, bool abort)
                 tcp->abort();
                 tcp->deleteLater();
             } else {
+                if (m_ws)
+                    tcp->write(m_ws->close(1000, {}));   // a WebSocket ends with a close frame
                 connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
                 QTimer::singleShot(5000, tcp, [tcp] {
                     tcp->abort();

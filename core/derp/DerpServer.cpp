@@ -4,9 +4,11 @@
 #include "crypto/KeyText.h"
 #include "derp/DerpConnection.h"
 #include "derp/MeshClient.h"
+#include "derp/MetaCertificate.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 #include "http/Router.h"
+#include "http/WebSocketHandshake.h"
 
 #include <QAbstractSocket>
 #include <QJsonDocument>
@@ -19,6 +21,10 @@
 namespace keel::derp {
 
 using crypto::NodePublic;
+
+// Shown by tailscaled as a DERP region health warning (health.SetDERPRegionHealth).
+const QString DerpServer::DuplicateKeyProblem = QStringLiteral(
+    "another connection with this node key is open on this DERP relay (a cloned node?); only the most recently active one gets packets");
 
 DerpServer::DerpServer(const crypto::NodePrivate& privateKey, QObject* parent)
     : QObject(parent)
@@ -37,6 +43,25 @@ DerpServer::~DerpServer()
     m_connections.clear();
     m_clients.clear();
     m_watchers.clear();
+}
+
+void DerpServer::setOptions(const Options& options)
+{
+    m_options = options;
+    for (DerpConnection* c : std::as_const(m_connections)) {
+        if (c->isRegistered())
+            c->setRateLimit(m_options.rateLimitBytesPerSec, std::max(m_options.rateLimitBurstBytes, MinRateLimitBurst));
+    }
+}
+
+QSslCertificate DerpServer::metaCertificate()
+{
+    if (m_metaCertificate.isNull()) {
+        m_metaCertificate = MetaCertificate::create(m_publicKey);
+        if (m_metaCertificate.isNull())
+            qCWarning(lcDerp) << "cannot make the TLS meta certificate; clients will not use fast start";
+    }
+    return m_metaCertificate;
 }
 
 bool DerpServer::setMeshKey(const QString& hex)
@@ -112,12 +137,16 @@ void DerpServer::registerRoutes(http::Router& router)
 
 http::HttpResponse DerpServer::handleDerp(const http::HttpRequest& request)
 {
-    if (!request.headerHasToken("Upgrade", "derp")) {
-        // The WebSocket variant (subprotocol "derp") is not served yet: such clients fall back.
+    const QByteArray upgrade = request.header("Upgrade").trimmed().toLower();
+    // Only an explicit "derp" subprotocol means WebSocket framing: very old clients sent
+    // "Upgrade: WebSocket" and then spoke plain DERP, and derper still serves them that way.
+    const bool webSocket = upgrade == "websocket" && request.header("Sec-WebSocket-Protocol").contains("derp");
+    if (!webSocket && !request.headerHasToken("Upgrade", "derp") && upgrade != "websocket")
         return http::HttpResponse::text(426, "DERP requires connection upgrade");
-    }
     if (m_shuttingDown)
         return http::HttpResponse::text(503, "DERP server shutting down\n");
+    if (webSocket)
+        return handleWebSocket(request);
     http::HttpResponse response;
     response.status = 101;
     response.setHeader("Upgrade", "DERP");
@@ -139,7 +168,48 @@ http::HttpResponse DerpServer::handleDerp(const http::HttpRequest& request)
     return response;
 }
 
-void DerpServer::acceptConnection(QIODevice* socket, const QByteArray& buffered, const QHostAddress& peer, quint16 port)
+http::HttpResponse DerpServer::handleWebSocket(const http::HttpRequest& request)
+{
+    // derper's AddWebSocketSupport: coder/websocket's Accept with subprotocol "derp", any origin,
+    // no compression (we never agree to permessage-deflate). No DERP 101 follows the WebSocket one.
+    const http::WebSocketHandshake handshake = http::WebSocketHandshake::check(request);
+    if (!handshake.ok)
+        return http::HttpResponse::text(handshake.status, handshake.error);
+    http::HttpResponse response;
+    response.status = 101;
+    response.setHeader("Upgrade", "websocket");
+    response.setHeader("Connection", "Upgrade");
+    response.setHeader("Sec-WebSocket-Accept", handshake.accept);
+    const bool derpOffered = request.headerHasToken("Sec-WebSocket-Protocol", "derp");
+    if (derpOffered)
+        response.setHeader("Sec-WebSocket-Protocol", "derp");
+    QPointer<DerpServer> self(this);
+    const QHostAddress peer = request.peerAddress;
+    response.upgrade = [self, peer, derpOffered](QIODevice* socket, const QByteArray& buffered) {
+        http::WebSocketFramer framer(http::WebSocketFramer::Role::Server);
+        if (!self || !derpOffered) {
+            // "derp" was only part of another protocol name: derper accepts, then refuses (1008).
+            socket->write(framer.close(1008, "client must speak the derp subprotocol"));
+            auto* tcp = qobject_cast<QAbstractSocket*>(socket);
+            if (!tcp) {
+                socket->close();
+                socket->deleteLater();
+                return;
+            }
+            connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
+            tcp->disconnectFromHost();   // after what is queued (the 101 and the close frame)
+            if (tcp->state() == QAbstractSocket::UnconnectedState)
+                tcp->deleteLater();
+            return;
+        }
+        ++self->m_stats.webSocketConnections;
+        self->acceptConnection(socket, buffered, peer, 0, std::move(framer));
+    };
+    return response;
+}
+
+void DerpServer::acceptConnection(QIODevice* socket, const QByteArray& buffered, const QHostAddress& peer, quint16 port,
+                                  std::optional<http::WebSocketFramer> webSocket)
 {
     QHostAddress address = peer;
     if (auto* tcp = qobject_cast<QAbstractSocket*>(socket)) {
@@ -148,7 +218,7 @@ void DerpServer::acceptConnection(QIODevice* socket, const QByteArray& buffered,
         if (address.isNull())
             address = tcp->peerAddress();
     }
-    auto* connection = new DerpConnection(*this, socket, address, port, m_nextId++);
+    auto* connection = new DerpConnection(*this, socket, address, port, m_nextId++, std::move(webSocket));
     connection->setParent(this);
     m_connections.insert(connection);
     connection->start(buffered);
@@ -182,11 +252,17 @@ quint8 DerpServer::presenceFlags(const DerpConnection* connection)
 
 void DerpServer::registerClient(DerpConnection* connection)
 {
+    connection->setRateLimit(m_options.rateLimitBytesPerSec, std::max(m_options.rateLimitBurstBytes, MinRateLimitBurst));
     ClientSet& set = m_clients[connection->key()];
     if (!set.connections.isEmpty())
         ++m_stats.duplicateConnections;
     set.connections.append(connection);
     set.active = connection;   // the newest connection wins until a duplicate speaks
+    // Every holder of a duplicated key hears about it (derper's planned "health_error").
+    if (set.connections.size() > 1) {
+        for (DerpConnection* c : std::as_const(set.connections))
+            c->setHealth(DuplicateKeyProblem);
+    }
     ++m_stats.acceptedConnections;
     ++m_stats.currentConnections;
     broadcastPresence(FrameCodec::peerPresent(connection->key(), connection->address(), connection->port(), presenceFlags(connection)));
@@ -215,6 +291,8 @@ void DerpServer::unregisterClient(DerpConnection* connection)
     if (!it->connections.isEmpty()) {
         if (it->active == connection)
             it->active = it->connections.last();
+        if (it->connections.size() == 1)
+            it->connections.first()->setHealth({});   // healthy again
         return;
     }
     m_clients.erase(it);

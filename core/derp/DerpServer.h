@@ -4,12 +4,14 @@
 #include "derp/ClientInfo.h"
 #include "derp/DerpStats.h"
 #include "derp/FrameCodec.h"
+#include "http/WebSocketFramer.h"
 
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QSet>
+#include <QSslCertificate>
 #include <QUrl>
 
 #include <functional>
@@ -47,7 +49,14 @@ public:
         int keepAliveJitterMs = 5000;
         int handshakeTimeoutMs = 10000;
         qint64 socketHighWaterBytes = 256 * 1024;  // bytes handed to the socket before queueing
+        // derper's per-client receive limit (spec A.8), off at 0. Mesh peers are exempt. The burst
+        // is raised to at least one maximal frame (MinRateLimitBurst), as derper does.
+        quint64 rateLimitBytesPerSec = 0;
+        quint64 rateLimitBurstBytes = 0;
     };
+    static constexpr quint64 MinRateLimitBurst = MaxPacketSize + KeyLength;
+    // The Health text a connection gets while another connection holds the same node key.
+    static const QString DuplicateKeyProblem;
 
     // Returns true to admit the node key. Called once per connection after ClientInfo opened.
     using ClientVerifier = std::function<bool(const crypto::NodePublic& key, const QHostAddress& source)>;
@@ -55,20 +64,28 @@ public:
     explicit DerpServer(const crypto::NodePrivate& privateKey, QObject* parent = nullptr);
     ~DerpServer() override;
 
-    void setOptions(const Options& options) { m_options = options; }
+    // Also applies a changed receive limit to the clients already connected (derper's SIGHUP reload).
+    void setOptions(const Options& options);
     const Options& options() const { return m_options; }
     // Without a verifier every key is admitted (derper's default).
     void setClientVerifier(ClientVerifier verifier) { m_verifier = std::move(verifier); }
     // 64 hex digits; empty disables mesh privileges. Returns false for a malformed key.
     bool setMeshKey(const QString& hex);
 
-    // /derp (Upgrade: DERP, fast start), /derp/probe, /derp/latency-check, /generate_204 and
+    // /derp (Upgrade: DERP, fast start, WebSocket with subprotocol "derp"), /derp/probe, /derp/latency-check, /generate_204 and
     // Headscale's POST /verify admission contract for external derpers.
     void registerRoutes(http::Router& router);
     http::HttpResponse handleDerp(const http::HttpRequest& request);
 
-    // Takes over a socket whose HTTP upgrade is done (also usable by other listeners).
-    void acceptConnection(QIODevice* socket, const QByteArray& buffered, const QHostAddress& peer, quint16 port);
+    // Takes over a socket whose HTTP upgrade is done (also usable by other listeners). With
+    // `webSocket` the DERP stream is carried in its binary messages.
+    void acceptConnection(QIODevice* socket, const QByteArray& buffered, const QHostAddress& peer, quint16 port,
+                          std::optional<http::WebSocketFramer> webSocket = std::nullopt);
+
+    // derper's TLS meta certificate for this server's key (spec A.2.2), made once. Whoever builds
+    // the TLS listener appends it to the end of the certificate chain; clients on TLS 1.3 then
+    // skip the wait for the 101 (fast start). Null if OpenSSL failed: then append nothing.
+    QSslCertificate metaCertificate();
 
     // Dials a sibling server of this region (https:// or http:// URL of its /derp) with our key
     // and the mesh key, watches its clients and forwards packets for them. Reconnects by itself.
@@ -105,6 +122,7 @@ private:
     void registerClient(DerpConnection* connection);
     void unregisterClient(DerpConnection* connection);
     void noteActivity(DerpConnection* connection);
+    http::HttpResponse handleWebSocket(const http::HttpRequest& request);
     void handleSendPacket(DerpConnection* from, const crypto::NodePublic& dst, QByteArrayView packet);
     void handleForwardPacket(const crypto::NodePublic& src, const crypto::NodePublic& dst, QByteArrayView packet);
     void addWatcher(DerpConnection* watcher);
@@ -138,6 +156,7 @@ private:
     QHash<crypto::NodePublic, QList<MeshClient*>> m_forwarders;   // earliest first
     QList<MeshClient*> m_meshClients;
     DerpStats m_stats;
+    QSslCertificate m_metaCertificate;
 };
 
 } // namespace keel::derp

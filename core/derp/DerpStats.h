@@ -33,6 +33,8 @@ struct DerpStats
     quint64 bytesDelivered = 0;
     quint64 packetsForwarded = 0;      // handed to a mesh forwarder
     quint64 duplicateConnections = 0;
+    quint64 webSocketConnections = 0;  // accepted over WebSocket (derper's derp_websocket_accepts)
+    quint64 rateLimitWaits = 0;        // frames a client had to wait for (derper's rate_limit_per_client_waited)
     std::array<quint64, size_t(DropReason::Count)> packetsDropped{};
     std::array<quint64, size_t(DropReason::Count)> discoPacketsDropped{};
 

@@ -1,7 +1,7 @@
 // libFuzzer target for the ts2021 channel's untrusted-input path, the way a connection meets it:
 //   mode 0: bytes as an HTTP/1.1 request -> HttpRequestParser -> UpgradeRequest::parse -> the
 //           responder with the decoded initiation (random bytes must never authenticate);
-//   mode 1: bytes as WebSocket frames from a client (WebSocketFramer, server role);
+//   mode 1: bytes as WebSocket frames from a client (http::WebSocketFramer, server role);
 //   mode 2: bytes as the first plaintext a client reads (EarlyNoiseReader);
 //   mode 3: a valid handshake with fixed keys, then the bytes as the client's plaintext, sealed
 //           into Noise records and pushed through a whole ControlConnection (Noise + HTTP/2 +
@@ -10,7 +10,7 @@
 #include "control/DefaultControlHandler.h"
 #include "control/EarlyNoiseReader.h"
 #include "control/UpgradeRequest.h"
-#include "control/WebSocketFramer.h"
+#include "http/WebSocketFramer.h"
 #include "crypto/Ts2021Initiator.h"
 #include "crypto/Ts2021Responder.h"
 #include "http/HttpRequestParser.h"

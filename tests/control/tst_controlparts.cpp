@@ -3,7 +3,8 @@
 #include "control/EarlyNoise.h"
 #include "control/EarlyNoiseReader.h"
 #include "control/UpgradeRequest.h"
-#include "control/WebSocketFramer.h"
+#include "http/WebSocketFramer.h"
+#include "http/WebSocketHandshake.h"
 #include "crypto/Ts2021Initiator.h"
 
 #include <QTest>
@@ -166,7 +167,7 @@ void TestControlParts::upgradeWebSocketRejects()
 void TestControlParts::webSocketAcceptKey()
 {
     // RFC 6455 section 1.3's example.
-    QCOMPARE(UpgradeRequest::webSocketAcceptFor("dGhlIHNhbXBsZSBub25jZQ=="), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    QCOMPARE(http::WebSocketHandshake::acceptFor("dGhlIHNhbXBsZSBub25jZQ=="), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
 }
 
 void TestControlParts::webSocketRoundTrip_data()
@@ -182,8 +183,8 @@ void TestControlParts::webSocketRoundTrip()
     QByteArray payload(size, Qt::Uninitialized);
     for (int i = 0; i < size; ++i)
         payload[i] = char(i * 7 + 3);
-    WebSocketFramer client(WebSocketFramer::Role::Client);
-    WebSocketFramer server(WebSocketFramer::Role::Server);
+    http::WebSocketFramer client(http::WebSocketFramer::Role::Client);
+    http::WebSocketFramer server(http::WebSocketFramer::Role::Server);
     const QByteArray wire = client.binary(payload);
     QVERIFY(wire.size() > payload.size());
     // Byte by byte for small frames, in one piece for big ones.
@@ -201,12 +202,12 @@ void TestControlParts::webSocketRoundTrip()
 
 void TestControlParts::webSocketControlFrames()
 {
-    WebSocketFramer client(WebSocketFramer::Role::Client);
-    WebSocketFramer server(WebSocketFramer::Role::Server);
+    http::WebSocketFramer client(http::WebSocketFramer::Role::Client);
+    http::WebSocketFramer server(http::WebSocketFramer::Role::Server);
     // A fragmented binary message with a ping in the middle.
-    QByteArray first = client.frame(WebSocketFramer::Binary, "abc");
+    QByteArray first = client.frame(http::WebSocketFramer::Binary, "abc");
     first[0] = char(first[0] & 0x7f);  // clear FIN
-    QVERIFY(server.feed(first + client.frame(WebSocketFramer::Ping, "hi") + client.frame(WebSocketFramer::Continuation, "def")));
+    QVERIFY(server.feed(first + client.frame(http::WebSocketFramer::Ping, "hi") + client.frame(http::WebSocketFramer::Continuation, "def")));
     QCOMPARE(server.takeData(), QByteArray("abcdef"));
     QVERIFY(client.feed(server.takeReplies()));
     QVERIFY(client.takeData().isEmpty());  // the pong carries no data
@@ -222,16 +223,16 @@ void TestControlParts::webSocketViolations_data()
 {
     QTest::addColumn<QByteArray>("wire");
     QTest::addColumn<QByteArray>("closeCode");
-    WebSocketFramer client(WebSocketFramer::Role::Client);
-    WebSocketFramer server(WebSocketFramer::Role::Server);
+    http::WebSocketFramer client(http::WebSocketFramer::Role::Client);
+    http::WebSocketFramer server(http::WebSocketFramer::Role::Server);
     QTest::newRow("unmasked") << server.binary("x") << QByteArray("03ea");
-    QTest::newRow("text") << client.frame(WebSocketFramer::Text, "x") << QByteArray("03eb");
+    QTest::newRow("text") << client.frame(http::WebSocketFramer::Text, "x") << QByteArray("03eb");
     QByteArray rsv = client.binary("x");
     rsv[0] = char(rsv[0] | 0x40);
     QTest::newRow("reserved bit") << rsv << QByteArray("03ea");
-    QTest::newRow("unknown opcode") << client.frame(WebSocketFramer::Opcode(0x3), "x") << QByteArray("03ea");
-    QTest::newRow("continuation first") << client.frame(WebSocketFramer::Continuation, "x") << QByteArray("03ea");
-    QByteArray fragPing = client.frame(WebSocketFramer::Ping, "x");
+    QTest::newRow("unknown opcode") << client.frame(http::WebSocketFramer::Opcode(0x3), "x") << QByteArray("03ea");
+    QTest::newRow("continuation first") << client.frame(http::WebSocketFramer::Continuation, "x") << QByteArray("03ea");
+    QByteArray fragPing = client.frame(http::WebSocketFramer::Ping, "x");
     fragPing[0] = char(fragPing[0] & 0x7f);
     QTest::newRow("fragmented ping") << fragPing << QByteArray("03ea");
     QByteArray huge = QByteArray::fromHex("82ff") + QByteArray::fromHex("0000000100000000") + QByteArray(4, 'm');
@@ -242,7 +243,7 @@ void TestControlParts::webSocketViolations()
 {
     QFETCH(QByteArray, wire);
     QFETCH(QByteArray, closeCode);
-    WebSocketFramer server(WebSocketFramer::Role::Server);
+    http::WebSocketFramer server(http::WebSocketFramer::Role::Server);
     QVERIFY(!server.feed(wire));
     QVERIFY(server.failed());
     const QByteArray reply = server.takeReplies();
@@ -250,7 +251,7 @@ void TestControlParts::webSocketViolations()
     QCOMPARE(quint8(reply[0]), quint8(0x88));
     QCOMPARE(reply.mid(2, 2).toHex(), closeCode);
     // Sticky.
-    WebSocketFramer client(WebSocketFramer::Role::Client);
+    http::WebSocketFramer client(http::WebSocketFramer::Role::Client);
     QVERIFY(!server.feed(client.binary("more")));
     QVERIFY(server.takeData().isEmpty());
 }

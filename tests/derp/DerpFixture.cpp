@@ -67,12 +67,22 @@ bool DerpFixture::start(bool tls, QString* error, const DerpServer::Options& opt
     QSslConfiguration config;
     if (tls && !makeCertificate(m_dir.path(), &config, error))
         return false;
+    if (tls && m_metaCertificate) {
+        const QSslCertificate meta = m_server->metaCertificate();
+        if (meta.isNull()) {
+            *error = QStringLiteral("no meta certificate");
+            return false;
+        }
+        config.setLocalCertificateChain(config.localCertificateChain() << meta);
+    }
     return m_http->listen(QStringLiteral("127.0.0.1:0"), error, tls ? &config : nullptr);
 }
 
 QUrl DerpFixture::url() const
 {
-    return QUrl(QStringLiteral("%1://127.0.0.1:%2/derp").arg(m_tls ? QStringLiteral("https") : QStringLiteral("http")).arg(port()));
+    const QString scheme = m_webSocket ? (m_tls ? QStringLiteral("wss") : QStringLiteral("ws"))
+                                       : (m_tls ? QStringLiteral("https") : QStringLiteral("http"));
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2/derp").arg(scheme).arg(port()));
 }
 
 std::unique_ptr<DerpClient> DerpFixture::connectClient(const crypto::NodePrivate& key, const DerpClient::Options& options)

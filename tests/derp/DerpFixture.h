@@ -22,7 +22,11 @@ public:
     ~DerpFixture();
 
     // False (and `error`) when the listener cannot start or no certificate could be made.
+    // With TLS the chain ends with the server's meta certificate (fast start) unless turned off.
     bool start(bool tls, QString* error, const DerpServer::Options& options = {});
+    void setMetaCertificate(bool on) { m_metaCertificate = on; }
+    // ws:// / wss:// instead of http:// / https:// for url() and connectClient().
+    void setWebSocket(bool on) { m_webSocket = on; }
     QUrl url() const;
     DerpServer& server() { return *m_server; }
     quint16 port() const { return m_http->tcpPort(); }
@@ -41,6 +45,8 @@ private:
     std::unique_ptr<DerpServer> m_server;
     std::unique_ptr<http::HttpServer> m_http;
     bool m_tls = false;
+    bool m_metaCertificate = true;
+    bool m_webSocket = false;
 };
 
 } // namespace keel::derp::test

@@ -3,12 +3,12 @@
 #include <QByteArray>
 #include <QString>
 
-namespace keel::control {
+namespace keel::http {
 
-// The RFC 6455 data framing, just enough for ts2021 over WebSocket (control.md 2.3): binary
-// messages carry the Noise byte stream (message boundaries mean nothing), ping/pong/close are
-// answered, text, fragmented control frames, reserved bits and (on the server) unmasked client
-// frames are protocol errors. Socket-free like TransportCodec.
+// The RFC 6455 data framing, just enough for a byte stream carried in binary messages: ts2021
+// over WebSocket (control.md 2.3) and DERP over WebSocket (spec A.2.3). Message boundaries mean
+// nothing; ping/pong/close are answered; text, fragmented control frames, reserved bits and (on
+// the server) unmasked client frames are protocol errors. Socket-free, so fuzzers drive it.
 //
 // We frame ourselves instead of using QWebSocketServer::handleConnection() because our HTTP
 // server has already read the upgrade request off the socket: Qt's handler would want to read it
@@ -18,14 +18,17 @@ public:
     enum class Role { Server, Client };
     enum Opcode : unsigned char { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xa };
 
-    static constexpr qint64 kMaxFramePayload = 1 << 20; // Noise records are <= 4 KiB; this is slack
+    static constexpr qint64 kMaxFramePayload = 1 << 20; // Noise records are <= 4 KiB, DERP frames 64 KiB
+    // Go's coder/websocket refuses messages above 32 KiB unless told otherwise (its default read
+    // limit), and tailscale's DERP and control clients keep that default: split longer writes.
+    static constexpr qsizetype kMaxOutgoingMessage = 32768;
 
     explicit WebSocketFramer(Role role) : m_role(role) {}
 
     // Bytes from the socket. Returns false once the peer broke the protocol (sticky); then
     // takeReplies() holds the close frame to send before closing.
     bool feed(QByteArrayView bytes);
-    // The payload of binary messages received so far (the Noise stream).
+    // The payload of binary messages received so far (the carried byte stream).
     QByteArray takeData() { return std::exchange(m_data, {}); }
     // Frames this side owes the peer (pong, close echo, close on error).
     QByteArray takeReplies() { return std::exchange(m_replies, {}); }
@@ -36,6 +39,8 @@ public:
     // One frame with FIN set, masked when this side is the client.
     QByteArray frame(Opcode opcode, QByteArrayView payload) const;
     QByteArray binary(QByteArrayView payload) const { return frame(Binary, payload); }
+    // `bytes` as binary messages of at most kMaxOutgoingMessage bytes each.
+    QByteArray binaryStream(QByteArrayView bytes) const;
     QByteArray close(quint16 code, QByteArrayView reason) const;
 
 private:
@@ -54,4 +59,4 @@ private:
     QString m_error;
 };
 
-} // namespace keel::control
+} // namespace keel::http

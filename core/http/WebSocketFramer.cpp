@@ -1,9 +1,9 @@
-#include "control/WebSocketFramer.h"
+#include "http/WebSocketFramer.h"
 
 #include <QRandomGenerator>
 #include <QtEndian>
 
-namespace keel::control {
+namespace keel::http {
 
 QByteArray WebSocketFramer::frame(Opcode opcode, QByteArrayView payload) const
 {
@@ -35,6 +35,17 @@ QByteArray WebSocketFramer::frame(Opcode opcode, QByteArrayView payload) const
     out.append(payload.data(), payload.size());
     for (qsizetype i = 0; i < payload.size(); ++i)
         out[start + i] = char(out[start + i] ^ mask[i % 4]);
+    return out;
+}
+
+QByteArray WebSocketFramer::binaryStream(QByteArrayView bytes) const
+{
+    if (bytes.size() <= kMaxOutgoingMessage)
+        return binary(bytes);
+    QByteArray out;
+    out.reserve(bytes.size() + (bytes.size() / kMaxOutgoingMessage + 1) * 14);
+    for (qsizetype at = 0; at < bytes.size(); at += kMaxOutgoingMessage)
+        out += binary(bytes.sliced(at, std::min(kMaxOutgoingMessage, bytes.size() - at)));
     return out;
 }
 
@@ -149,11 +160,11 @@ qsizetype WebSocketFramer::consumeFrame()
         }
         return used;
     case Text:
-        // The Noise stream is binary (wsconn.NetConn with MessageBinary refuses text too).
+        // The carried stream is binary (wsconn.NetConn with MessageBinary refuses text too).
         return failFrame(1003, QStringLiteral("text message on a binary stream"));
     default:
         return failFrame(1002, QStringLiteral("unknown opcode %1").arg(opcode));
     }
 }
 
-} // namespace keel::control
+} // namespace keel::http
