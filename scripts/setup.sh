@@ -2,7 +2,8 @@
 # Installs every Debian package Keel needs to build, test and run. Idempotent: when everything is
 # already there it only checks (well under a second) and installs nothing.
 #   scripts/setup.sh            build + run dependencies
-#   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing)
+#   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing,
+#                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client)
 set -euo pipefail
 
 want_test=0
@@ -21,7 +22,7 @@ packages=(
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
-    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev)
+    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client)
 fi
 
 missing=()
@@ -37,6 +38,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # coturn comes only for its STUN client. Its TURN daemon must not run: under sysvinit it stays
+    # off (TURNSERVER_ENABLED is unset in /etc/default/coturn), but systemd would start it on
+    # port 3478, Keel's STUN port. Only when we installed it just now: a deliberate coturn stays.
+    if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
+        $sudo systemctl disable --now coturn.service >/dev/null 2>&1 || true
+    fi
 else
     echo "setup: all ${#packages[@]} packages present"
 fi

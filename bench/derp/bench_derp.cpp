@@ -1,8 +1,13 @@
 // DERP relay and STUN load generator.
 //
 //   bench_derp [--clients N] [--size BYTES] [--seconds S] [--url http://host:port/derp] [--server-pid PID]
+//              [--websocket]
+//   bench_derp --serve [--port P]
 //   bench_derp --stun [--seconds S]
 //
+// --serve runs only Keel's relay (plain HTTP on 127.0.0.1:P) until killed, so a second bench_derp
+// with --url and --server-pid loads it from another process: then the CPU time is the server's
+// alone, not shared with the load generator's threads.
 // Without --url it starts Keel's DerpServer on 127.0.0.1 in its own thread and reports figures per
 // second of that thread's CPU time ("per core"). With --url it loads any DERP server speaking the
 // public protocol (e.g. derper --dev, plain HTTP) and, given --server-pid, divides by that
@@ -59,7 +64,7 @@ double processCpuSeconds(qint64 pid)
 class Host : public QObject
 {
 public:
-    void startDerp()
+    void startDerp(quint16 listenPort = 0)
     {
         m_server = std::make_unique<DerpServer>(crypto::NodePrivate::generate());
         DerpServer::Options options;
@@ -68,7 +73,7 @@ public:
         m_server->registerRoutes(m_router);
         m_http = std::make_unique<http::HttpServer>(m_router);
         QString error;
-        if (!m_http->listen(QStringLiteral("127.0.0.1:0"), &error))
+        if (!m_http->listen(QStringLiteral("127.0.0.1:%1").arg(listenPort), &error))
             qFatal("%s", qPrintable(error));
         port = m_http->tcpPort();
     }
@@ -126,7 +131,16 @@ double cpuOf(Host* host, QThread* thread, qint64 pid)
     return host->cpu;
 }
 
-int runDerp(const QUrl& externalUrl, qint64 pid, int clients, int size, int seconds)
+int serveDerp(quint16 port)
+{
+    Host host;
+    host.startDerp(port);
+    printf("serving http://127.0.0.1:%u/derp pid %lld\n", unsigned(host.port), qint64(QCoreApplication::applicationPid()));
+    fflush(stdout);
+    return QCoreApplication::exec();
+}
+
+int runDerp(const QUrl& externalUrl, qint64 pid, int clients, int size, int seconds, bool webSocket)
 {
     QThread thread;
     std::unique_ptr<Host> host;
@@ -136,7 +150,7 @@ int runDerp(const QUrl& externalUrl, qint64 pid, int clients, int size, int seco
         host->moveToThread(&thread);
         thread.start();
         QMetaObject::invokeMethod(host.get(), [&] { host->startDerp(); }, Qt::BlockingQueuedConnection);
-        url = QUrl(QStringLiteral("http://127.0.0.1:%1/derp").arg(host->port));
+        url = QUrl(QStringLiteral("%1://127.0.0.1:%2/derp").arg(webSocket ? QStringLiteral("ws") : QStringLiteral("http")).arg(host->port));
     }
 
     std::vector<std::unique_ptr<DerpClient>> peers;
@@ -292,7 +306,12 @@ int main(int argc, char** argv)
     parser.addOption({QStringLiteral("url"), QStringLiteral("External DERP server (http://host:port/derp)."), QStringLiteral("url")});
     parser.addOption({QStringLiteral("server-pid"), QStringLiteral("PID of the external server, for CPU time."), QStringLiteral("pid")});
     parser.addOption({QStringLiteral("stun"), QStringLiteral("Measure STUN answers instead.")});
+    parser.addOption({QStringLiteral("websocket"), QStringLiteral("In-process relay reached over WebSocket (ws://).")});
+    parser.addOption({QStringLiteral("serve"), QStringLiteral("Only run the relay, until killed.")});
+    parser.addOption({QStringLiteral("port"), QStringLiteral("Port for --serve (0 = any)."), QStringLiteral("port"), QStringLiteral("0")});
     parser.process(app);
+    if (parser.isSet(QStringLiteral("serve")))
+        return serveDerp(quint16(parser.value(QStringLiteral("port")).toUInt()));
     printf("machine: %s\ncommand:", qPrintable(machine()));
     for (int i = 0; i < argc; ++i)
         printf(" %s", argv[i]);
@@ -301,5 +320,5 @@ int main(int argc, char** argv)
         return runStun(parser.value(QStringLiteral("seconds")).toInt());
     return runDerp(QUrl(parser.value(QStringLiteral("url"))), parser.value(QStringLiteral("server-pid")).toLongLong(),
                    qMax(2, parser.value(QStringLiteral("clients")).toInt()), parser.value(QStringLiteral("size")).toInt(),
-                   parser.value(QStringLiteral("seconds")).toInt());
+                   parser.value(QStringLiteral("seconds")).toInt(), parser.isSet(QStringLiteral("websocket")));
 }

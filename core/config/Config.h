@@ -100,6 +100,10 @@ struct Config
             QString privateKeyPath;
             bool automaticallyAddEmbeddedDerpRegion = true;
             QString ipv4, ipv6;
+            // derper's per-client receive limit (PerClientRateLimitBytesPerSec and
+            // PerClientRateBurstBytes): 0 = off, the default. Mesh peers are exempt.
+            int rateLimitBytesPerSec = 0;
+            int rateLimitBurstBytes = 0;   // 0 = one maximal frame (65,568 bytes), also the minimum
         } server;
         QStringList urls;
         QStringList paths;

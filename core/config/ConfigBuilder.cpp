@@ -187,6 +187,8 @@ void ConfigBuilder::readDerp(Config& c)
     readBool(QStringLiteral("derp.server.automatically_add_embedded_derp_region"), s.automaticallyAddEmbeddedDerpRegion);
     readString(QStringLiteral("derp.server.ipv4"), s.ipv4);
     readString(QStringLiteral("derp.server.ipv6"), s.ipv6);
+    readInt(QStringLiteral("derp.server.rate_limit_bytes_per_sec"), s.rateLimitBytesPerSec);
+    readInt(QStringLiteral("derp.server.rate_limit_burst_bytes"), s.rateLimitBurstBytes);
     readList(QStringLiteral("derp.urls"), c.derp.urls);
     readPathList(QStringLiteral("derp.paths"), c.derp.paths);
     readBool(QStringLiteral("derp.auto_update_enabled"), c.derp.autoUpdateEnabled);

@@ -9,6 +9,9 @@ namespace keel::config {
 
 namespace {
 
+// derp::DerpServer::MinRateLimitBurst: one maximal DERP packet plus its key (config/ sits below derp/).
+constexpr int kMinDerpBurst = 64 * 1024 + 32;
+
 // "host:port", ":port", "[v6]:port". Service names (":http") are not accepted here.
 bool isListenAddress(const QString& text)
 {
@@ -226,6 +229,21 @@ void ConfigValidator::checkDerp(const Config& c, DiagnosticSink& sink)
         sink.error(QStringLiteral("derp.server.ipv4"), QStringLiteral("\"%1\" is not an IPv4 address").arg(s.ipv4));
     if (!s.ipv6.isEmpty() && QHostAddress(s.ipv6).protocol() != QAbstractSocket::IPv6Protocol)
         sink.error(QStringLiteral("derp.server.ipv6"), QStringLiteral("\"%1\" is not an IPv6 address").arg(s.ipv6));
+    if (s.rateLimitBytesPerSec < 0)
+        sink.error(QStringLiteral("derp.server.rate_limit_bytes_per_sec"),
+                   QStringLiteral("must be 0 (no limit) or a positive number of bytes per second, got %1").arg(s.rateLimitBytesPerSec),
+                   QStringLiteral("e.g. 1250000 for 10 Mbit/s per client"));
+    if (s.rateLimitBurstBytes < 0)
+        sink.error(QStringLiteral("derp.server.rate_limit_burst_bytes"),
+                   QStringLiteral("must be 0 (one maximal frame) or a positive number of bytes, got %1").arg(s.rateLimitBurstBytes));
+    else if (s.rateLimitBurstBytes > 0 && s.rateLimitBytesPerSec == 0)
+        sink.warning(QStringLiteral("derp.server.rate_limit_burst_bytes"),
+                     QStringLiteral("has no effect while derp.server.rate_limit_bytes_per_sec is 0 (no limit)"));
+    else if (s.rateLimitBurstBytes > 0 && s.rateLimitBurstBytes < kMinDerpBurst)
+        sink.warning(QStringLiteral("derp.server.rate_limit_burst_bytes"),
+                     QStringLiteral("%1 is below one maximal DERP frame; %2 is used instead (as derper does)")
+                         .arg(s.rateLimitBurstBytes)
+                         .arg(kMinDerpBurst));
     for (const QString& url : c.derp.urls)
         if (!isHttpUrl(url))
             sink.error(QStringLiteral("derp.urls"), QStringLiteral("\"%1\" is not an http(s) URL").arg(url));

@@ -37,6 +37,8 @@ const QList<KeySchema::Key>& table()
         {"derp.server.automatically_add_embedded_derp_region", K::Bool},
         {"derp.server.ipv4", K::String},
         {"derp.server.ipv6", K::String},
+        {"derp.server.rate_limit_bytes_per_sec", K::Int},
+        {"derp.server.rate_limit_burst_bytes", K::Int},
         {"derp.urls", K::StringList},
         {"derp.paths", K::PathList},
         {"derp.auto_update_enabled", K::Bool},

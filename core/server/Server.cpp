@@ -305,6 +305,10 @@ bool Server::startDerp(QString* error)
         return false;
     }
     m_derp = std::make_unique<derp::DerpServer>(crypto::NodePrivate(key->raw()));
+    derp::DerpServer::Options derpOptions = m_derp->options();
+    derpOptions.rateLimitBytesPerSec = quint64(std::max(0, d.rateLimitBytesPerSec));
+    derpOptions.rateLimitBurstBytes = quint64(std::max(0, d.rateLimitBurstBytes));
+    m_derp->setOptions(derpOptions);
     if (d.verifyClients) {
         // Only nodes the control plane knows, with an unexpired key, may use the relay.
         m_derp->setClientVerifier([this](const crypto::NodePublic& nodeKey, const QHostAddress&) {
@@ -330,6 +334,9 @@ bool Server::startListeners(QString* error)
         QSslConfiguration c;
         if (!loadTls(m_config, &c, error))
             return false;
+        // The embedded DERP's meta certificate ends the chain: clients then skip the 101 (fast start).
+        if (m_derp && !m_derp->metaCertificate().isNull())
+            c.setLocalCertificateChain(c.localCertificateChain() << m_derp->metaCertificate());
         tls = c;
     }
     if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr))

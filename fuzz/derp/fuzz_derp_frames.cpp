@@ -1,9 +1,17 @@
 // libFuzzer: the DERP frame reader with the server's per-type limits, then every payload decoder
-// (what a client or a mesh peer can make the server or a client parse).
+// (what a client or a mesh peer can make the server or a client parse). The first byte picks the
+// path: bit 7 set = the bytes are WebSocket frames from a client (DERP over WebSocket, spec
+// A.2.3), unwrapped by the server-role framer before the DERP reader sees them; the low 7 bits
+// choose how the stream is cut. A second target shape: bits 7 and 6 set = the bytes are a DER
+// certificate given to the client's meta-certificate reader.
 #include "derp/ClientInfo.h"
 #include "derp/FrameCodec.h"
 #include "derp/FrameReader.h"
+#include "derp/MetaCertificate.h"
 #include "derp/NaclBox.h"
+#include "http/WebSocketFramer.h"
+
+#include <QSslCertificate>
 
 #include <cstddef>
 #include <cstdint>
@@ -16,14 +24,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     // The first byte chooses how the stream is cut, so frame boundaries fall anywhere.
     if (size == 0)
         return 0;
-    const size_t chunk = size_t(data[0]) + 1;
+    const bool webSocket = data[0] & 0x80;
+    const size_t chunk = size_t(data[0] & 0x7f) + 1;
     const QByteArrayView input(reinterpret_cast<const char*>(data + 1), qsizetype(size - 1));
+    if ((data[0] & 0xc0) == 0xc0) {
+        (void)MetaCertificate::find({QSslCertificate(input.toByteArray(), QSsl::Der)});
+        return 0;
+    }
+    keel::http::WebSocketFramer framer(keel::http::WebSocketFramer::Role::Server);
     FrameReader reader([](quint8 type) {
         return type == quint8(FrameType::ClientInfo) ? MaxClientInfoLength : 2 * KeyLength + MaxPacketSize;
     });
     Frame frame;
     for (qsizetype at = 0; at < input.size(); at += qsizetype(chunk)) {
-        reader.feed(input.sliced(at, qMin(qsizetype(chunk), input.size() - at)));
+        const QByteArrayView piece = input.sliced(at, qMin(qsizetype(chunk), input.size() - at));
+        if (webSocket) {
+            const bool ok = framer.feed(piece);
+            (void)framer.takeReplies();
+            reader.feed(framer.takeData());
+            if (!ok)
+                break;
+        } else {
+            reader.feed(piece);
+        }
         while (reader.next(&frame) == FrameReader::Result::FrameReady) {
             const QByteArrayView p(frame.payload);
             switch (frame.type) {

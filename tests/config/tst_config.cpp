@@ -296,6 +296,26 @@ private slots:
         QVERIFY(hasDiagnostic(r, Diagnostic::Severity::Warning, QStringLiteral("derp.server.enabled"), QStringLiteral("https")));
     }
 
+    void derpRateLimitKeys()
+    {
+        const Config defaults = ConfigLoader::loadFromText(kValidBase, QStringLiteral("config.yaml"), cleanEnv()).config;
+        QCOMPARE(defaults.derp.server.rateLimitBytesPerSec, 0);   // off by default, as derper
+        QCOMPARE(defaults.derp.server.rateLimitBurstBytes, 0);
+        LoadResult r = ConfigLoader::loadFromText(
+            kValidBase + "derp:\n  server:\n    rate_limit_bytes_per_sec: 1250000\n    rate_limit_burst_bytes: 200000\n",
+            QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QCOMPARE(r.config.derp.server.rateLimitBytesPerSec, 1250000);
+        QCOMPARE(r.config.derp.server.rateLimitBurstBytes, 200000);
+        QVERIFY(!hasDiagnostic(r, Diagnostic::Severity::Warning, QStringLiteral("derp.server.rate_limit_burst_bytes")));
+        r = ConfigLoader::loadFromText(kValidBase + "derp:\n  server:\n    rate_limit_bytes_per_sec: 1000\n    rate_limit_burst_bytes: 1000\n",
+                                       QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QVERIFY(hasDiagnostic(r, Diagnostic::Severity::Warning, QStringLiteral("derp.server.rate_limit_burst_bytes"), QStringLiteral("65568")));
+        r = ConfigLoader::loadFromText(kValidBase + "derp:\n  server:\n    rate_limit_burst_bytes: 100000\n", QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY(hasDiagnostic(r, Diagnostic::Severity::Warning, QStringLiteral("derp.server.rate_limit_burst_bytes"), QStringLiteral("no effect")));
+    }
+
     void unknownKeysWarn_data()
     {
         QTest::addColumn<QByteArray>("extra");
@@ -348,6 +368,12 @@ private slots:
         QTest::newRow("ha timeout") << kValidBase + "node:\n  routes:\n    ha:\n      probe_interval: 5s\n      probe_timeout: 5s\n"
                                     << "node.routes.ha.probe_timeout" << 10 << 22 << "must be less than";
         QTest::newRow("stun missing") << kValidBase + "derp:\n  server:\n    enabled: true\n" << "derp.server.stun_listen_addr" << -1 << -1 << "must be set";
+        QTest::newRow("derp rate negative") << kValidBase + "derp:\n  server:\n    rate_limit_bytes_per_sec: -1\n"
+                                            << "derp.server.rate_limit_bytes_per_sec" << 8 << 31 << "bytes per second";
+        QTest::newRow("derp burst negative") << kValidBase + "derp:\n  server:\n    rate_limit_burst_bytes: -5\n"
+                                             << "derp.server.rate_limit_burst_bytes" << 8 << 29 << "positive number of bytes";
+        QTest::newRow("derp rate not a number") << kValidBase + "derp:\n  server:\n    rate_limit_bytes_per_sec: 10MB\n"
+                                                << "derp.server.rate_limit_bytes_per_sec" << 8 << 31 << "whole number";
         QTest::newRow("server url scheme") << QByteArray(kValidBase).replace("https://keel.example.com", "keel.example.com")
                                            << "server_url" << 1 << 13 << "must start with https:// or http://";
         QTest::newRow("same domain") << QByteArray(kValidBase).replace("https://keel.example.com", "https://tailnet.example.org")
