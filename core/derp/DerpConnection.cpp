@@ -473,8 +473,9 @@ void DerpConnection::close(const QString& reason, bool abort)
                 tcp->abort();
                 tcp->deleteLater();
             } else {
-                if (m_ws)
-                    tcp->write(m_ws->close(1000, {}));   // a WebSocket ends with a close frame
+                // A WebSocket ends with a close frame, unless the peer already hung up.
+                if (m_ws && tcp->state() == QAbstractSocket::ConnectedState && tcp->error() == QAbstractSocket::UnknownSocketError)
+                    tcp->write(m_ws->close(1000, {}));
                 connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
                 QTimer::singleShot(5000, tcp, [tcp] {
                     tcp->abort();
