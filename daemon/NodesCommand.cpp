@@ -167,7 +167,8 @@ Command nodesCommand(Cli& cli)
                     return cli.exitCode();
                 for (const QJsonValue& v : reply->value(QStringLiteral("nodes")).toArray()) {
                     const QJsonObject n = v.toObject();
-                    if (!n.value(QStringLiteral("availableRoutes")).toArray().isEmpty() || !n.value(QStringLiteral("approvedRoutes")).toArray().isEmpty())
+                    if (!n.value(QStringLiteral("availableRoutes")).toArray().isEmpty() || !n.value(QStringLiteral("approvedRoutes")).toArray().isEmpty()
+                        || !n.value(QStringLiteral("subnetRoutes")).toArray().isEmpty())
                         nodes.append(n);
                 }
             }

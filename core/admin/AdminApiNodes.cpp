@@ -47,7 +47,8 @@ void AdminApi::addNodeRoutes(http::Router& router)
 {
     store::Store& store = m_context.store;
 
-    const auto render = [this, &store](const store::Node& node) {
+    // Headscale's subnetRoutes: exit routes included, except in approve_routes' reply.
+    const auto render = [this, &store](const store::Node& node, bool withExit = true) {
         json::NodeExtras extras;
         if (node.userId) {
             if (auto u = store.userById(*node.userId))
@@ -63,6 +64,8 @@ void AdminApi::addNodeRoutes(http::Router& router)
             }
         }
         extras.online = m_context.isOnline && m_context.isOnline(node.id);
+        if (m_context.servingRoutes)
+            extras.primaryRoutes = m_context.servingRoutes(node.id, withExit);
         return json::node(node, extras);
     };
     const auto nodeReply = [this, render](const store::Result<store::Node>& node) {
@@ -158,7 +161,7 @@ void AdminApi::addNodeRoutes(http::Router& router)
         return nodeReply(store.setNodeTags(nodeId(request), tags));
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/approve_routes"), guarded([&store, nodeReply, nodeId](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/approve_routes"), guarded([this, &store, render, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -167,7 +170,11 @@ void AdminApi::addNodeRoutes(http::Router& router)
         const auto routes = canonicalRoutes(body->value(QStringLiteral("routes")).toArray(), &problem);
         if (!routes)
             return reply::badRequest(problem);
-        return nodeReply(store.setApprovedRoutes(nodeId(request), *routes));
+        const auto node = store.setApprovedRoutes(nodeId(request), *routes);
+        if (!node)
+            return reply::error(node.error());
+        m_context.notify(QStringLiteral("node"), node->id);
+        return reply::ok({{QStringLiteral("node"), render(*node, false)}});
     }));
 
     // Headscale <= 0.27's "move": give a user-owned node to another user.

@@ -18,6 +18,9 @@ struct AdminContext
     const config::Config& config;
     // Whether a node has a live map session.
     std::function<bool(qint64 nodeId)> isOnline;
+    // The routes a node serves now: the subnet routes it is primary for (HA election) and, with
+    // `withExit`, its exit routes. Empty until the control plane runs.
+    std::function<QStringList(qint64 nodeId, bool withExit)> servingRoutes;
     // Called after every successful change, with what changed ("user", "node", "policy", ...),
     // so the control plane can push updates to connected nodes.
     std::function<void(const QString& what, qint64 id)> changed;

@@ -183,7 +183,7 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         std::sort(ids.begin(), ids.end());
         QJsonArray a;
         for (qint64 id : ids)
-            a.append(m_mapper.nodeJson(s, *s->node(id), false));
+            a.append(m_mapper.peerJson(s, self, *s->node(id)));
         m.insert(QStringLiteral("PeersChanged"), a);
         // Profiles are additive on the client: send the owners of the nodes sent.
         m.insert(QStringLiteral("UserProfiles"), m_mapper.userProfiles(s, ids));

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QUrlQuery>
 
 namespace keel::control {
 
@@ -29,6 +30,8 @@ ControlService::Options ControlService::Options::fromConfig(const config::Config
     Options o;
     if (config.tuning.batchChangeDelayMs > 0)
         o.batcher.delayMs = int(config.tuning.batchChangeDelayMs);
+    o.haProbeIntervalMs = int(config.node.haProbeIntervalMs);
+    o.haProbeTimeoutMs = int(config.node.haProbeTimeoutMs);
     return o;
 }
 
@@ -40,6 +43,7 @@ ControlService::ControlService(state::State& state, MapperOptions mapperOptions,
     , m_batcher(state, m_mapper, options.batcher)
     , m_registration(state, state.config().serverUrl)
     , m_setDns(state, m_mapper)
+    , m_haProber(state, m_batcher, state.config().serverUrl, options.haProbeIntervalMs, options.haProbeTimeoutMs)
 {
     m_state.setChangeHandler([this](const state::ChangeList& changes) { m_batcher.addChanges(changes); });
     connect(&m_housekeeping, &QTimer::timeout, this, &ControlService::housekeeping);
@@ -74,6 +78,10 @@ void ControlService::serve(const ControlContext& context, const http::Http2Reque
         serveMap(context, request, std::move(response));
     else if (path == "/machine/set-dns" && request.method == "POST")
         m_setDns.serve(context, request, std::move(response));
+    else if (path == "/machine/ping-response" && (request.method == "HEAD" || request.method == "GET")) {
+        const QUrlQuery query(QString::fromUtf8(request.path.mid(request.path.indexOf('?') + 1)));
+        response.respond(pingResponse(query.queryItemValue(QStringLiteral("id"))));
+    }
     else
         DefaultControlHandler::serve(context, request, std::move(response));
 }
@@ -149,6 +157,7 @@ void ControlService::serveMap(const ControlContext& context, const http::Http2Re
         old->close();
     }
     m_state.setOnline(id, true);
+    m_state.clearUnhealthy(id); // a new stream voids the prober's verdict on the old one
     auto* session = new MapSession(std::move(response), id, zstd, version, m_options.keepAliveMs, this);
     connect(session, &MapSession::closed, this, &ControlService::sessionClosed);
     if (!m_batcher.attach(session))
@@ -168,6 +177,13 @@ void ControlService::sessionClosed(MapSession* session)
         goOffline();
     else
         QTimer::singleShot(m_options.offlineGraceMs, this, goOffline);
+}
+
+int ControlService::pingResponse(const QString& id)
+{
+    if (id.isEmpty())
+        return 400;
+    return m_haProber.answer(id) ? 200 : 404;
 }
 
 bool ControlService::isOnline(qint64 nodeId) const

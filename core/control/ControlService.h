@@ -2,6 +2,7 @@
 
 #include "control/Batcher.h"
 #include "control/ControlHandler.h"
+#include "control/HaProber.h"
 #include "control/Mapper.h"
 #include "control/Registration.h"
 #include "control/SetDnsService.h"
@@ -25,6 +26,8 @@ public:
         int keepAliveMs = 50'000;        // + jitter; well under the client's 120 s watchdog
         int offlineGraceMs = 10'000;     // a stream may reconnect this long before "offline"
         int housekeepingMs = 5'000;      // expiry check / ephemeral GC / pending registrations
+        int haProbeIntervalMs = 0;       // node.routes.ha.probe_interval; 0 = no HA probing
+        int haProbeTimeoutMs = 5'000;    // node.routes.ha.probe_timeout
         Batcher::Options batcher;
 
         // tuning.batch_change_delay and friends from the config.
@@ -46,6 +49,10 @@ public:
     Batcher& batcher() { return m_batcher; }
     Mapper& mapper() { return m_mapper; }
     SetDnsService& setDns() { return m_setDns; }
+    HaProber& haProber() { return m_haProber; }
+    // HEAD (or GET) /machine/ping-response?id=...: 200 for an outstanding ping, 404 otherwise, on
+    // the public listener and over Noise alike.
+    int pingResponse(const QString& id);
     bool isOnline(qint64 nodeId) const;
     // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
     // a DNSConfig-only delta.
@@ -69,6 +76,7 @@ private:
     Batcher m_batcher;
     Registration m_registration;
     SetDnsService m_setDns;
+    HaProber m_haProber;
     QTimer m_housekeeping;
 };
 

@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "dns/DnsName.h"
 #include "dns/NodeDnsConfig.h"
+#include "state/PrimaryRoutes.h"
 #include "state/State.h"
 
 #include <QHostAddress>
@@ -20,11 +21,6 @@ QString hostPrefix(const QString& ip)
     if (ip.isEmpty())
         return {};
     return ip + (ip.contains(QLatin1Char(':')) ? QStringLiteral("/128") : QStringLiteral("/32"));
-}
-
-bool isExit(const QString& r)
-{
-    return r == QLatin1String("0.0.0.0/0") || r == QLatin1String("::/0");
 }
 
 QJsonArray toArray(const QStringList& l)
@@ -216,12 +212,32 @@ QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode&
     if (it == s->nodes.cend() || it->get() != &live)
         return buildNode(s, live, false, expired); // not from this snapshot: do not cache
     CachedPeer& c = m_peerCache[live.node.id];
-    if (c.node != *it || c.expired != expired || c.json.isEmpty()) {
+    const QStringList primaries = s->primaryRoutesOf(live.node.id);
+    if (c.node != *it || c.expired != expired || c.primaries != primaries || c.json.isEmpty()) {
         c.node = *it;
         c.expired = expired;
+        c.primaries = primaries;
         c.json = buildNode(s, live, false, expired);
     }
     return c.json;
+}
+
+void Mapper::setRoutes(QJsonObject& o, const QStringList& addresses, const QStringList& routes)
+{
+    QStringList allowed = addresses + routes;
+    sortPrefixes(allowed);
+    // Always sent: omission means "no routes" to clients older than capver 112 (control.md 4.12).
+    o.insert(QStringLiteral("AllowedIPs"), toArray(allowed));
+    QStringList primary;
+    for (const QString& r : routes)
+        if (!state::PrimaryRoutes::isExitRoute(r))
+            primary << r;
+    if (primary.isEmpty()) {
+        o.remove(QStringLiteral("PrimaryRoutes"));
+        return;
+    }
+    sortPrefixes(primary);
+    o.insert(QStringLiteral("PrimaryRoutes"), toArray(primary));
 }
 
 QJsonObject Mapper::buildNode(const state::SnapshotPtr& s, const state::LiveNode& live, bool self, bool expired)
@@ -243,24 +259,7 @@ QJsonObject Mapper::buildNode(const state::SnapshotPtr& s, const state::LiveNode
         if (!ip.isEmpty())
             addresses << hostPrefix(ip);
     o.insert(QStringLiteral("Addresses"), toArray(addresses));
-    // Approved routes the node also announces; all of them are primary until HA election lands.
-    QStringList routes;
-    QStringList primary;
-    for (const QString& r : n.approvedRoutes) {
-        if (!n.announcedRoutes.contains(r))
-            continue;
-        routes << r;
-        if (!isExit(r))
-            primary << r;
-    }
-    QStringList allowed = addresses + routes;
-    sortPrefixes(allowed);
-    // Always sent: omission means "no routes" to clients older than capver 112 (control.md 4.12).
-    o.insert(QStringLiteral("AllowedIPs"), toArray(allowed));
-    if (!primary.isEmpty()) {
-        sortPrefixes(primary);
-        o.insert(QStringLiteral("PrimaryRoutes"), toArray(primary));
-    }
+    setRoutes(o, addresses, nodeRoutes(s, n, self));
     if (!n.endpoints.isEmpty())
         o.insert(QStringLiteral("Endpoints"), toArray(n.endpoints));
     const QJsonObject hostinfo = QJsonDocument::fromJson(n.hostinfoJson).object();
@@ -348,7 +347,7 @@ QJsonObject Mapper::fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qin
     const QList<qint64> peers = visiblePeers(s, nodeId);
     QJsonArray peerArray;
     for (qint64 id : peers)
-        peerArray.append(nodeJson(s, *s->node(id), false));
+        peerArray.append(peerJson(s, nodeId, *s->node(id)));
     if (!peerArray.isEmpty())
         m.insert(QStringLiteral("Peers"), peerArray);
     if (peerIds)

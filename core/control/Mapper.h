@@ -26,8 +26,15 @@ public:
     // The first, complete MapResponse of a stream. `peerIds` receives the peers it lists.
     QJsonObject fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qint64>* peerIds = nullptr);
 
-    // tailcfg.Node of `n` (self: with CapMap; peers: as others see it).
+    // tailcfg.Node of `n` (self: with CapMap; peers: as a viewer that may reach every route sees
+    // it, shared by all viewers).
     QJsonObject nodeJson(const state::SnapshotPtr& s, const state::LiveNode& n, bool self);
+    // The peer `n` as `viewerId` sees it: nodeJson, with AllowedIPs/PrimaryRoutes reduced to the
+    // routes the viewer may use when the peer carries routes and a policy is in force.
+    QJsonObject peerJson(const state::SnapshotPtr& s, qint64 viewerId, const state::LiveNode& n);
+    // Headscale's RoutesForPeer (control.md 7.3): the peer's primary subnet routes and exit routes
+    // the viewer's rules reach, plus co-router visibility. Sorted as AllowedIPs are.
+    QStringList routesForPeer(const state::SnapshotPtr& s, qint64 viewerId, const store::Node& peer);
     // tailcfg.PeerChange with the fields named by a state::Change field mask.
     QJsonObject peerChange(const state::LiveNode& n, unsigned fields) const;
     // Whether `peerId` is in `nodeId`'s netmap.
@@ -68,16 +75,23 @@ private:
     static qint64 ownerOf(const store::Node& n);
 
     QJsonObject buildNode(const state::SnapshotPtr& s, const state::LiveNode& n, bool self, bool expired);
+    // The routes in `n`'s own AllowedIPs: for itself (reduced by its rules, exit routes kept) or
+    // for every viewer (unreduced).
+    QStringList nodeRoutes(const state::SnapshotPtr& s, const store::Node& n, bool self);
+    static void setRoutes(QJsonObject& node, const QStringList& addresses, const QStringList& routes);
 
     MapperOptions m_options;
     bool m_dnsPerNode = false;
     std::unique_ptr<MapperPolicy> m_policy;
     // A peer's Node JSON is the same for every viewer: built once per version of the node (the
-    // snapshot replaces a LiveNode whenever it changes; holding it keeps the address unique).
+    // snapshot replaces a LiveNode whenever it changes; holding it keeps the address unique) and of
+    // its primary routes (elected per snapshot, not part of the LiveNode). Per-viewer route
+    // reduction (peerJson) starts from it.
     struct CachedPeer
     {
         std::shared_ptr<const state::LiveNode> node;
         bool expired = false;
+        QStringList primaries;
         QJsonObject json;
     };
     QHash<qint64, CachedPeer> m_peerCache;

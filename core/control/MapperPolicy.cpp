@@ -4,6 +4,8 @@
 #include "policy/PolicyApprovals.h"
 #include "policy/PolicyExplainer.h"
 
+#include <algorithm>
+
 namespace keel::control {
 
 MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot)
@@ -70,6 +72,50 @@ QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
 {
     const int index = m_index.value(nodeId, -1);
     return index < 0 ? QJsonObject() : m_compiler->capMapFor(m_topology.nodes[index]);
+}
+
+const MapperPolicy::RouteMatchers& MapperPolicy::routeMatchersFor(const policy::TopologyNode& node)
+{
+    QList<policy::FilterRule> rules = m_compiler->unreducedRules(node);
+    const policy::FilterRule* key = rules.constData();
+    auto it = m_routeMatchers.find(key);
+    if (it != m_routeMatchers.end())
+        return *it;
+    RouteMatchers m;
+    for (const policy::FilterRule& r : std::as_const(rules))
+        m.sets.append({r.srcSet, r.dstSet()});
+    m.rules = std::move(rules);
+    return *m_routeMatchers.insert(key, std::move(m));
+}
+
+bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
+{
+    QHash<QString, bool>& answers = m_routeAccess[viewerId];
+    if (const auto known = answers.constFind(route); known != answers.cend())
+        return *known;
+    const int index = m_index.value(viewerId, -1);
+    const auto prefix = policy::IpPrefix::parse(route);
+    bool ok = false;
+    if (index >= 0 && prefix) {
+        const policy::TopologyNode& node = m_topology.nodes[index];
+        const QList<policy::IpAddress> ips = node.addressList();
+        const QList<policy::IpPrefix> subnets = node.subnetRoutes();
+        const auto containsAny = [&ips](const policy::IpSet& set) {
+            return std::any_of(ips.cbegin(), ips.cend(), [&set](const policy::IpAddress& a) { return set.contains(a); });
+        };
+        const auto overlapsAny = [&subnets](const policy::IpSet& set) {
+            return std::any_of(subnets.cbegin(), subnets.cend(), [&set](const policy::IpPrefix& p) { return set.overlaps(p); });
+        };
+        for (const auto& [src, dst] : routeMatchersFor(node).sets) {
+            ok = (containsAny(src) && dst.overlaps(*prefix)) || (src.overlaps(*prefix) && containsAny(dst))
+                 // A subnet router forwards for its own subnets, in both directions.
+                 || (!subnets.isEmpty() && ((overlapsAny(src) && dst.overlaps(*prefix)) || (src.overlaps(*prefix) && overlapsAny(dst))));
+            if (ok)
+                break;
+        }
+    }
+    answers.insert(route, ok);
+    return ok;
 }
 
 std::optional<QJsonObject> MapperPolicy::explain(const QString& src, const QString& dst, int port, int proto) const

@@ -30,6 +30,10 @@ public:
     // either names no node.
     std::optional<QJsonObject> explain(const QString& src, const QString& dst, int port, int proto) const;
     bool hasSsh() const { return m_snapshot->policy && m_snapshot->policy->hasSsh; }
+    // Headscale's CanAccessRoute (ReduceRoutes, control.md 7.3): whether some rule of the
+    // viewer's unreduced filter lets it reach `route` (canonical prefix), or lets the route reach it,
+    // or, for a subnet router, connects its own subnets with the route.
+    bool canAccessRoute(qint64 viewerId, const QString& route);
 
 private:
     state::SnapshotPtr m_snapshot;
@@ -37,6 +41,17 @@ private:
     std::unique_ptr<policy::PolicyCompiler> m_compiler;
     QHash<qint64, int> m_index;
     QHash<qint64, QSet<qint64>> m_peers;
+    // Rules as (sources, destinations) sets, for route access. Most viewers share the global
+    // rule list (the same implicitly shared QList), so the sets are built once per distinct list,
+    // keyed by its data pointer; the entry holds the list, so the pointer stays unique.
+    struct RouteMatchers
+    {
+        QList<policy::FilterRule> rules;
+        QList<std::pair<policy::IpSet, policy::IpSet>> sets;
+    };
+    const RouteMatchers& routeMatchersFor(const policy::TopologyNode& node);
+    QHash<const policy::FilterRule*, RouteMatchers> m_routeMatchers;
+    QHash<qint64, QHash<QString, bool>> m_routeAccess; // viewer -> route -> answer
 };
 
 } // namespace keel::control

@@ -16,6 +16,7 @@
 #include "server/DatabaseSettings.h"
 #include "server/DnsRuntime.h"
 #include "server/PolicyFileWatcher.h"
+#include "state/PrimaryRoutes.h"
 #include "state/State.h"
 
 #include <QDir>
@@ -128,6 +129,14 @@ bool Server::start(QString* error)
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
     m_adminContext->isOnline = [this](qint64 nodeId) { return m_controlService->isOnline(nodeId); };
+    m_adminContext->servingRoutes = [this](qint64 nodeId, bool withExit) {
+        const state::SnapshotPtr s = m_state->snapshot();
+        QStringList routes = s->primaryRoutesOf(nodeId);
+        if (withExit && s->exitNodes.contains(nodeId))
+            if (const state::LiveNode* n = s->node(nodeId))
+                routes += state::PrimaryRoutes::servedExitRoutes(n->node);
+        return routes;
+    };
     m_adminContext->changed = [this](const QString& what, qint64 id) { m_controlService->adminChanged(what, id); };
     m_adminContext->approveRegistration = [this](const QString& authId, const QString& user) -> store::Result<store::Node> {
         auto r = m_controlService->registration().approve(authId, user);
@@ -262,6 +271,14 @@ void Server::addPublicRoutes()
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
     });
+    // The HA prober's pings come back here: tailscaled answers a PingRequest with HEAD on its URL
+    // (control.md 5.5). GET answers the same, for people checking by hand.
+    for (const QByteArray& method : {QByteArrayLiteral("HEAD"), QByteArrayLiteral("GET")}) {
+        m_publicRouter.add(method, QStringLiteral("/machine/ping-response"), [this](http::HttpRequest& request) {
+            const int status = m_controlService->pingResponse(request.query().queryItemValue(QStringLiteral("id")));
+            return http::HttpResponse::text(status, {});
+        });
+    }
     m_publicRouter.add("GET", QStringLiteral("/health"), [this](http::HttpRequest&) {
         const bool up = m_store->ping();
         http::HttpResponse r = http::HttpResponse::json(up ? 200 : 500, QJsonDocument(QJsonObject{{QStringLiteral("status"), up ? QStringLiteral("pass") : QStringLiteral("fail")}}));

@@ -6,6 +6,8 @@
 
 #include <QHash>
 #include <QMap>
+#include <QSet>
+#include <QStringList>
 
 #include <memory>
 
@@ -22,6 +24,17 @@ struct Snapshot
     QHash<qint64, store::User> users;
     // Null when there is no policy document: everyone may talk to everyone (allow-all).
     std::shared_ptr<const policy::Policy> policy;
+
+    // Routes (control.md 7), derived by State on every publish from the nodes above:
+    QHash<qint64, QStringList> servedRoutes;          // announced ∩ approved (subnet + both exits), nodes with any
+    QMap<QString, qint64> primaries;                  // HA election: subnet prefix -> serving node
+    QHash<qint64, QStringList> primariesByNode;       // the inverse, each list sorted
+    QSet<qint64> exitNodes;                           // nodes offering both exit routes
+    QSet<qint64> unhealthy;                           // routers that missed the HA prober's last ping
+
+    QStringList primaryRoutesOf(qint64 id) const { return primariesByNode.value(id); }
+    // Whether the node puts any route into its peers' AllowedIPs (then AllowedIPs depend on the viewer).
+    bool hasRoutes(qint64 id) const { return primariesByNode.contains(id) || exitNodes.contains(id); }
 
     const LiveNode* node(qint64 id) const
     {

@@ -135,15 +135,17 @@ std::shared_ptr<Snapshot> State::mutableCopy() const
     return std::make_shared<Snapshot>(*snapshot());
 }
 
-void State::publish(std::shared_ptr<Snapshot> next, const ChangeList& changes)
+void State::publish(std::shared_ptr<Snapshot> next, const ChangeList& changes, bool refreshRouters)
 {
+    ChangeList all = changes;
+    deriveRoutes(*next, all, refreshRouters);
     next->version = snapshot()->version + 1;
     {
         QMutexLocker lock(&m_snapshotMutex);
         m_snapshot = std::move(next);
     }
-    if (m_onChange && !changes.isEmpty())
-        m_onChange(changes);
+    if (m_onChange && !all.isEmpty())
+        m_onChange(all);
 }
 
 void State::indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n)
@@ -235,6 +237,7 @@ Result<LiveNode> State::createNode(const NewNode& spec)
     n.expiry = spec.tags.isEmpty() ? (spec.expiry ? spec.expiry : defaultExpiry()) : std::nullopt;
     n.registerMethod = spec.registerMethod;
     n.authKeyId = spec.authKeyId;
+    autoApprove(*next, n);
     if (auto r = allocateIps(n); !r)
         return r.error();
     auto created = m_store.createNode(n);
@@ -284,6 +287,7 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
             n.userId = userId;
         n.expiry = expiry ? expiry : defaultExpiry();
     }
+    autoApprove(*next, n);
     auto saved = m_store.updateNode(n);
     if (!saved)
         return saved.error();
@@ -400,7 +404,13 @@ Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
             oldLabelSource = n.hostname;
             n.hostinfoJson = QJsonDocument(incoming).toJson(QJsonDocument::Compact);
             n.hostname = hostnameOf(incoming);
-            n.announcedRoutes = routesOf(incoming);
+            const QStringList announced = routesOf(incoming);
+            if (announced != n.announcedRoutes) {
+                n.announcedRoutes = announced;
+                // New routes: the policy may approve them (control.md 7.2); stored with the Hostinfo.
+                if (autoApprove(*next, n))
+                    whole = true;
+            }
             durable = true;
         }
     }
@@ -449,6 +459,7 @@ void State::setOnline(qint64 id, bool online)
     unsigned fields = Change::Online;
     if (online) {
         live->offlineSince = QDateTime();
+        next->unhealthy.remove(id); // a reconnect clears the prober's verdict (Headscale)
     } else {
         live->offlineSince = now;
         live->node.lastSeen = now;
@@ -518,12 +529,21 @@ void State::reloadNode(qint64 id)
         }
         return;
     }
+    store::Node n = fresh.value();
+    // New tags or owner may make the node an auto-approver of routes it announces.
+    if (autoApprove(*next, n)) {
+        if (auto saved = m_store.setApprovedRoutes(id, n.approvedRoutes))
+            n = saved.value();
+        else
+            qCWarning(lcState) << "could not store auto-approved routes of node" << id << saved.error().message;
+    }
     auto live = old ? std::make_shared<LiveNode>(*old) : std::make_shared<LiveNode>();
     if (old)
         unindexNode(*next, *old);
-    live->node = fresh.value();
+    live->node = n;
     indexNode(*next, live);
-    publish(next, {old ? Change::changed(id) : Change::added(id)});
+    // Tags, owner and approvals decide who sees which route.
+    publish(next, {old ? Change::changed(id) : Change::added(id)}, true);
 }
 
 void State::reloadUsers()
@@ -585,7 +605,23 @@ bool State::reloadPolicy(QString* error)
     }
     auto next = mutableCopy();
     next->policy = parsed;
-    publish(next, {Change::policy()});
+    // The new autoApprovers may approve routes already announced (written first, as always).
+    ChangeList changes{Change::policy()};
+    for (const auto& live : std::as_const(snapshot()->nodes)) {
+        store::Node n = live->node;
+        if (!autoApprove(*next, n))
+            continue;
+        auto saved = m_store.setApprovedRoutes(n.id, n.approvedRoutes);
+        if (!saved) {
+            qCWarning(lcState) << "could not store auto-approved routes of node" << n.id << saved.error().message;
+            continue;
+        }
+        auto updated = std::make_shared<LiveNode>(*live);
+        updated->node = saved.value();
+        next->nodes.insert(n.id, updated);
+        changes << Change::changed(n.id);
+    }
+    publish(next, changes, true);
     return true;
 }
 

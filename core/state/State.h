@@ -70,6 +70,11 @@ public:
     // --- map sessions
     store::Result<LiveNode> applyReport(qint64 id, const NodeReport& report);
     void setOnline(qint64 id, bool online);
+    // HA prober results (control.md 7.4): false = the router missed its ping and is left out of the
+    // election until it answers again or reconnects. Re-elects; returns whether anything changed.
+    bool setRouterHealth(const QHash<qint64, bool>& healthy);
+    // A node opened a new map stream: whatever the prober concluded about the old one is void.
+    void clearUnhealthy(qint64 id);
 
     // --- timers (the owner calls them periodically; tests call them after moving a MockClock)
     // Nodes whose key expired since the last call get a KeyExpiry patch. Returns their ids.
@@ -90,7 +95,13 @@ private:
     State(store::Store& store, const config::Config& config);
     bool loadAll(QString* error);
     std::shared_ptr<Snapshot> mutableCopy() const;
-    void publish(std::shared_ptr<Snapshot> next, const ChangeList& changes);
+    // `refreshRouters`: something that decides who may see which route changed (policy, tags,
+    // owner, approvals), so every node carrying routes is sent again to its peers.
+    void publish(std::shared_ptr<Snapshot> next, const ChangeList& changes, bool refreshRouters = false);
+    // Served routes, exit nodes and the HA election of `next`, plus the changes they imply.
+    void deriveRoutes(Snapshot& next, ChangeList& changes, bool refreshRouters) const;
+    // Adds what the policy's autoApprovers approve to n.approvedRoutes; true if it added any.
+    static bool autoApprove(const Snapshot& s, store::Node& n);
     void indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n);
     void unindexNode(Snapshot& s, const LiveNode& n);
     QString labelFor(const Snapshot& s, const QString& hostname, qint64 selfId) const;

@@ -7,6 +7,11 @@
 #include "http/Http2ClientStream.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTest>
 
 #include <csignal>
@@ -20,6 +25,7 @@ class TestControlE2e : public QObject
 private slots:
     void clientAgainstKeelServe();
     void sighupReloadsDnsForConnectedNodes();
+    void routesThroughTheCliAndThePingEndpoint();
 };
 
 // SIGHUP re-reads the config file: the dns.* keys reach a node connected over real Noise as a
@@ -62,6 +68,88 @@ void TestControlE2e::sighupReloadsDnsForConnectedNodes()
     const QByteArray log = keel.serverLog();
     QVERIFY2(log.contains("reload: applied dns.nameservers.global, dns.extra_records"), log.constData());
     QVERIFY2(log.contains("need a restart") && log.contains("prefixes.allocation"), log.constData());
+    keel.stop();
+}
+
+namespace {
+
+// One request over the client's Noise channel; returns the status (0 on timeout).
+int call(control::ControlClient& client, const QByteArray& method, const QByteArray& path, const QJsonObject& body,
+         QByteArray* reply = nullptr, bool waitForEnd = true)
+{
+    int status = 0;
+    bool done = false;
+    auto* s = client.request(method, path, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QObject::connect(s, &http::Http2ClientStream::headersReceived, s, [&](int st, const http::Http2Headers&) { status = st; });
+    QObject::connect(s, &http::Http2ClientStream::dataReceived, s, [&](const QByteArray& c) { if (reply) *reply += c; });
+    QObject::connect(s, &http::Http2ClientStream::finished, s, [&] { done = true; });
+    QObject::connect(s, &http::Http2ClientStream::failed, s, [&] { done = true; });
+    (void)QTest::qWaitFor([&] { return waitForEnd ? done : status != 0; }, 10000);
+    return status;
+}
+
+QStringList strings(const QJsonValue& v)
+{
+    QStringList out;
+    for (const QJsonValue& x : v.toArray())
+        out << x.toString();
+    return out;
+}
+
+} // namespace
+
+void TestControlE2e::routesThroughTheCliAndThePingEndpoint()
+{
+    test::KeelProcess keel;
+    keel.writeConfig();
+    QString error;
+    QVERIFY2(keel.start(true, &error), qPrintable(error + '\n' + keel.serverLog()));
+    const QStringList c{QStringLiteral("-c"), keel.configPath()};
+    QVERIFY(keel.cli(c + QStringList{"users", "create", "alice"}).exitCode == 0);
+    const auto key = keel.cli(c + QStringList{"preauthkeys", "create", "-u", "1"});
+    QVERIFY2(key.exitCode == 0, key.err.constData());
+
+    control::ControlClient client(crypto::MachinePrivate::generate());
+    client.connectToServer(QStringLiteral("127.0.0.1"), keel.port());
+    QVERIFY(QTest::qWaitFor([&] { return client.state() == control::ControlClient::State::Connected; }, 15000));
+    const QString nodeKey = QStringLiteral("nodekey:") + QString(64, QLatin1Char('a'));
+    const QJsonObject hostinfo{{"Hostname", "router"}, {"OS", "linux"},
+                               {"RoutableIPs", QJsonArray{"0.0.0.0/0", "10.0.0.0/24", "::/0"}}};
+    QByteArray reply;
+    QCOMPARE(call(client, "POST", "/machine/register",
+                  {{"Version", 115}, {"NodeKey", nodeKey}, {"Hostinfo", hostinfo},
+                   {"Auth", QJsonObject{{"AuthKey", QString::fromUtf8(key.out.trimmed())}}}}, &reply), 200);
+    QVERIFY2(QJsonDocument::fromJson(reply).object().value("MachineAuthorized").toBool(), reply.constData());
+    // A streaming map: the router is online, so it can be elected.
+    QCOMPARE(call(client, "POST", "/machine/map", {{"Version", 115}, {"NodeKey", nodeKey}, {"Stream", true}, {"Hostinfo", hostinfo}}, nullptr, false), 200);
+
+    auto r = keel.cli(c + QStringList{"nodes", "list-routes", "-o", "json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QJsonObject node = r.json().array().first().toObject();
+    QCOMPARE(strings(node["availableRoutes"]), (QStringList{"0.0.0.0/0", "10.0.0.0/24", "::/0"}));
+    QVERIFY(strings(node["approvedRoutes"]).isEmpty());
+    QVERIFY(strings(node["subnetRoutes"]).isEmpty());
+
+    // approve-routes answers with the primary subnet routes only, as Headscale's handler does.
+    r = keel.cli(c + QStringList{"nodes", "approve-routes", "-i", "1", "-r", "10.0.0.0/24,0.0.0.0/0,::/0", "-o", "json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(strings(r.json().object()["subnetRoutes"]), QStringList{"10.0.0.0/24"});
+    // Listing: primaries and exit routes, as Headscale's list.
+    r = keel.cli(c + QStringList{"nodes", "list-routes", "-o", "json"});
+    node = r.json().array().first().toObject();
+    QCOMPARE(strings(node["approvedRoutes"]), (QStringList{"0.0.0.0/0", "10.0.0.0/24", "::/0"}));
+    QCOMPARE(strings(node["subnetRoutes"]), (QStringList{"10.0.0.0/24", "0.0.0.0/0", "::/0"}));
+    r = keel.cli(c + QStringList{"nodes", "list-routes"});
+    QVERIFY2(r.out.contains("Serving (Primary)") && r.out.contains("10.0.0.0/24"), r.out.constData());
+
+    // The prober's callback: an unknown id is 404 over Noise and on the public listener, no id 400.
+    QCOMPARE(call(client, "HEAD", "/machine/ping-response?id=0123456789abcdef", {}), 404);
+    QCOMPARE(call(client, "HEAD", "/machine/ping-response", {}), 400);
+    QNetworkAccessManager nam;
+    QNetworkReply* head = nam.head(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/machine/ping-response?id=nope").arg(keel.port()))));
+    QVERIFY(QTest::qWaitFor([&] { return head->isFinished(); }, 10000));
+    QCOMPARE(head->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 404);
+    delete head;
     keel.stop();
 }
 

@@ -4,6 +4,7 @@
 #include "control/Mapper.h"
 #include "control/RegistrationRequest.h"
 #include "policy/PolicyParser.h"
+#include "state/PrimaryRoutes.h"
 #include "state/State.h"
 #include "TestPaths.h"
 
@@ -142,6 +143,10 @@ private Q_SLOTS:
         n->node.approvedRoutes = {"10.0.0.0/24", "0.0.0.0/0", "::/0"};
         n->node.expiry = QDateTime(QDate(2000, 1, 1), QTime(0, 0), Qt::UTC);
         s->nodes.insert(2, n);
+        // What State derives: node 2 is primary for its approved subnet route and an exit node.
+        s->primaries = {{"10.0.0.0/24", 2}};
+        s->primariesByNode = state::PrimaryRoutes::byNode(s->primaries);
+        s->exitNodes = {2};
         control::Mapper mapper(options());
         const QJsonObject j = mapper.nodeJson(s, *n, false);
         QCOMPARE(j["AllowedIPs"].toArray(),
@@ -150,6 +155,77 @@ private Q_SLOTS:
         QCOMPARE(j["Expired"].toBool(), true);
         QCOMPARE(j["MachineAuthorized"].toBool(), false);
         QCOMPARE(j["KeyExpiry"].toString(), QString("2000-01-01T00:00:00.000Z"));
+    }
+
+    void primaryChangeRebuildsTheSharedPeer()
+    {
+        // The same LiveNodes, a new election: the cached peer JSON must follow the primaries.
+        auto s = snapshotWith(3);
+        for (qint64 id : {2, 3}) {
+            auto n = std::make_shared<state::LiveNode>(*s->node(id));
+            n->node.announcedRoutes = {"10.0.0.0/24"};
+            n->node.approvedRoutes = {"10.0.0.0/24"};
+            s->nodes.insert(id, n);
+        }
+        s->primaries = {{"10.0.0.0/24", 2}};
+        s->primariesByNode = state::PrimaryRoutes::byNode(s->primaries);
+        control::Mapper mapper(options());
+        QCOMPARE(mapper.peerJson(s, 1, *s->node(2))["PrimaryRoutes"].toArray(), QJsonArray{"10.0.0.0/24"});
+        QVERIFY(!mapper.peerJson(s, 1, *s->node(3)).contains("PrimaryRoutes"));
+        auto next = std::make_shared<state::Snapshot>(*s);
+        next->version = s->version + 1;
+        next->primaries = {{"10.0.0.0/24", 3}};
+        next->primariesByNode = state::PrimaryRoutes::byNode(next->primaries);
+        const QJsonObject two = mapper.peerJson(next, 1, *next->node(2));
+        QVERIFY(!two.contains("PrimaryRoutes"));
+        QCOMPARE(two["AllowedIPs"].toArray(), (QJsonArray{"100.64.0.2/32", "fd7a:115c:a1e0::2/128"}));
+        QCOMPARE(mapper.peerJson(next, 1, *next->node(3))["PrimaryRoutes"].toArray(), QJsonArray{"10.0.0.0/24"});
+    }
+
+    void routesReducedPerViewerWithCoRouterVisibility()
+    {
+        // Node 2 is primary for 10.0.0.0/24 and an exit node. Node 1 may only reach node 2 itself,
+        // node 3 (which also serves the prefix) nothing at all, node 4 reaches the subnet.
+        auto s = snapshotWith(4);
+        auto r = std::make_shared<state::LiveNode>(*s->node(2));
+        r->node.announcedRoutes = {"10.0.0.0/24", "0.0.0.0/0", "::/0"};
+        r->node.approvedRoutes = r->node.announcedRoutes;
+        s->nodes.insert(2, r);
+        auto co = std::make_shared<state::LiveNode>(*s->node(3));
+        co->node.announcedRoutes = {"10.0.0.0/24"};
+        co->node.approvedRoutes = {"10.0.0.0/24"};
+        s->nodes.insert(3, co);
+        s->primaries = {{"10.0.0.0/24", 2}};
+        s->primariesByNode = state::PrimaryRoutes::byNode(s->primaries);
+        s->exitNodes = {2};
+        s->servedRoutes = {{2, {"10.0.0.0/24", "0.0.0.0/0", "::/0"}}, {3, {"10.0.0.0/24"}}};
+        policy::PolicyParser parser;
+        auto parsed = parser.parse(QByteArray(R"({"hosts":{"n1":"100.64.0.1/32","n2":"100.64.0.2/32","n3":"100.64.0.3/32","n4":"100.64.0.4/32"},
+            "acls":[{"action":"accept","src":["n1"],"dst":["n2:*"]},
+                    {"action":"accept","src":["n4"],"dst":["10.0.0.0/24:*","n2:*"]},
+                    {"action":"accept","src":["n2"],"dst":["n3:22"]}]})"));
+        QVERIFY2(parsed, qPrintable(parser.errorText()));
+        s->policy = std::make_shared<const policy::Policy>(*parsed);
+        s->version = 3;
+        control::Mapper mapper(options());
+        const auto allowed = [&](qint64 viewer) {
+            QStringList out;
+            for (const QJsonValue& v : mapper.peerJson(s, viewer, *s->node(2))["AllowedIPs"].toArray())
+                out << v.toString();
+            return out;
+        };
+        // An exit route reaches a viewer when one of its rules has a destination of that family
+        // (Headscale reduces route by route): these host aliases are IPv4 only, so ::/0 is not.
+        QCOMPARE(allowed(1), (QStringList{"0.0.0.0/0", "100.64.0.2/32", "fd7a:115c:a1e0::2/128"}));
+        QCOMPARE(allowed(4), (QStringList{"0.0.0.0/0", "10.0.0.0/24", "100.64.0.2/32", "fd7a:115c:a1e0::2/128"}));
+        QCOMPARE(mapper.peerJson(s, 4, *s->node(2))["PrimaryRoutes"].toArray(), QJsonArray{"10.0.0.0/24"});
+        // Node 3 is a co-router: it sees who is primary for its prefix although no rule says so.
+        QVERIFY(allowed(3).contains("10.0.0.0/24"));
+        // The router's self view (Headscale): its own primaries reduced by its rules, which here
+        // never touch 10.0.0.0/24 from its side, and its exit routes unreduced.
+        const QJsonObject self = mapper.nodeJson(s, *s->node(2), true);
+        QCOMPARE(self["AllowedIPs"].toArray(), (QJsonArray{"0.0.0.0/0", "100.64.0.2/32", "::/0", "fd7a:115c:a1e0::2/128"}));
+        QVERIFY(!self.contains("PrimaryRoutes"));
     }
 
     void fullMapForTaggedNodeHasTaggedProfile()

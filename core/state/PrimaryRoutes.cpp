@@ -1,0 +1,108 @@
+#include "state/PrimaryRoutes.h"
+
+#include "policy/IpSet.h"
+
+#include <algorithm>
+
+namespace keel::state {
+
+namespace {
+
+const QString kExit4 = QStringLiteral("0.0.0.0/0");
+const QString kExit6 = QStringLiteral("::/0");
+
+QSet<QString> canonicalSet(const QStringList& routes)
+{
+    QSet<QString> out;
+    for (const QString& r : routes) {
+        const QString c = PrimaryRoutes::canonical(r);
+        if (!c.isEmpty())
+            out.insert(c);
+    }
+    return out;
+}
+
+} // namespace
+
+QString PrimaryRoutes::canonical(const QString& prefix)
+{
+    const auto p = policy::IpPrefix::parse(prefix.trimmed());
+    if (!p || !prefix.contains(QLatin1Char('/')))
+        return {};
+    return p->toString();
+}
+
+bool PrimaryRoutes::isExitRoute(const QString& prefix)
+{
+    return prefix == kExit4 || prefix == kExit6;
+}
+
+QStringList PrimaryRoutes::servedSubnetRoutes(const store::Node& n)
+{
+    if (n.approvedRoutes.isEmpty() || n.announcedRoutes.isEmpty())
+        return {};
+    const QSet<QString> approved = canonicalSet(n.approvedRoutes);
+    QSet<QString> served;
+    for (const QString& r : n.announcedRoutes) {
+        const QString c = canonical(r);
+        if (!c.isEmpty() && !isExitRoute(c) && approved.contains(c))
+            served.insert(c);
+    }
+    QStringList out = served.values();
+    out.sort();
+    return out;
+}
+
+QStringList PrimaryRoutes::servedExitRoutes(const store::Node& n)
+{
+    if (n.approvedRoutes.isEmpty() || n.announcedRoutes.isEmpty())
+        return {};
+    const QSet<QString> approved = canonicalSet(n.approvedRoutes);
+    const QSet<QString> announced = canonicalSet(n.announcedRoutes);
+    for (const QString& r : {kExit4, kExit6})
+        if (!approved.contains(r) || !announced.contains(r))
+            return {};
+    return {kExit4, kExit6};
+}
+
+PrimaryRoutes::Assignment PrimaryRoutes::elect(const QList<Candidate>& online, const Assignment& previous)
+{
+    // prefix -> candidates, ascending id (the input order does not matter).
+    QMap<QString, QList<const Candidate*>> byPrefix;
+    for (const Candidate& c : online)
+        for (const QString& r : c.routes)
+            byPrefix[r].append(&c);
+    Assignment out;
+    for (auto it = byPrefix.begin(); it != byPrefix.end(); ++it) {
+        QList<const Candidate*>& candidates = it.value();
+        std::sort(candidates.begin(), candidates.end(), [](const Candidate* a, const Candidate* b) { return a->id < b->id; });
+        const auto prev = previous.constFind(it.key());
+        const Candidate* current = nullptr;
+        if (prev != previous.cend())
+            for (const Candidate* c : candidates)
+                if (c->id == *prev)
+                    current = c;
+        if (current && current->healthy) {
+            out.insert(it.key(), current->id);
+            continue;
+        }
+        const auto healthy = std::find_if(candidates.cbegin(), candidates.cend(), [](const Candidate* c) { return c->healthy; });
+        if (healthy != candidates.cend())
+            out.insert(it.key(), (*healthy)->id);
+        else if (current)
+            out.insert(it.key(), current->id);
+    }
+    return out;
+}
+
+QHash<qint64, QStringList> PrimaryRoutes::byNode(const Assignment& assignment)
+{
+    QHash<qint64, QStringList> out;
+    for (auto it = assignment.cbegin(); it != assignment.cend(); ++it)
+        out[it.value()].append(it.key());
+    for (QStringList& l : out)
+        l.sort();
+    return out;
+}
+
+} // namespace keel::state
