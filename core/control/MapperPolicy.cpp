@@ -76,16 +76,22 @@ QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
 
 const MapperPolicy::RouteMatchers& MapperPolicy::routeMatchersFor(const policy::TopologyNode& node)
 {
-    QList<policy::FilterRule> rules = m_compiler->unreducedRules(node);
-    const policy::FilterRule* key = rules.constData();
-    auto it = m_routeMatchers.find(key);
-    if (it != m_routeMatchers.end())
-        return *it;
-    RouteMatchers m;
-    for (const policy::FilterRule& r : std::as_const(rules))
-        m.sets.append({r.srcSet, r.dstSet()});
-    m.rules = std::move(rules);
-    return *m_routeMatchers.insert(key, std::move(m));
+    QString key;
+    if (!node.isTagged())
+        key = QStringLiteral("u%1").arg(node.userId);
+    else if (node.approvedRoutes.isEmpty())
+        key = QStringLiteral("t") + node.tags.join(QLatin1Char(','));
+    else
+        key = QStringLiteral("n%1").arg(node.id);
+    std::shared_ptr<const RouteMatchers>& shared = m_routeMatchers[key];
+    if (!shared) {
+        auto m = std::make_shared<RouteMatchers>();
+        m->rules = m_compiler->unreducedRules(node);
+        for (const policy::FilterRule& r : std::as_const(m->rules))
+            m->dsts.append(r.dstSet());
+        shared = m;
+    }
+    return *shared;
 }
 
 bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
@@ -106,12 +112,13 @@ bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
         const auto overlapsAny = [&subnets](const policy::IpSet& set) {
             return std::any_of(subnets.cbegin(), subnets.cend(), [&set](const policy::IpPrefix& p) { return set.overlaps(p); });
         };
-        for (const auto& [src, dst] : routeMatchersFor(node).sets) {
+        const RouteMatchers& matchers = routeMatchersFor(node);
+        for (qsizetype i = 0; i < matchers.rules.size() && !ok; ++i) {
+            const policy::IpSet& src = matchers.rules[i].srcSet;
+            const policy::IpSet& dst = matchers.dsts[i];
             ok = (containsAny(src) && dst.overlaps(*prefix)) || (src.overlaps(*prefix) && containsAny(dst))
                  // A subnet router forwards for its own subnets, in both directions.
                  || (!subnets.isEmpty() && ((overlapsAny(src) && dst.overlaps(*prefix)) || (src.overlaps(*prefix) && overlapsAny(dst))));
-            if (ok)
-                break;
         }
     }
     answers.insert(route, ok);

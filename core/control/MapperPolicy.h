@@ -41,16 +41,17 @@ private:
     std::unique_ptr<policy::PolicyCompiler> m_compiler;
     QHash<qint64, int> m_index;
     QHash<qint64, QSet<qint64>> m_peers;
-    // Rules as (sources, destinations) sets, for route access. Most viewers share the global
-    // rule list (the same implicitly shared QList), so the sets are built once per distinct list,
-    // keyed by its data pointer; the entry holds the list, so the pointer stays unique.
+    // A viewer's unreduced rules with their destination sets, for route access. Viewers whose
+    // rules are alike share one entry: the global rules plus what the compiler adds per node
+    // (autogroup:self: the owner's; via grants: the tags and routes of a tagged router), so the key
+    // is the owner of an untagged node, the tags of a tagged one, and the node of a tagged router.
     struct RouteMatchers
     {
         QList<policy::FilterRule> rules;
-        QList<std::pair<policy::IpSet, policy::IpSet>> sets;
+        QList<policy::IpSet> dsts; // rules[i].dstSet()
     };
     const RouteMatchers& routeMatchersFor(const policy::TopologyNode& node);
-    QHash<const policy::FilterRule*, RouteMatchers> m_routeMatchers;
+    QHash<QString, std::shared_ptr<const RouteMatchers>> m_routeMatchers;
     QHash<qint64, QHash<QString, bool>> m_routeAccess; // viewer -> route -> answer
 };
 

@@ -95,6 +95,65 @@ PrimaryRoutes::Assignment PrimaryRoutes::elect(const QList<Candidate>& online, c
     return out;
 }
 
+void PrimaryRoutes::derive(Snapshot& next, const Snapshot* prev)
+{
+    QHash<qint64, QStringList> served = prev ? prev->servedRoutes : QHash<qint64, QStringList>();
+    QSet<qint64> exitNodes = prev ? prev->exitNodes : QSet<qint64>();
+    const auto update = [&](const LiveNode& live) {
+        const store::Node& n = live.node;
+        const QStringList exits = servedExitRoutes(n);
+        const QStringList routes = servedSubnetRoutes(n) + exits;
+        if (routes.isEmpty())
+            served.remove(n.id);
+        else
+            served.insert(n.id, routes);
+        if (exits.isEmpty())
+            exitNodes.remove(n.id);
+        else
+            exitNodes.insert(n.id);
+    };
+    if (!prev) {
+        for (const auto& live : std::as_const(next.nodes))
+            update(*live);
+    } else {
+        // Both maps in id order: only added and replaced nodes are parsed, and unchanged ones are
+        // recognised by pointer without touching them.
+        auto a = prev->nodes.cbegin();
+        auto b = next.nodes.cbegin();
+        while (a != prev->nodes.cend() || b != next.nodes.cend()) {
+            if (b == next.nodes.cend() || (a != prev->nodes.cend() && a.key() < b.key())) {
+                served.remove(a.key()); // deleted
+                exitNodes.remove(a.key());
+                ++a;
+            } else if (a == prev->nodes.cend() || b.key() < a.key()) {
+                update(**b); // added
+                ++b;
+            } else {
+                if (a->get() != b->get())
+                    update(**b);
+                ++a;
+                ++b;
+            }
+        }
+    }
+    QList<Candidate> online;
+    for (auto it = served.cbegin(); it != served.cend(); ++it) {
+        const LiveNode* live = next.node(it.key());
+        if (!live || !live->online)
+            continue;
+        QStringList subnet = it.value();
+        subnet.removeIf([](const QString& r) { return isExitRoute(r); });
+        if (!subnet.isEmpty())
+            online.append({it.key(), !next.unhealthy.contains(it.key()), subnet});
+    }
+    next.servedRoutes = std::move(served);
+    next.exitNodes = std::move(exitNodes);
+    for (auto it = next.unhealthy.begin(); it != next.unhealthy.end();)
+        it = next.nodes.contains(*it) ? std::next(it) : next.unhealthy.erase(it);
+    next.primaries = elect(online, prev ? prev->primaries : Assignment());
+    next.primariesByNode = byNode(next.primaries);
+}
+
 QHash<qint64, QStringList> PrimaryRoutes::byNode(const Assignment& assignment)
 {
     QHash<qint64, QStringList> out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "state/Snapshot.h"
 #include "store/Node.h"
 
 #include <QHash>
@@ -32,6 +33,10 @@ public:
     };
 
     static Assignment elect(const QList<Candidate>& online, const Assignment& previous);
+    // Fills next's servedRoutes, exitNodes and primaries (elected against prev's), and drops
+    // health verdicts about nodes that are gone. Nodes unchanged since `prev` (the same LiveNode)
+    // reuse prev's parsed routes, so a change costs a walk over the nodes, not a parse of them.
+    static void derive(Snapshot& next, const Snapshot* prev);
     // The inverse: node id -> its primary prefixes, each list sorted.
     static QHash<qint64, QStringList> byNode(const Assignment& assignment);
 

@@ -13,28 +13,7 @@ namespace keel::state {
 void State::deriveRoutes(Snapshot& next, ChangeList& changes, bool refreshRouters) const
 {
     const SnapshotPtr prev = snapshot();
-    next.servedRoutes.clear();
-    next.exitNodes.clear();
-    QList<PrimaryRoutes::Candidate> online;
-    for (const auto& live : std::as_const(next.nodes)) {
-        const store::Node& n = live->node;
-        if (n.approvedRoutes.isEmpty() || n.announcedRoutes.isEmpty())
-            continue;
-        const QStringList subnet = PrimaryRoutes::servedSubnetRoutes(n);
-        const QStringList exits = PrimaryRoutes::servedExitRoutes(n);
-        if (subnet.isEmpty() && exits.isEmpty())
-            continue;
-        next.servedRoutes.insert(n.id, subnet + exits);
-        if (!exits.isEmpty())
-            next.exitNodes.insert(n.id);
-        if (live->online && !subnet.isEmpty())
-            online.append({n.id, !next.unhealthy.contains(n.id), subnet});
-    }
-    // Health is only known about nodes still around.
-    for (auto it = next.unhealthy.begin(); it != next.unhealthy.end();)
-        it = next.nodes.contains(*it) ? std::next(it) : next.unhealthy.erase(it);
-    next.primaries = PrimaryRoutes::elect(online, prev ? prev->primaries : PrimaryRoutes::Assignment());
-    next.primariesByNode = PrimaryRoutes::byNode(next.primaries);
+    PrimaryRoutes::derive(next, prev.get());
 
     // Nodes whose primary set changed: their peers need new AllowedIPs/PrimaryRoutes, and the node
     // itself its self view.
