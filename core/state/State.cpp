@@ -530,8 +530,11 @@ void State::reloadNode(qint64 id)
         return;
     }
     store::Node n = fresh.value();
-    // New tags or owner may make the node an auto-approver of routes it announces.
-    if (autoApprove(*next, n)) {
+    // New tags or owner may make the node an auto-approver of routes it announces. Not on other
+    // admin changes: an admin who removes an approval keeps it removed (until the node announces
+    // new routes or the policy changes, as in Headscale).
+    const bool identityChanged = !old || old->node.tags != n.tags || old->node.userId != n.userId;
+    if (identityChanged && autoApprove(*next, n)) {
         if (auto saved = m_store.setApprovedRoutes(id, n.approvedRoutes))
             n = saved.value();
         else

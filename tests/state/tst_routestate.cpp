@@ -160,6 +160,24 @@ private Q_SLOTS:
         QCOMPARE(s->snapshot()->node(tagged)->node.approvedRoutes, QStringList{"10.0.0.0/24"});
     }
 
+    void adminRemovalStaysUntilTagsOrPolicyChange()
+    {
+        setPolicy(R"({"tagOwners":{"tag:router":["alice@"]},"autoApprovers":{"routes":{"10.0.0.0/8":["tag:router"]}}})");
+        auto s = loadState();
+        QVERIFY(s);
+        const qint64 id = router(*s, 1, {"10.0.0.0/24"});
+        QVERIFY(m_store->nodeById(id)->approvedRoutes.isEmpty()); // alice's node: not an approver
+        // Tagged by an admin: now an approver, the announced route is approved.
+        QVERIFY(m_store->setNodeTags(id, {"tag:router"}));
+        s->reloadNode(id);
+        QCOMPARE(m_store->nodeById(id)->approvedRoutes, QStringList{"10.0.0.0/24"});
+        // The admin takes the approval away: it stays away on this reload.
+        QVERIFY(m_store->setApprovedRoutes(id, {}));
+        s->reloadNode(id);
+        QVERIFY(s->snapshot()->node(id)->node.approvedRoutes.isEmpty());
+        QVERIFY(s->snapshot()->primaries.isEmpty());
+    }
+
     void electionFollowsOnlineWithAntiFlap()
     {
         auto s = loadState();
