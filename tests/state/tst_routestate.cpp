@@ -88,12 +88,22 @@ class TestRouteState : public QObject
         QVERIFY(m_store->setPolicy(QString::fromUtf8(text)));
     }
 
+    static void backends()
+    {
+        QTest::addColumn<QString>("backend");
+        for (const QString& b : test::TempDatabase::backends())
+            QTest::newRow(qPrintable(b)) << b;
+    }
+
 private Q_SLOTS:
     void init()
     {
         m_clock = std::make_shared<MockClock>();
         Clock::install(m_clock);
-        m_db = std::make_unique<test::TempDatabase>("sqlite");
+        // Tests with a backend column run on SQLite and PostgreSQL; the others on SQLite.
+        const char* tag = QTest::currentDataTag();
+        m_db = std::make_unique<test::TempDatabase>(tag && qstrcmp(tag, "postgres") == 0 ? "postgres" : "sqlite");
+        KEEL_REQUIRE_DATABASE(*m_db);
         QString error;
         m_store = store::Store::open(m_db->options(), &error);
         QVERIFY2(m_store, qPrintable(error));
@@ -112,6 +122,7 @@ private Q_SLOTS:
         Clock::reset();
     }
 
+    void autoApprovalIsStoredAndOnlyAdds_data() { backends(); }
     void autoApprovalIsStoredAndOnlyAdds()
     {
         setPolicy(R"({"autoApprovers":{"routes":{"10.0.0.0/8":["alice@"]},"exitNode":["alice@"]},
@@ -144,6 +155,7 @@ private Q_SLOTS:
         QCOMPARE(s->snapshot()->node(id)->node.approvedRoutes.size(), 4);
     }
 
+    void policyChangeApprovesAnnouncedRoutes_data() { backends(); }
     void policyChangeApprovesAnnouncedRoutes()
     {
         auto s = loadState();
@@ -160,6 +172,7 @@ private Q_SLOTS:
         QCOMPARE(s->snapshot()->node(tagged)->node.approvedRoutes, QStringList{"10.0.0.0/24"});
     }
 
+    void adminRemovalStaysUntilTagsOrPolicyChange_data() { backends(); }
     void adminRemovalStaysUntilTagsOrPolicyChange()
     {
         setPolicy(R"({"tagOwners":{"tag:router":["alice@"]},"autoApprovers":{"routes":{"10.0.0.0/8":["tag:router"]}}})");
@@ -207,6 +220,7 @@ private Q_SLOTS:
         QCOMPARE(s->snapshot()->primaryRoutesOf(a), route);
     }
 
+    void approvalChangesReElect_data() { backends(); }
     void approvalChangesReElect()
     {
         auto s = loadState();
