@@ -4,6 +4,7 @@
 #include "admin/AdminClient.h"
 #include "crypto/Keys.h"
 #include "derp/DerpClient.h"
+#include "derp/MetaCertificate.h"
 #include "derp/StunPacket.h"
 
 #include <QDir>
@@ -12,7 +13,10 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslSocket>
+#include <QStandardPaths>
 #include <QTest>
 #include <QUdpSocket>
 
@@ -366,6 +370,48 @@ private slots:
         r = fine.cli({QStringLiteral("configtest"), QStringLiteral("-c"), fine.configPath()});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.contains("is valid"));
+    }
+
+    // Keel terminating TLS with the embedded DERP on: the chain ends with the DERP meta certificate,
+    // so a client on TLS 1.3 learns the relay key before any HTTP and fast-starts (spec A.2.2).
+    void embeddedDerpOverTlsFastStarts()
+    {
+        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+        if (openssl.isEmpty())
+            QSKIP("openssl command not found");
+        KeelProcess keel;
+        QProcess gen;
+        gen.setWorkingDirectory(keel.dir());
+        gen.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                            QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                            QStringLiteral("-keyout"), QStringLiteral("tls.key"), QStringLiteral("-out"), QStringLiteral("tls.crt"),
+                            QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
+        QVERIFY(gen.waitForFinished(30000) && gen.exitCode() == 0);
+        const quint16 stunPort = KeelProcess::freePort();
+        keel.writeConfig("tls_cert_path: tls.crt\ntls_key_path: tls.key\n"
+                         "derp:\n  urls: []\n  server:\n    enabled: true\n    verify_clients: false\n"
+                         "    private_key_path: derp_private.key\n    stun_listen_addr: 127.0.0.1:" + QByteArray::number(stunPort) + "\n");
+        QString error;
+        QVERIFY2(keel.start(true, &error), qPrintable(error));
+
+        QSslSocket tls;
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        tls.connectToHostEncrypted(QStringLiteral("127.0.0.1"), keel.port());
+        QVERIFY2(tls.waitForEncrypted(5000), qPrintable(tls.errorString()));
+        QCOMPARE(tls.sessionProtocol(), QSsl::TlsV1_3);
+        const auto meta = keel::derp::MetaCertificate::find(tls.peerCertificateChain());
+        QVERIFY(meta);
+        QCOMPARE(tls.peerCertificateChain().size(), 2);
+
+        keel::derp::DerpClient client(keel::crypto::NodePrivate::generate());
+        keel::derp::DerpClient::Options options;
+        options.ignoreTlsErrors = true;
+        client.setOptions(options);
+        QSignalSpy connected(&client, &keel::derp::DerpClient::connected);
+        client.connectToServer(QUrl(QStringLiteral("https://127.0.0.1:%1/derp").arg(keel.port())));
+        QVERIFY(connected.wait(5000));
+        QVERIFY(client.usedFastStart());
+        QCOMPARE(client.serverKey(), meta->serverKey);
     }
 
     void embeddedDerpAndStun()
