@@ -119,6 +119,10 @@ QJsonObject Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
             removed.append(id);
         full.insert(QStringLiteral("PeersRemoved"), removed);
     }
+    // An absent SSHPolicy leaves the client's previous one in force: a full map sent into a running
+    // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
+    if (session.started() && !full.contains(QStringLiteral("SSHPolicy")))
+        full.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
     if (s->policy)
         session.setKnown(std::move(peers));
     else

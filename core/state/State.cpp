@@ -268,6 +268,8 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
     const auto other = next->byNodeKey.constFind(nodeKey);
     if (other != next->byNodeKey.cend() && *other != id)
         return Error::conflict(QStringLiteral("node key already registered"));
+    const store::Node before = old->node;
+    const bool wasExpired = old->isExpired(Clock::now());
     auto live = std::make_shared<LiveNode>(*old);
     store::Node& n = live->node;
     const bool keyChanged = n.nodeKey != nodeKey;
@@ -295,9 +297,15 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
     n = saved.value();
     indexNode(*next, live);
     const LiveNode result = *live;
+    // A patch can carry only Key, DiscoKey, KeyExpiry and Endpoints. When anything else peers see
+    // changed with the key (the Expired/MachineAuthorized flags of a node that had expired, owner,
+    // tags, Hostinfo and so routes), send the whole node: a patched client keeps the old fields,
+    // and an expired peer stays unreachable (magicsock refuses to send to it).
+    const bool keyOnly = keyChanged && !wasExpired && n.tags == before.tags && n.userId == before.userId
+                         && n.hostinfoJson == before.hostinfoJson;
     ChangeList changes;
-    changes << (keyChanged ? Change::patch(id, Change::Key | Change::Disco | Change::KeyExpiry | Change::Endpoints, true)
-                           : Change::changed(id));
+    changes << (keyOnly ? Change::patch(id, Change::Key | Change::Disco | Change::KeyExpiry | Change::Endpoints, true)
+                        : Change::changed(id));
     publish(next, changes);
     return result;
 }
@@ -311,11 +319,15 @@ Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry)
     auto saved = m_store.setNodeExpiry(id, expiry);
     if (!saved)
         return saved.error();
+    const QDateTime now = Clock::now();
+    const bool wasExpired = old->isExpired(now);
     auto live = std::make_shared<LiveNode>(*old);
     live->node = saved.value();
     indexNode(*next, live);
     const LiveNode result = *live;
-    publish(next, {Change::patch(id, Change::KeyExpiry, true)});
+    // Expiring needs only the new KeyExpiry (clients flag expired peers themselves); an expired
+    // node brought back needs the whole node, or peers keep its Expired flag.
+    publish(next, {wasExpired && !result.isExpired(now) ? Change::changed(id) : Change::patch(id, Change::KeyExpiry, true)});
     return result;
 }
 

@@ -547,6 +547,67 @@ private Q_SLOTS:
         QCOMPARE(sa->netmap.peers()[idB]["KeyExpiry"].toString(), control::Mapper::goTime(*m_state->snapshot()->node(idB)->node.expiry));
     }
 
+    void reRegisteredExpiredPeerIsWholeAgain()
+    {
+        // A peer a client saw with Expired=true comes back with a new key: a Key/KeyExpiry patch
+        // would leave Expired (and MachineAuthorized=false) on the client, which then refuses to
+        // send to it (magicsock errExpired). The whole node must be sent.
+        m_config.node.expiryMs = 3600'000;
+        start(5);
+        const QString key = newKey(true);
+        FakeMachine a(*m_service, 1), b(*m_service, 2);
+        auto sa = join(a, 1, key);
+        auto sb = join(b, 2, key);
+        const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
+        QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peerIds().contains(idB); }, 5000));
+        m_clock->advance(3600'000);
+        m_service->housekeeping();
+        // a reconnects while b is expired: its full map carries b as expired.
+        auto sa2 = a.post("/machine/map", mapRequest(1, true));
+        QVERIFY(QTest::qWaitFor([&] { return !sa2->messages.isEmpty(); }, 5000));
+        QCOMPARE(sa2->netmap.peers()[idB]["Expired"].toBool(), true);
+        QCOMPARE(sa2->netmap.peers()[idB]["MachineAuthorized"].toBool(), false);
+        // b logs in again with a new node key (same Hostinfo, so only the expiry makes it whole).
+        QJsonObject again = registerRequest(22, key, "node2");
+        again.insert("OldNodeKey", fakeKey("nodekey:", 2));
+        again.insert("Hostinfo", QJsonObject{{"Hostname", "node2"}, {"OS", "linux"}});
+        const QJsonObject r = b.registerNode(again);
+        QVERIFY2(r["MachineAuthorized"].toBool(), qPrintable(QJsonDocument(r).toJson()));
+        QCOMPARE(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 22))->node.id, idB);
+        QVERIFY(QTest::qWaitFor([&] { return sa2->netmap.peers()[idB]["Key"].toString() == fakeKey("nodekey:", 22); }, 5000));
+        QCOMPARE(sa2->netmap.peers()[idB]["Expired"].toBool(), false);
+        QCOMPARE(sa2->netmap.peers()[idB]["MachineAuthorized"].toBool(), true);
+        bool whole = false;
+        for (const QJsonObject& m : sa2->messages)
+            for (const QJsonValue& v : m["PeersChanged"].toArray())
+                whole = whole || v.toObject()["ID"].toInteger() == idB;
+        QVERIFY(whole);
+    }
+
+    void fullMapIntoARunningStreamClearsSsh()
+    {
+        // SSHPolicy absent means "unchanged" to the client: a full map sent mid-stream after the
+        // policy lost its ssh section must carry an empty one, or the old rules stay in force.
+        m_config.policy.mode = "database";
+        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}],
+            "ssh":[{"action":"accept","src":["autogroup:member"],"dst":["autogroup:self"],"users":["autogroup:nonroot"]}]})"));
+        start(50);
+        FakeMachine a(*m_service, 1);
+        auto sa = join(a, 1, newKey());
+        QVERIFY(!sa->messages.isEmpty());
+        QVERIFY(!sa->messages.first()["SSHPolicy"].toObject()["rules"].toArray().isEmpty());
+        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})"));
+        const int before = int(sa->messages.size());
+        // A policy change and a user change in one batch: the node gets one full map.
+        m_service->adminChanged("policy", 0);
+        m_service->adminChanged("user", 0);
+        QVERIFY(QTest::qWaitFor([&] { return sa->messages.size() > before; }, 5000));
+        const QJsonObject full = sa->messages.last();
+        QVERIFY2(full.contains("Node") && full.contains("DERPMap"), "expected a full map");
+        QVERIFY(full["SSHPolicy"].isObject());
+        QCOMPARE(full["SSHPolicy"].toObject()["rules"].toArray().size(), 0);
+    }
+
     void keepAlivesOnAnIdleStream()
     {
         start(5, 256 * 1024, 40);
