@@ -299,10 +299,10 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
     const LiveNode result = *live;
     // A patch can carry only Key, DiscoKey, KeyExpiry and Endpoints. When anything else peers see
     // changed with the key (the Expired/MachineAuthorized flags of a node that had expired, owner,
-    // tags, Hostinfo and so routes), send the whole node: a patched client keeps the old fields,
+    // tags, Hostinfo, approved routes), send the whole node: a patched client keeps the old fields,
     // and an expired peer stays unreachable (magicsock refuses to send to it).
     const bool keyOnly = keyChanged && !wasExpired && n.tags == before.tags && n.userId == before.userId
-                         && n.hostinfoJson == before.hostinfoJson;
+                         && n.hostinfoJson == before.hostinfoJson && n.approvedRoutes == before.approvedRoutes;
     ChangeList changes;
     changes << (keyOnly ? Change::patch(id, Change::Key | Change::Disco | Change::KeyExpiry | Change::Endpoints, true)
                         : Change::changed(id));
