@@ -11,13 +11,14 @@ namespace {
 const QString kZeroNodeKey = QStringLiteral("nodekey:") + QString(64, QLatin1Char('0'));
 }
 
-SimNode::SimNode(int index, const QString& authKey, QObject* parent)
+SimNode::SimNode(int index, const QString& authKey, bool fullParse, QObject* parent)
     : QObject(parent)
     , m_index(index)
     , m_authKey(authKey)
     , m_machine(crypto::MachinePrivate::generate())
     , m_node(crypto::NodePrivate::generate())
     , m_disco(crypto::DiscoPrivate::generate())
+    , m_fullParse(fullParse)
 {
 }
 
@@ -87,13 +88,17 @@ void SimNode::openStream()
         m_buffer += chunk;
         QString error;
         while (auto m = control::MapSessionFraming::takeMessage(m_buffer, true, &error)) {
-            const bool first = !m_netmap.hasSelf();
-            if (!m_netmap.apply(QJsonDocument::fromJson(*m).object(), &error)) {
+            const bool first = !m_view.hasSelf();
+            if (!m_view.apply(*m, &error) || (m_fullParse && !m_netmap.apply(QJsonDocument::fromJson(*m).object(), &error))) {
                 fail(error);
                 return;
             }
-            if (first && m_netmap.hasSelf()) {
-                m_nodeId = m_netmap.self().value(QStringLiteral("ID")).toInteger();
+            if (m_fullParse && m_netmap.peers().size() != m_view.size()) {
+                fail(QStringLiteral("the cheap peer set (%1) and the full netmap (%2) disagree").arg(m_view.size()).arg(m_netmap.peers().size()));
+                return;
+            }
+            if (first && m_view.hasSelf()) {
+                m_nodeId = m_view.selfId();
                 Q_EMIT firstMap(this);
             }
             Q_EMIT updated(this);

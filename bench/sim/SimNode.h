@@ -2,6 +2,7 @@
 
 #include "control/ControlClient.h"
 #include "control/MapSessionNetmap.h"
+#include "PeerSetView.h"
 #include "crypto/Keys.h"
 
 #include <QElapsedTimer>
@@ -10,17 +11,22 @@
 namespace keel::sim {
 
 // One virtual node: its own machine, node and disco keys, one ts2021 connection, registration
-// with a pre-auth key, and a map stream whose messages it applies like tailscaled does.
+// with a pre-auth key, and a map stream whose messages it applies like tailscaled does. Every
+// message goes through the cheap PeerSetView (the peer set, exact); with `fullParse` also through
+// MapSessionNetmap (the whole netmap as QJsonObjects: deep checks, but O(N) objects per node).
 class SimNode : public QObject
 {
     Q_OBJECT
 public:
-    SimNode(int index, const QString& authKey, QObject* parent = nullptr);
+    SimNode(int index, const QString& authKey, bool fullParse, QObject* parent = nullptr);
 
     void start(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
     int index() const { return m_index; }
     qint64 nodeId() const { return m_nodeId; }
     const control::MapSessionNetmap& netmap() const { return m_netmap; }
+    const PeerSetView& view() const { return m_view; }
+    // Whether this node's netmap holds `id` (both views agree when fullParse is on).
+    bool knowsPeer(qint64 id) const { return m_view.contains(id) && (!m_fullParse || m_netmap.peers().contains(id)); }
     qint64 bytesReceived() const { return m_bytes; }
     bool failed() const { return !m_error.isEmpty(); }
     QString error() const { return m_error; }
@@ -46,7 +52,9 @@ private:
     crypto::NodePrivate m_node;
     crypto::DiscoPrivate m_disco;
     control::ControlClient* m_client = nullptr;
+    bool m_fullParse;
     control::MapSessionNetmap m_netmap;
+    PeerSetView m_view;
     QByteArray m_buffer;
     qint64 m_nodeId = 0;
     qint64 m_bytes = 0;

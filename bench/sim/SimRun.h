@@ -25,6 +25,9 @@ public:
         qint64 serverPid = 0;   // sample the server's RSS and CPU from /proc when set
         int timeoutSec = 600;
         int idleSampleSec = 5;
+        // Also build every netmap as QJsonObjects (MapSessionNetmap): deep checks for tests, but
+        // O(N^2) objects in all; the peer sets are checked exactly either way.
+        bool fullParse = false;
     };
 
     explicit SimRun(Options options, QObject* parent = nullptr);
@@ -54,6 +57,7 @@ private:
     qint64 m_allFirstMapMs = -1;
     qint64 m_convergedMs = -1;
     qint64 m_rssBeforeKb = 0;
+    qint64 m_cpuStartTicks = 0;
     // The join.
     SimNode* m_joiner = nullptr;
     qint64 m_joinStartMs = 0;

@@ -1,6 +1,6 @@
 // keel-sim: brings up N virtual Tailscale nodes against a control server (Keel or Headscale: it
 // speaks only the public protocol) and reports the figures of issue 4.
-//   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID]
+//   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID] [--full-parse]
 #include "SimRun.h"
 
 #include <QCommandLineParser>
@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     p.addOption({QStringLiteral("nodes"), QStringLiteral("number of nodes"), QStringLiteral("n"), QStringLiteral("100")});
     p.addOption({QStringLiteral("concurrency"), QStringLiteral("registrations in flight"), QStringLiteral("n"), QStringLiteral("32")});
     p.addOption({QStringLiteral("server-pid"), QStringLiteral("server process to sample (RSS, CPU)"), QStringLiteral("pid"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("full-parse"), QStringLiteral("also keep every netmap as JSON objects (deep checks; O(N^2) memory)")});
     p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
     p.process(app);
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv)
     o.concurrency = std::max(1, p.value(QStringLiteral("concurrency")).toInt());
     o.serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
     o.timeoutSec = p.value(QStringLiteral("timeout")).toInt();
+    o.fullParse = p.isSet(QStringLiteral("full-parse"));
     if (colon <= 0 || o.port == 0 || o.authKey.isEmpty() || o.nodes < 1) {
         std::fprintf(stderr, "usage: keel-sim --server HOST:PORT --authkey KEY --nodes N\n");
         return 2;
