@@ -2,12 +2,21 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
+#include "control/MapSessionFraming.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace keel::control {
 
 using state::Change;
+
+namespace {
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+} // namespace
 
 Batcher::Batcher(state::State& state, Mapper& mapper, Options options, QObject* parent)
     : QObject(parent)
@@ -25,8 +34,8 @@ bool Batcher::attach(MapSession* session)
         detach(old);
     m_sessions.insert(session->nodeId(), session);
     const state::SnapshotPtr s = m_state.snapshot();
-    const QJsonObject full = buildFull(s, *session);
-    if (full.isEmpty() || !session->send(full))
+    const MapMessage full = buildFull(s, *session);
+    if (full.isEmpty() || !session->sendJson(full.toJson()))
         return false;
     ++m_messages;
     return true;
@@ -41,73 +50,109 @@ void Batcher::detach(MapSession* session)
 
 void Batcher::schedule()
 {
-    if (!m_timer.isActive())
-        m_timer.start(m_options.delayMs);
+    if (m_timer.isActive())
+        return;
+    // Quiet for a whole delay: go soon. Otherwise (a burst) at most one batch per delay.
+    const int quick = std::min(m_options.quickDelayMs, m_options.delayMs);
+    qint64 wait = quick;
+    if (m_lastFlushMs >= 0) {
+        const qint64 since = steadyMs() - m_lastFlushMs;
+        if (since < m_options.delayMs)
+            wait = std::max<qint64>(quick, m_options.delayMs - since);
+    }
+    m_timer.start(int(wait));
 }
 
 void Batcher::addChanges(const state::ChangeList& changes)
 {
-    QList<MapSession*> toClose;
+    MapSession::Pending& p = m_batch.pending;
     for (const Change& c : changes) {
-        if (c.kind == Change::Kind::PeerRemoved)
-            m_mapper.forget(c.nodeId);
-        for (MapSession* session : std::as_const(m_sessions)) {
-            MapSession::Pending& p = session->pending();
-            const bool own = session->nodeId() == c.nodeId;
-            switch (c.kind) {
-            case Change::Kind::Full:
-                p.full = true;
-                break;
-            case Change::Kind::Dns:
-                p.dns = true;
-                break;
-            case Change::Kind::Policy:
+        switch (c.kind) {
+        case Change::Kind::Full:
+            p.full = true;
+            break;
+        case Change::Kind::Dns:
+            p.dns = true;
+            break;
+        case Change::Kind::Policy:
+            p.policy = true;
+            p.self = true;
+            break;
+        case Change::Kind::PeerAdded:
+        case Change::Kind::PeerChanged:
+            // Others get the whole node; the node itself its self Node (when it changed).
+            if (c.self || c.kind == Change::Kind::PeerAdded)
+                m_batch.selves.insert(c.nodeId);
+            p.changed.insert(c.nodeId);
+            p.patches.remove(c.nodeId); // the whole node supersedes any patch
+            // Names, tags, routes and owners feed the policy: filters may change.
+            if (m_state.snapshot()->policy)
                 p.policy = true;
-                p.self = true;
-                break;
-            case Change::Kind::PeerAdded:
-            case Change::Kind::PeerChanged:
-                if (own)
-                    p.self = p.self || c.self || c.kind == Change::Kind::PeerAdded;
-                else {
-                    p.changed.insert(c.nodeId);
-                    p.patches.remove(c.nodeId); // the whole node supersedes any patch
-                }
-                // Names, tags, routes and owners feed the policy: filters may change.
-                if (m_state.snapshot()->policy)
-                    p.policy = true;
-                break;
-            case Change::Kind::PeerPatch:
-                if (own)
-                    p.self = p.self || c.self;
-                else if (!p.changed.contains(c.nodeId))
-                    p.patches[c.nodeId] |= c.fields;
-                break;
-            case Change::Kind::PeerRemoved:
-                if (own) {
-                    toClose << session;
-                } else {
-                    p.removed.insert(c.nodeId);
-                    p.changed.remove(c.nodeId);
-                    p.patches.remove(c.nodeId);
-                }
-                break;
+            break;
+        case Change::Kind::PeerPatch:
+            if (c.self)
+                m_batch.selves.insert(c.nodeId);
+            if (!p.changed.contains(c.nodeId))
+                p.patches[c.nodeId] |= c.fields;
+            break;
+        case Change::Kind::PeerRemoved:
+            m_mapper.forget(c.nodeId);
+            p.removed.insert(c.nodeId);
+            p.changed.remove(c.nodeId);
+            p.patches.remove(c.nodeId);
+            m_batch.selves.remove(c.nodeId);
+            if (MapSession* own = m_sessions.value(c.nodeId)) {
+                // A deleted node's stream ends (control.md 4.2); it must log in again.
+                detach(own);
+                own->close();
             }
+            break;
         }
     }
-    for (MapSession* s : toClose) {
-        // A deleted node's stream ends (control.md 4.2); it must log in again.
-        detach(s);
-        s->close();
-    }
-    if (!m_sessions.isEmpty())
+    if (!m_sessions.isEmpty() && !m_batch.isEmpty())
         schedule();
+    else if (m_sessions.isEmpty())
+        m_batch = Batch(); // nobody to tell; a stream that attaches gets a full map
 }
 
-QJsonObject Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
+void Batcher::mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId)
 {
-    QSet<qint64> peers;
-    QJsonObject full = m_mapper.fullMap(s, session.nodeId(), &peers);
+    const MapSession::Pending& b = batch.pending;
+    into.full = into.full || b.full;
+    into.policy = into.policy || b.policy;
+    into.dns = into.dns || b.dns;
+    into.self = into.self || b.self || batch.selves.contains(nodeId);
+    for (qint64 id : b.removed) {
+        if (id == nodeId)
+            continue;
+        into.removed.insert(id);
+        into.changed.remove(id);
+        into.patches.remove(id);
+    }
+    for (qint64 id : b.changed) {
+        if (id == nodeId)
+            continue;
+        into.changed.insert(id);
+        into.patches.remove(id);
+    }
+    for (auto it = b.patches.cbegin(); it != b.patches.cend(); ++it)
+        if (it.key() != nodeId && !into.changed.contains(it.key()))
+            into.patches[it.key()] |= it.value();
+}
+
+bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, MapSession& session) const
+{
+    const MapSession::Pending& p = batch.pending;
+    const qint64 id = session.nodeId();
+    return !s->policy && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
+        && session.knownAllSnapshot() && session.pending().isEmpty()
+        && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
+}
+
+MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
+{
+    QList<qint64> peers;
+    MapMessage full = m_mapper.fullMessage(s, session.nodeId(), &peers);
     if (full.isEmpty())
         return full;
     // `Peers` can only replace a non-empty list; an emptied netmap needs PeersRemoved.
@@ -117,24 +162,23 @@ QJsonObject Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
         QJsonArray removed;
         for (qint64 id : gone)
             removed.append(id);
-        full.insert(QStringLiteral("PeersRemoved"), removed);
+        full.fields.insert(QStringLiteral("PeersRemoved"), removed);
     }
     // An absent SSHPolicy leaves the client's previous one in force: a full map sent into a running
     // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
     if (session.started() && !full.contains(QStringLiteral("SSHPolicy")))
         full.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
     if (s->policy)
-        session.setKnown(std::move(peers));
+        session.setKnown(QSet<qint64>(peers.cbegin(), peers.cend()));
     else
         session.setKnownAll(s);
     session.pending() = MapSession::Pending();
+    session.setSentVersion(s->version);
     return full;
 }
 
-QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session)
+MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session, const MapSession::Pending& p)
 {
-    MapSession::Pending p = std::move(session.pending());
-    session.pending() = MapSession::Pending();
     const qint64 self = session.nodeId();
     if (!s->node(self))
         return {};
@@ -142,7 +186,7 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
     QSet<qint64> removed;
     QSet<qint64> changed;
     for (qint64 id : std::as_const(p.removed))
-        if (session.knowsPeer(id))
+        if (id != self && session.knowsPeer(id))
             removed.insert(id);
     if (p.policy) {
         // Visibility may have changed in either direction: diff against what the client knows.
@@ -157,6 +201,8 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
                 changed.insert(id);
     } else {
         for (qint64 id : std::as_const(p.changed)) {
+            if (id == self)
+                continue;
             if (m_mapper.isVisible(s, self, id))
                 changed.insert(id);
             else if (session.knowsPeer(id))
@@ -173,7 +219,8 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
             knownAfter.insert(id);
     }
 
-    QJsonObject m;
+    MapMessage out;
+    QJsonObject& m = out.fields;
     if (!removed.isEmpty()) {
         QList<qint64> ids = removed.values();
         std::sort(ids.begin(), ids.end());
@@ -185,10 +232,9 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
     if (!changed.isEmpty()) {
         QList<qint64> ids = changed.values();
         std::sort(ids.begin(), ids.end());
-        QJsonArray a;
+        out.peersChanged.reserve(ids.size());
         for (qint64 id : ids)
-            a.append(m_mapper.peerJson(s, self, *s->node(id)));
-        m.insert(QStringLiteral("PeersChanged"), a);
+            out.peersChanged.append(m_mapper.peerBytes(s, self, *s->node(id)));
         // Profiles are additive on the client: send the owners of the nodes sent.
         m.insert(QStringLiteral("UserProfiles"), m_mapper.userProfiles(s, ids));
     }
@@ -196,6 +242,8 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
     std::sort(patchIds.begin(), patchIds.end());
     QJsonArray patches;
     for (qint64 id : patchIds) {
+        if (id == self)
+            continue;
         const bool knownNow = s->policy ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
         if (!knownNow || changed.contains(id))
             continue;
@@ -219,38 +267,77 @@ QJsonObject Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session
         session.setKnown(std::move(knownAfter));
     else
         session.setKnownAll(s);
-    if (m.isEmpty())
-        return m;
+    if (out.isEmpty())
+        return out;
     m.insert(QStringLiteral("ControlTime"), Mapper::goTime(Clock::now()));
-    return m;
+    return out;
 }
 
 void Batcher::flush()
 {
+    m_timer.stop();
     const state::SnapshotPtr s = m_state.snapshot();
+    const Batch batch = std::exchange(m_batch, Batch());
     int sent = 0;
     bool leftBehind = false;
+    // One frame per (known snapshot, encoding) for the streams whose delta is the same bytes.
+    struct SharedKey
+    {
+        const state::Snapshot* known;
+        bool zstd;
+        bool operator==(const SharedKey&) const = default;
+    };
+    QList<std::pair<SharedKey, QByteArray>> shared;
     const QList<MapSession*> sessions = m_sessions.values();
     for (MapSession* session : sessions) {
+        if (!batch.isEmpty() && session->sentVersion() == s->version && session->pending().isEmpty())
+            continue; // its last message was built from this very snapshot: it has all of it
+        const bool slow = session->backlogBytes() > m_options.backlogLimitBytes;
+        if (!slow && shareable(s, batch, *session) && !batch.isEmpty()) {
+            const SharedKey key{session->knownAllSnapshot(), session->zstd()};
+            auto it = std::find_if(shared.begin(), shared.end(), [&key](const auto& e) { return e.first == key; });
+            if (it == shared.end()) {
+                const MapMessage m = buildDelta(s, *session, batch.pending);
+                shared.append({key, m.isEmpty() ? QByteArray() : MapSessionFraming::frame(m.toJson(), key.zstd)});
+                it = shared.end() - 1;
+            } else {
+                session->setKnownAll(s);
+                ++m_sharedFrames;
+            }
+            session->setSentVersion(s->version);
+            if (!it->second.isEmpty() && session->sendFrame(it->second))
+                ++sent;
+            continue;
+        }
         MapSession::Pending& p = session->pending();
+        mergeInto(p, batch, session->nodeId());
         if (p.isEmpty())
             continue;
-        if (session->backlogBytes() > m_options.backlogLimitBytes) {
+        // A backlog bigger than half the tailnet costs more as a delta than as a full map.
+        const bool tooBig = p.size() > m_options.fullMapThreshold && p.size() > s->nodes.size() / 2;
+        if (slow) {
             // The client is not reading: keep coalescing for it, nobody else waits.
             leftBehind = true;
-            if (p.size() > m_options.fullMapThreshold)
+            if (tooBig)
                 p.full = true;
             continue;
         }
-        const bool full = p.full || p.size() > m_options.fullMapThreshold;
-        const QJsonObject message = full ? buildFull(s, *session) : buildDelta(s, *session);
+        MapMessage message;
+        if (p.full || tooBig) {
+            message = buildFull(s, *session);
+        } else {
+            const MapSession::Pending mine = std::exchange(p, MapSession::Pending());
+            message = buildDelta(s, *session, mine);
+        }
+        session->setSentVersion(s->version);
         if (message.isEmpty())
             continue;
-        if (session->send(message))
+        if (session->sendJson(message.toJson()))
             ++sent;
     }
     m_messages += sent;
-    if (leftBehind)
+    m_lastFlushMs = steadyMs();
+    if (leftBehind || !m_batch.isEmpty())
         schedule();
     Q_EMIT flushed(sent);
 }

@@ -12,17 +12,25 @@
 namespace keel::control {
 
 // Distributes state changes to the map streams (control.md 9.4), coalesced: changes are recorded
-// per stream as "which nodes, which fields" and turned into one message per stream when the batch
-// delay ends, from the snapshot current at that moment. Nothing is ever dropped: a stream whose
-// client does not keep up keeps accumulating its own coalesced backlog (other streams do not wait),
-// and when that backlog grows past a threshold it gets one fresh full map instead.
+// once for the whole batch as "which nodes, which fields" (O(1) per change, not per stream) and
+// turned into one message per stream when the batch ends, from the snapshot current at that
+// moment. Streams that would get the same bytes (no policy, same last-sent snapshot, not named in
+// the batch) share one serialized, compressed frame.
+//
+// Timing is adaptive: the first change after a quiet period goes out after quickDelayMs; while
+// changes keep coming, batches are at least delayMs apart (tuning.batch_change_delay), so a burst
+// costs one message per stream per delayMs.
+//
+// Nothing is ever dropped: a stream whose client does not keep up gets its own coalesced backlog
+// (other streams do not wait), and when that backlog grows past a threshold, one fresh full map.
 class Batcher : public QObject
 {
     Q_OBJECT
 public:
     struct Options
     {
-        int delayMs = 800;                      // tuning.batch_change_delay
+        int delayMs = 800;                      // tuning.batch_change_delay: the most a change waits
+        int quickDelayMs = 20;                  // after a quiet period of delayMs
         qint64 backlogLimitBytes = 256 * 1024;  // unsent bytes that make a stream "slow"
         int fullMapThreshold = 512;             // pending entries beyond which a full map is cheaper
     };
@@ -41,23 +49,42 @@ public:
     void flush();
 
     qint64 messagesSent() const { return m_messages; }
+    // Frames serialized and compressed once and sent to several streams (for tests and benches).
+    qint64 sharedFrames() const { return m_sharedFrames; }
 
 Q_SIGNALS:
     // A batch went out (for benches: when a change reached every stream).
     void flushed(int messages);
 
 private:
+    // The changes of the current batch, for every stream.
+    struct Batch
+    {
+        MapSession::Pending pending; // pending.self: every stream's self Node changed
+        QSet<qint64> selves;         // nodes whose own self Node changed
+        bool isEmpty() const { return pending.isEmpty() && selves.isEmpty(); }
+    };
+
     void schedule();
-    // The delta for one stream, or an empty object when there is nothing to say.
-    QJsonObject buildDelta(const state::SnapshotPtr& s, MapSession& session);
-    QJsonObject buildFull(const state::SnapshotPtr& s, MapSession& session);
+    // Folds the batch into a stream's own backlog.
+    static void mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId);
+    // Whether a stream's delta for `batch` is the same bytes as any other's with the same known
+    // snapshot: no policy, nothing about itself, nothing per node (self, policy, full, a per-node
+    // DNSConfig).
+    bool shareable(const state::SnapshotPtr& s, const Batch& batch, MapSession& session) const;
+    // The delta for one stream, or an empty message when there is nothing to say.
+    MapMessage buildDelta(const state::SnapshotPtr& s, MapSession& session, const MapSession::Pending& p);
+    MapMessage buildFull(const state::SnapshotPtr& s, MapSession& session);
 
     state::State& m_state;
     Mapper& m_mapper;
     Options m_options;
     QHash<qint64, MapSession*> m_sessions;
+    Batch m_batch;
     QTimer m_timer;
+    qint64 m_lastFlushMs = -1; // steady clock, end of the last flush
     qint64 m_messages = 0;
+    qint64 m_sharedFrames = 0;
 };
 
 } // namespace keel::control

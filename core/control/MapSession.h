@@ -46,6 +46,12 @@ public:
 
     // Sends one MapResponse (the first must be the full map). Returns false if the stream is gone.
     bool send(const QJsonObject& message);
+    // The same from its compact JSON bytes.
+    bool sendJson(const QByteArray& json);
+    // A message already framed for this stream's encoding (zstd() tells which): the batcher frames
+    // a delta that many streams share once and hands every one the same bytes.
+    bool sendFrame(const QByteArray& frame);
+    bool zstd() const { return m_zstd; }
     bool sendKeepAlive();
     // Ends the stream (node deleted, replaced by a newer stream, server stopping).
     void close();
@@ -58,6 +64,11 @@ public:
     // Materialises the set (needed when a policy makes visibility per node).
     QSet<qint64>& knownPeers();
     void setKnownAll(const std::shared_ptr<const state::Snapshot>& s);
+    // The snapshot the client knows all of, when that is how its peers are kept (else null).
+    const state::Snapshot* knownAllSnapshot() const { return m_knownAll.get(); }
+    // The version of the snapshot its last full map or delta was built from.
+    quint64 sentVersion() const { return m_sentVersion; }
+    void setSentVersion(quint64 v) { m_sentVersion = v; }
     void setKnown(QSet<qint64> peers);
     qint64 bytesSent() const { return m_bytesSent; }
     int messagesSent() const { return m_messages; }
@@ -66,19 +77,24 @@ Q_SIGNALS:
     void closed(keel::control::MapSession* session);
 
 private:
-    void armKeepAlive();
+    void noteSent(qint64 bytes);
+    void keepAliveDue();
 
     http::Http2Response m_response;
     qint64 m_nodeId;
     bool m_zstd;
     int m_capVersion;
-    int m_keepAliveMs;
+    int m_keepAliveMs; // plus a fixed per-stream jitter
     bool m_started = false;
     bool m_closedEmitted = false;
+    // Armed once per interval, not per message: restarting a QTimer is a sorted insert into the
+    // thread's timer list (O(streams)), which per message per stream made a batch O(N^2).
     QTimer m_keepAlive;
+    qint64 m_lastSendMs = 0; // steady clock
     Pending m_pending;
     QSet<qint64> m_known;
     std::shared_ptr<const state::Snapshot> m_knownAll; // set: the client knows all of it but itself
+    quint64 m_sentVersion = 0;
     qint64 m_bytesSent = 0;
     int m_messages = 0;
     QByteArray m_keepAliveFrame;

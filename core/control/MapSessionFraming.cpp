@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <memory>
+
 #include <zstd.h>
 
 namespace keel::control {
@@ -13,24 +15,27 @@ constexpr quint32 kMaxMessage = 256u << 20;
 
 QByteArray MapSessionFraming::frame(const QByteArray& json, bool zstd)
 {
-    QByteArray body;
+    QByteArray out;
     if (zstd) {
         // One-shot compression at a low level: independent frames with the content size recorded,
-        // like the Go encoder's single-segment mode.
-        body.resize(qsizetype(ZSTD_compressBound(size_t(json.size()))));
-        const size_t n = ZSTD_compress(body.data(), size_t(body.size()), json.constData(), size_t(json.size()), 1);
+        // like the Go encoder's single-segment mode. The context is reused (per thread): a fresh
+        // one per message costs more than compressing a small delta.
+        thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+        out.resize(qsizetype(4 + ZSTD_compressBound(size_t(json.size()))));
+        const size_t n = ZSTD_compressCCtx(cctx.get(), out.data() + 4, size_t(out.size() - 4), json.constData(),
+                                           size_t(json.size()), 1);
         if (ZSTD_isError(n))
             return {};
-        body.resize(qsizetype(n));
+        out.resize(qsizetype(4 + n));
+        out.squeeze(); // the frame may sit in a slow client's backlog for a while
     } else {
-        body = json;
+        out.reserve(json.size() + 4);
+        out.resize(4);
+        out.append(json);
     }
-    const quint32 len = quint32(body.size());
-    QByteArray out;
-    out.reserve(body.size() + 4);
+    const quint32 len = quint32(out.size() - 4);
     for (int i = 0; i < 4; ++i)
-        out.append(char((len >> (8 * i)) & 0xff));
-    out.append(body);
+        out[i] = char((len >> (8 * i)) & 0xff);
     return out;
 }
 
@@ -57,7 +62,8 @@ std::optional<QByteArray> MapSessionFraming::takeMessage(QByteArray& buffer, boo
         return std::nullopt;
     }
     QByteArray out(qsizetype(size), Qt::Uninitialized);
-    const size_t n = ZSTD_decompress(out.data(), size_t(out.size()), body.constData(), size_t(body.size()));
+    thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), size_t(out.size()), body.constData(), size_t(body.size()));
     if (ZSTD_isError(n) || n != size) {
         *error = QStringLiteral("corrupt zstd frame: %1").arg(QString::fromLatin1(ZSTD_getErrorName(n)));
         return std::nullopt;

@@ -203,14 +203,12 @@ QJsonObject Mapper::selfCapMap(const state::SnapshotPtr& s, const state::LiveNod
     return caps;
 }
 
-QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode& live, bool self)
+Mapper::CachedPeer* Mapper::cachedPeer(const state::SnapshotPtr& s, const state::LiveNode& live)
 {
-    const bool expired = live.isExpired(Clock::now());
-    if (self)
-        return buildNode(s, live, true, expired);
     const auto it = s->nodes.constFind(live.node.id);
     if (it == s->nodes.cend() || it->get() != &live)
-        return buildNode(s, live, false, expired); // not from this snapshot: do not cache
+        return nullptr; // not from this snapshot: do not cache
+    const bool expired = live.isExpired(Clock::now());
     CachedPeer& c = m_peerCache[live.node.id];
     const QStringList primaries = s->primaryRoutesOf(live.node.id);
     if (c.node != *it || c.expired != expired || c.primaries != primaries || c.json.isEmpty()) {
@@ -218,8 +216,30 @@ QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode&
         c.expired = expired;
         c.primaries = primaries;
         c.json = buildNode(s, live, false, expired);
+        c.bytes.clear();
     }
-    return c.json;
+    return &c;
+}
+
+QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode& live, bool self)
+{
+    if (self)
+        return buildNode(s, live, true, live.isExpired(Clock::now()));
+    if (CachedPeer* c = cachedPeer(s, live))
+        return c->json;
+    return buildNode(s, live, false, live.isExpired(Clock::now()));
+}
+
+QByteArray Mapper::peerBytes(const state::SnapshotPtr& s, qint64 viewerId, const state::LiveNode& live)
+{
+    if (s->policy && s->hasRoutes(live.node.id))
+        return QJsonDocument(peerJson(s, viewerId, live)).toJson(QJsonDocument::Compact); // per viewer
+    CachedPeer* c = cachedPeer(s, live);
+    if (!c)
+        return QJsonDocument(buildNode(s, live, false, live.isExpired(Clock::now()))).toJson(QJsonDocument::Compact);
+    if (c->bytes.isEmpty())
+        c->bytes = QJsonDocument(c->json).toJson(QJsonDocument::Compact);
+    return c->bytes;
 }
 
 void Mapper::setRoutes(QJsonObject& o, const QStringList& addresses, const QStringList& routes)
@@ -338,20 +358,28 @@ QJsonArray Mapper::userProfiles(const state::SnapshotPtr& s, const QList<qint64>
 
 QJsonObject Mapper::fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qint64>* peerIds)
 {
+    QList<qint64> ids;
+    const MapMessage m = fullMessage(s, nodeId, &ids);
+    if (peerIds)
+        *peerIds = QSet<qint64>(ids.cbegin(), ids.cend());
+    return m.isEmpty() ? QJsonObject() : m.toObject();
+}
+
+MapMessage Mapper::fullMessage(const state::SnapshotPtr& s, qint64 nodeId, QList<qint64>* peerIds)
+{
+    MapMessage out;
     const state::LiveNode* self = s->node(nodeId);
     if (!self)
-        return {};
-    QJsonObject m;
+        return out;
+    QJsonObject& m = out.fields;
     m.insert(QStringLiteral("ControlTime"), goTime(Clock::now()));
     m.insert(QStringLiteral("Node"), nodeJson(s, *self, true));
     const QList<qint64> peers = visiblePeers(s, nodeId);
-    QJsonArray peerArray;
+    out.peers.reserve(peers.size());
     for (qint64 id : peers)
-        peerArray.append(peerJson(s, nodeId, *s->node(id)));
-    if (!peerArray.isEmpty())
-        m.insert(QStringLiteral("Peers"), peerArray);
+        out.peers.append(peerBytes(s, nodeId, *s->node(id)));
     if (peerIds)
-        *peerIds = QSet<qint64>(peers.cbegin(), peers.cend());
+        *peerIds = peers;
     m.insert(QStringLiteral("DNSConfig"), dnsConfig(s, *self));
     if (!m_options.domain.isEmpty())
         m.insert(QStringLiteral("Domain"), m_options.domain);
@@ -365,7 +393,7 @@ QJsonObject Mapper::fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qin
     m.insert(QStringLiteral("CollectServices"), m_options.collectServices);
     if (m_options.disableLogTail)
         m.insert(QStringLiteral("Debug"), QJsonObject{{QStringLiteral("DisableLogTail"), true}});
-    return m;
+    return out;
 }
 
 } // namespace keel::control

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "control/MapMessage.h"
 #include "control/MapperOptions.h"
 #include "control/MapperPolicy.h"
 #include "state/Snapshot.h"
@@ -23,7 +24,10 @@ public:
 
     const MapperOptions& options() const { return m_options; }
 
-    // The first, complete MapResponse of a stream. `peerIds` receives the peers it lists.
+    // The first, complete MapResponse of a stream, with the peers spliced in as cached bytes.
+    // `peerIds` receives the peers it lists, ascending.
+    MapMessage fullMessage(const state::SnapshotPtr& s, qint64 nodeId, QList<qint64>* peerIds = nullptr);
+    // The same as a tree (tests, one-shot requests). `peerIds` receives the peers it lists.
     QJsonObject fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qint64>* peerIds = nullptr);
 
     // tailcfg.Node of `n` (self: with CapMap; peers: as a viewer that may reach every route sees
@@ -35,6 +39,9 @@ public:
     // Headscale's RoutesForPeer (control.md 7.3): the peer's primary subnet routes and exit routes
     // the viewer's rules reach, plus co-router visibility. Sorted as AllowedIPs are.
     QStringList routesForPeer(const state::SnapshotPtr& s, qint64 viewerId, const store::Node& peer);
+    // peerJson of `n` for `viewerId` as compact JSON, serialized once per version of the node and shared by
+    // every viewer whenever the peer looks the same to all (no routes to reduce).
+    QByteArray peerBytes(const state::SnapshotPtr& s, qint64 viewerId, const state::LiveNode& n);
     // tailcfg.PeerChange with the fields named by a state::Change field mask.
     QJsonObject peerChange(const state::LiveNode& n, unsigned fields) const;
     // Whether `peerId` is in `nodeId`'s netmap.
@@ -93,7 +100,11 @@ private:
         bool expired = false;
         QStringList primaries;
         QJsonObject json;
+        QByteArray bytes; // json, serialized (on first use)
     };
+    // The cache entry of `live` for snapshot `s`, rebuilt if stale; null when `live` is not the
+    // snapshot's current version of the node (not cached).
+    CachedPeer* cachedPeer(const state::SnapshotPtr& s, const state::LiveNode& live);
     QHash<qint64, CachedPeer> m_peerCache;
 };
 

@@ -35,7 +35,8 @@ class TestControlService : public QObject
         return created ? created->fullKey : QString();
     }
 
-    void start(int batchDelayMs = 0, qint64 backlogLimit = 256 * 1024, int keepAliveMs = 50'000)
+    // `quickDelayMs` < 0: the batcher's default.
+    void start(int batchDelayMs = 0, qint64 backlogLimit = 256 * 1024, int keepAliveMs = 50'000, int quickDelayMs = -1)
     {
         QString error;
         m_state = state::State::load(*m_store, m_config, &error);
@@ -50,6 +51,8 @@ class TestControlService : public QObject
         o.housekeepingMs = 0;
         o.batcher.delayMs = batchDelayMs;
         o.batcher.backlogLimitBytes = backlogLimit;
+        if (quickDelayMs >= 0)
+            o.batcher.quickDelayMs = quickDelayMs;
         m_service = std::make_unique<control::ControlService>(*m_state, mo, o);
     }
 
@@ -322,8 +325,9 @@ private Q_SLOTS:
 
     void joinReachesOthersAsOneDelta()
     {
-        // Long enough that registration, stream start and the first report fall in one batch.
-        start(300);
+        // Long enough that registration, stream start and the first report fall in one batch (no
+        // quick first batch after the quiet period).
+        start(300, 256 * 1024, 50'000, 300);
         const QString key = newKey(true);
         FakeMachine a(*m_service, 1), b(*m_service, 2);
         auto streamA = join(a, 1, key);
