@@ -42,6 +42,17 @@ key=$("$keel" -c "$dir/config.yaml" preauthkeys create --user sim --reusable --e
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 # Under a wrapper (heaptrack, valgrind) the server's pid is the wrapper's child.
 spid=$(pgrep -P "$server_pid" -f daemon/keel || echo "$server_pid")
+if [ -n "${KEEL_BENCH_KILL_AT_RSS:-}" ]; then
+    # For heap profiles: SIGKILL the server right after the sim sampled its RSS, while every
+    # stream is still connected, so the profiler's "leaked" memory is the steady state.
+    set +e
+    ${KEEL_SIM_WRAP:-} "$build/bench/sim/keel-sim" --server "127.0.0.1:$port" --authkey "$key" --nodes "$nodes" \
+        --server-pid "$spid" --timeout 60 "$@" | while IFS= read -r line; do
+        echo "$line"
+        case $line in "server RSS:"*) kill -KILL "$spid" ;; esac
+    done
+    exit 0
+fi
 ${KEEL_SIM_WRAP:-} "$build/bench/sim/keel-sim" --server "127.0.0.1:$port" --authkey "$key" --nodes "$nodes" --server-pid "$spid" "$@"
 rc=$?
 # KEEL_BENCH_KILL=KILL ends the server without its shutdown, so a heap profiler's "leaked" report

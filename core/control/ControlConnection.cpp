@@ -2,7 +2,11 @@
 
 #include "common/Log.h"
 
+#include "http/DirectWrite.h"
+
 #include <QAbstractSocket>
+
+#include <algorithm>
 
 namespace keel::control {
 
@@ -116,7 +120,10 @@ qint64 ControlConnection::pendingWrite() const
 void ControlConnection::readSome()
 {
     while (m_socket && !m_closing && !m_paused) {
-        const QByteArray chunk = m_socket->read(m_options.readChunk);
+        // Asking for exactly what is buffered lets QIODevice hand over its buffer chunk instead of
+        // copying out of it, so an idle socket keeps no 16 KiB read chunk (memory per node).
+        const qint64 available = m_socket->bytesAvailable();
+        const QByteArray chunk = m_socket->read(available > 0 ? std::min(available, m_options.readChunk) : m_options.readChunk);
         if (chunk.isEmpty())
             return;
         process(chunk);
@@ -187,7 +194,7 @@ void ControlConnection::writeWire(const QByteArray& bytes)
 {
     if (!m_socket || bytes.isEmpty())
         return;
-    m_socket->write(m_ws ? m_ws->binaryStream(bytes) : bytes);
+    http::writeDirect(m_socket, m_ws ? m_ws->binaryStream(bytes) : bytes);
 }
 
 void ControlConnection::fail(const QString& why)

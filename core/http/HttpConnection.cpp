@@ -1,6 +1,7 @@
 #include "http/HttpConnection.h"
 
 #include "common/Log.h"
+#include "http/DirectWrite.h"
 #include "http/Router.h"
 #include "metrics/Metrics.h"
 
@@ -125,7 +126,7 @@ void HttpConnection::handOver(const HttpResponse& response)
 {
     QIODevice* socket = m_socket;
     if (!response.rawUpgrade)
-        socket->write(response.serialize(true));
+        writeDirect(socket, response.serialize(true)); // no write buffer kept for the upgraded stream
     const QByteArray buffered = m_parser.takeBuffered();
     // From here the socket belongs to the upgrade handler: detach it completely.
     m_timer.stop();

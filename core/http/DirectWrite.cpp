@@ -1,0 +1,31 @@
+#include "http/DirectWrite.h"
+
+#include <QAbstractSocket>
+
+#include <sys/socket.h>
+
+namespace keel::http {
+
+void writeDirect(QIODevice* device, const QByteArray& bytes)
+{
+    if (!device || bytes.isEmpty())
+        return;
+    auto* tcp = qobject_cast<QAbstractSocket*>(device);
+    // The descriptor is asked for each time: once Qt closes it, the number may belong to another
+    // connection. A TLS socket's descriptor carries ciphertext: never written directly.
+    const bool plain = tcp && tcp->socketType() == QAbstractSocket::TcpSocket && !tcp->inherits("QSslSocket")
+        && tcp->state() == QAbstractSocket::ConnectedState && tcp->bytesToWrite() == 0;
+    const qintptr fd = plain ? tcp->socketDescriptor() : -1;
+    if (fd >= 0) {
+        const ssize_t n = ::send(int(fd), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n == bytes.size())
+            return;
+        if (n > 0) {
+            device->write(bytes.constData() + n, bytes.size() - n);
+            return;
+        }
+    }
+    device->write(bytes);
+}
+
+} // namespace keel::http
