@@ -11,14 +11,13 @@ namespace {
 const QString kZeroNodeKey = QStringLiteral("nodekey:") + QString(64, QLatin1Char('0'));
 }
 
-SimNode::SimNode(int index, const QString& authKey, bool fullParse, QObject* parent)
+SimNode::SimNode(int index, const QString& authKey, QObject* parent)
     : QObject(parent)
     , m_index(index)
     , m_authKey(authKey)
     , m_machine(crypto::MachinePrivate::generate())
     , m_node(crypto::NodePrivate::generate())
     , m_disco(crypto::DiscoPrivate::generate())
-    , m_fullParse(fullParse)
 {
 }
 

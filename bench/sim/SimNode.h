@@ -12,13 +12,16 @@ namespace keel::sim {
 
 // One virtual node: its own machine, node and disco keys, one ts2021 connection, registration
 // with a pre-auth key, and a map stream whose messages it applies like tailscaled does. Every
-// message goes through the cheap PeerSetView (the peer set, exact); with `fullParse` also through
+// message goes through the cheap PeerSetView (the peer set, exact); with `fullParse` (the default) also through
 // MapSessionNetmap (the whole netmap as QJsonObjects: deep checks, but O(N) objects per node).
 class SimNode : public QObject
 {
     Q_OBJECT
 public:
-    SimNode(int index, const QString& authKey, bool fullParse, QObject* parent = nullptr);
+    SimNode(int index, const QString& authKey, QObject* parent = nullptr);
+
+    // Off: only the cheap peer set is kept (netmap() stays empty). Set before start().
+    void setFullParse(bool on) { m_fullParse = on; }
 
     void start(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
     int index() const { return m_index; }
@@ -52,7 +55,7 @@ private:
     crypto::NodePrivate m_node;
     crypto::DiscoPrivate m_disco;
     control::ControlClient* m_client = nullptr;
-    bool m_fullParse;
+    bool m_fullParse = true;
     control::MapSessionNetmap m_netmap;
     PeerSetView m_view;
     QByteArray m_buffer;

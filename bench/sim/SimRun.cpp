@@ -81,7 +81,8 @@ void SimRun::launchMore()
     // The first node fetches the server key (GET /key); the others reuse it.
     const int limit = m_serverKey ? m_options.concurrency : 1;
     while (m_inFlight < limit && m_launched < m_options.nodes) {
-        auto* node = new SimNode(m_launched++, m_options.authKey, m_options.fullParse, this);
+        auto* node = new SimNode(m_launched++, m_options.authKey, this);
+        node->setFullParse(m_options.fullParse);
         m_nodes.append(node);
         ++m_inFlight;
         connect(node, &SimNode::firstMap, this, &SimRun::onFirstMap);
@@ -171,7 +172,8 @@ void SimRun::startJoin()
         m_bytesBeforeJoin.insert(n, n->bytesReceived());
         connect(n, &SimNode::updated, this, &SimRun::onJoinUpdate);
     }
-    m_joiner = new SimNode(m_options.nodes, m_options.authKey, m_options.fullParse, this);
+    m_joiner = new SimNode(m_options.nodes, m_options.authKey, this);
+    m_joiner->setFullParse(m_options.fullParse);
     connect(m_joiner, &SimNode::registered, this, [this] { m_joinStartMs = m_clock.elapsed(); });
     connect(m_joiner, &SimNode::firstMap, this, [this](SimNode*) {
         for (SimNode* n : std::as_const(m_nodes))

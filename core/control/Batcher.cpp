@@ -290,8 +290,11 @@ void Batcher::flush()
     QList<std::pair<SharedKey, QByteArray>> shared;
     const QList<MapSession*> sessions = m_sessions.values();
     for (MapSession* session : sessions) {
-        if (!batch.isEmpty() && session->sentVersion() == s->version && session->pending().isEmpty())
-            continue; // its last message was built from this very snapshot: it has all of it
+        // Its last message was built from this very snapshot, so it has every change of the batch
+        // that came with a snapshot. Full and Dns changes do not (the DERP map, the DNS config).
+        if (!batch.isEmpty() && !batch.pending.full && !batch.pending.dns && session->sentVersion() == s->version
+            && session->pending().isEmpty())
+            continue;
         const bool slow = session->backlogBytes() > m_options.backlogLimitBytes;
         if (!slow && shareable(s, batch, *session) && !batch.isEmpty()) {
             const SharedKey key{session->knownAllSnapshot(), session->zstd()};
