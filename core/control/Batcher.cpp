@@ -166,8 +166,8 @@ MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
     }
     // An absent SSHPolicy leaves the client's previous one in force: a full map sent into a running
     // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
-    if (session.started() && !full.contains(QStringLiteral("SSHPolicy")))
-        full.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
+    if (session.started() && !full.fields.contains(QStringLiteral("SSHPolicy")))
+        full.fields.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
     if (s->policy)
         session.setKnown(QSet<qint64>(peers.cbegin(), peers.cend()));
     else
