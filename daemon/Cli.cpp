@@ -56,6 +56,15 @@ std::optional<QJsonObject> Cli::call(const QByteArray& method, const QString& pa
     return reply.json();
 }
 
+std::optional<admin::AdminClient::Reply> Cli::tryCall(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body, bool* local)
+{
+    const auto c = client();
+    if (!c)
+        return std::nullopt;
+    *local = m_load && m_load->config.cli.address.isEmpty();
+    return c->call(method, pathAndQuery, body);
+}
+
 bool Cli::confirm(const QString& question)
 {
     if (force)

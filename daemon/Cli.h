@@ -28,6 +28,12 @@ public:
     // error and returns nullopt; the caller returns exitCode().
     std::optional<QJsonObject> call(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body = {});
 
+    // Like call(), but a server that does not answer is not an error: the reply has status 0 and
+    // nothing is printed (for commands with an offline fallback). nullopt when there is no
+    // client (the configuration is invalid; already reported). *local: the client is the unix
+    // socket of this machine's server (not cli.address).
+    std::optional<admin::AdminClient::Reply> tryCall(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body, bool* local);
+
     // Asks on the terminal unless --force; false when declined or when stdin is not a terminal.
     bool confirm(const QString& question);
 

@@ -3,6 +3,7 @@
 
 #include "KeelVersion.h"
 #include "crypto/Keys.h"
+#include "server/Maintenance.h"
 
 #include <QFile>
 
@@ -77,15 +78,42 @@ QList<Command> miscCommands(Cli& cli)
             cli.print(*reply, QStringLiteral("Policy updated."));
             return 0;
         }, {}, {}};
-    Command policyCheck{{QStringLiteral("check")}, QStringLiteral("Checks a policy file against the running server"), {}, 0, 0, {fileFlag},
+    // Headscale's `policy check` asks the running server; Keel falls back to the database (as
+    // Headscale's --bypass does), then to the file alone, and says which it did.
+    const Flag offlineFlag{QStringLiteral("offline"), QChar(), QStringLiteral("check the file alone: no server, no database"), false, {}, false};
+    Command policyCheck{{QStringLiteral("check")}, QStringLiteral("Checks a policy file: against the running server, else its database, else the file alone"), {}, 0, 0,
+        {fileFlag, offlineFlag},
         [&cli, readPolicy](Invocation& inv) {
             QString text;
             if (!readPolicy(inv, &text))
                 return cli.exitCode();
-            const auto reply = cli.call("POST", QStringLiteral("/api/v1/policy/check"), {{QStringLiteral("policy"), text}});
-            if (!reply)
-                return cli.exitCode();
-            cli.print(*reply, QStringLiteral("Policy is valid"));
+            const auto config = cli.loadConfig();
+            if (!config)
+                return cli.fail(QStringLiteral("the configuration has errors (listed above)"));
+            QString against;
+            QString problems;
+            if (!inv.isOn(QStringLiteral("offline"))) {
+                bool local = false;
+                const auto reply = cli.tryCall("POST", QStringLiteral("/api/v1/policy/check"), {{QStringLiteral("policy"), text}}, &local);
+                if (!reply)
+                    return cli.exitCode();
+                if (reply->status != 0 || !local) {
+                    // It answered (or it is a remote server: its database is not ours to open).
+                    if (!reply->ok())
+                        return cli.fail(reply->errorMessage());
+                    against = QStringLiteral("the running server: ") + reply->json().value(QStringLiteral("checkedAgainst")).toString();
+                    cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("checkedAgainst"), against}},
+                              QStringLiteral("Policy is valid (checked against %1)").arg(against));
+                    return 0;
+                }
+                problems = server::Maintenance::checkPolicy(&*config, text.toUtf8(), inv.value(QStringLiteral("file")), &against);
+            } else {
+                problems = server::Maintenance::checkPolicy(nullptr, text.toUtf8(), inv.value(QStringLiteral("file")), &against);
+            }
+            if (!problems.isEmpty())
+                return cli.fail(QStringLiteral("%1\n(checked against %2)").arg(problems, against));
+            cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("checkedAgainst"), against}},
+                      QStringLiteral("Policy is valid (checked against %1)").arg(against));
             return 0;
         }, {}, {}};
     Command policyExplain{{QStringLiteral("explain")}, QStringLiteral("Tells whether one node may reach another on a port, and by which rule"), {}, 0, 0,

@@ -31,10 +31,10 @@ void AdminApi::addPolicyRoutes(http::Router& router)
                           {QStringLiteral("updatedAt"), json::time(QFileInfo(path).lastModified())}});
     }));
 
-    const auto check = [this](const QString& text) -> QString {
+    const auto check = [this](const QString& text, QString* against = nullptr) -> QString {
         if (text.trimmed().isEmpty())
             return QStringLiteral("the policy is empty");
-        return m_context.checkPolicy ? m_context.checkPolicy(text) : QString();
+        return m_context.checkPolicy ? m_context.checkPolicy(text, against) : QString();
     };
 
     router.add("PUT", QStringLiteral("/api/v1/policy"), guarded([this, isDatabaseMode, check](http::HttpRequest& request) {
@@ -89,9 +89,11 @@ void AdminApi::addPolicyRoutes(http::Router& router)
         const auto body = reply::body(request, &failure);
         if (!body)
             return failure;
-        if (const QString problem = check(body->value(QStringLiteral("policy")).toString()); !problem.isEmpty())
+        QString against;
+        if (const QString problem = check(body->value(QStringLiteral("policy")).toString(), &against); !problem.isEmpty())
             return reply::badRequest(problem);
-        return reply::ok({});
+        // Keel's addition to Headscale's empty answer: what the policy was checked against.
+        return reply::ok({{QStringLiteral("checkedAgainst"), against}});
     }));
 }
 

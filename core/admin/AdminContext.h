@@ -24,8 +24,10 @@ struct AdminContext
     // Called after every successful change, with what changed ("user", "node", "policy", ...),
     // so the control plane can push updates to connected nodes.
     std::function<void(const QString& what, qint64 id)> changed;
-    // Validates a policy document (HuJSON); returns an empty string when valid, else every problem.
-    std::function<QString(const QString& text)> checkPolicy;
+    // Validates a policy document (HuJSON) as a write would: parsed against the live users, its
+    // tests and sshTests run against the live nodes. Returns an empty string when valid, else
+    // every problem; *against says what it was checked against ("3 users, 12 nodes").
+    std::function<QString(const QString& text, QString* against)> checkPolicy;
     // Answers "can src reach dst on port/proto, and by which rule" on the policy in force
     // ({allowed, peers, rules, reason}); nullopt when src or dst names no node.
     std::function<std::optional<QJsonObject>(const QString& src, const QString& dst, int port, int proto)> explainPolicy;

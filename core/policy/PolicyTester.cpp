@@ -1,5 +1,6 @@
 #include "policy/PolicyTester.h"
 
+#include "policy/PolicyApprovals.h"
 #include "policy/SshTester.h"
 
 namespace keel::policy {
@@ -39,8 +40,11 @@ bool PolicyTester::allows(const IpAddress& src, const IpAddress& dst, int port, 
             target = &n;
     if (!target && !m_topo.nodes.isEmpty())
         target = &m_topo.nodes.first();
+    // A tailnet without nodes still has global rules: tests between address literals hold or
+    // fail on them alone (a node outside the topology has no rules of its own).
+    static const TopologyNode kNoNode;
     if (!target)
-        return false;
+        target = &kNoNode;
     for (const FilterRule& r : m_compiler.unreducedRules(*target)) {
         if (!r.srcSet.contains(src))
             continue;
@@ -118,7 +122,10 @@ QStringList PolicyTester::run() const
                     if (s.v6 != d.v6)
                         continue;
                     if (allows(s, d, port, protoNumber) != wantAllowed) {
-                        problems << QStringLiteral("%1: %2 -> %3 (%4): expected %5").arg(where, q(t.src), q(dst), d.toString(), wantAllowed ? QStringLiteral("accept") : QStringLiteral("deny"));
+                        // Headscale's wording for a failed assertion (Tailscale itself only says
+                        // "test(s) failed"), with the address that decided it.
+                        problems << QStringLiteral("%1: %2 -> %3 (%4): expected %5").arg(where, t.src, dst, d.toString(),
+                            wantAllowed ? QStringLiteral("ALLOWED, got DENIED") : QStringLiteral("DENIED, got ALLOWED"));
                         return;
                     }
                 }
@@ -131,6 +138,23 @@ QStringList PolicyTester::run() const
     }
     problems.append(SshTester(m_policy, m_topo, m_compiler).run());
     return problems;
+}
+
+QString PolicyTester::verify(const Policy& policy, const Topology& topology)
+{
+    if (policy.tests.isEmpty() && policy.sshTests.isEmpty())
+        return {}; // no compile: a policy without tests costs nothing here
+    // The tailnet as the server enforces it: auto-approved routes count as approved.
+    const Topology approved = PolicyApprovals::withAutoApprovals(policy, topology);
+    const PolicyCompiler compiler(policy, approved);
+    const QStringList problems = PolicyTester(policy, approved, compiler).run();
+    return problems.isEmpty() ? QString() : failureText(problems);
+}
+
+QString PolicyTester::failureText(const QStringList& problems)
+{
+    // Tailscale's API answers "test(s) failed"; the lines after it say which, as Headscale does.
+    return QStringLiteral("test(s) failed:\n") + problems.join(QLatin1Char('\n'));
 }
 
 } // namespace keel::policy

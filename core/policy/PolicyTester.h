@@ -16,6 +16,13 @@ public:
     // Returns the problems found (empty: all tests and sshTests pass).
     QStringList run() const;
 
+    // Compiles `policy` against `topology` (with its auto-approved routes, as the server enforces
+    // it) and runs the tests and sshTests: empty when they pass or there are none, otherwise
+    // failureText() of the problems. What every policy write and reload goes through.
+    static QString verify(const Policy& policy, const Topology& topology);
+    // "test(s) failed:" (Tailscale's API error) followed by one line per problem.
+    static QString failureText(const QStringList& problems);
+
 private:
     bool allows(const IpAddress& src, const IpAddress& dst, int port, int proto) const;
     QList<IpAddress> addressesOf(const Alias& a) const;

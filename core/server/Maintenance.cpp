@@ -6,6 +6,8 @@
 #include "store/Exporter.h"
 #include "store/HeadscaleImport.h"
 #include "store/Importer.h"
+#include "state/PolicyTopology.h"
+#include "state/State.h"
 #include "store/Store.h"
 
 #include <QFileInfo>
@@ -79,6 +81,35 @@ QJsonObject Maintenance::Counts::toJson() const
 {
     return {{QStringLiteral("users"), users}, {QStringLiteral("nodes"), nodes}, {QStringLiteral("preAuthKeys"), preAuthKeys},
             {QStringLiteral("apiKeys"), apiKeys}, {QStringLiteral("policies"), policies}, {QStringLiteral("stateValues"), stateValues}};
+}
+
+QString Maintenance::checkPolicy(const config::Config* config, const QByteArray& text, const QString& fileName, QString* against)
+{
+    QString described;
+    QString why = QStringLiteral("--offline");
+    std::optional<policy::Topology> tailnet;
+    if (const auto s = config ? openConfigured(*config, true, &described, &why) : nullptr) {
+        const auto users = s->listUsers();
+        const auto nodes = s->listNodes();
+        if (users && nodes) {
+            tailnet.emplace();
+            for (const store::User& u : users.value())
+                tailnet->users.append(state::policyUser(u));
+            tailnet->users.append(state::policyUser(state::State::taggedDevicesUser()));
+            for (const store::Node& n : nodes.value())
+                tailnet->nodes.append(state::policyNode(n));
+            *against = QStringLiteral("the database %1: %2 users, %3 nodes").arg(described).arg(users->size()).arg(nodes->size());
+        } else {
+            why = (users ? nodes.error() : users.error()).message;
+        }
+    }
+    if (!tailnet)
+        *against = QStringLiteral("the file alone (%1; user references and tests not checked)").arg(why);
+    QString error;
+    QString tests;
+    if (!state::parsePolicyFor(tailnet ? &*tailnet : nullptr, text, fileName, &error, &tests))
+        return error;
+    return tests;
 }
 
 std::optional<Maintenance::Exported> Maintenance::exportDatabase(const config::Config& config, const Progress& progress, QString* error)

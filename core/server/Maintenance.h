@@ -55,6 +55,13 @@ public:
         QStringList skipped;
         QStringList notes;
     };
+    // `keel policy check` when no server answers: the policy file checked against the configured
+    // database's users and nodes (user references, tests, sshTests), as the server would; when
+    // there is no database either (or `config` is null), the file alone. Returns the problems
+    // (empty: valid); *against says which it did ("the database ...: 3 users, 12 nodes" or "the
+    // file alone ...").
+    static QString checkPolicy(const config::Config* config, const QByteArray& text, const QString& fileName, QString* against);
+
     static std::optional<HeadscaleImported> importHeadscale(const config::Config& config, const HeadscaleSource& source,
                                                             bool dryRun, const Progress& progress, QString* error);
 };

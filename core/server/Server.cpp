@@ -10,7 +10,6 @@
 #include "derp/DerpServer.h"
 #include "derp/StunServer.h"
 #include "metrics/Metrics.h"
-#include "policy/PolicyParser.h"
 #include "config/ConfigLoader.h"
 #include "server/ConfigReload.h"
 #include "server/DatabaseSettings.h"
@@ -121,9 +120,10 @@ bool Server::start(QString* error)
     m_derpMap->start();
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
-    m_adminContext->checkPolicy = [](const QString& text) {
-        policy::PolicyParser parser;
-        return parser.parse(text.toUtf8()) ? QString() : parser.errorText();
+    // The same decision a reload makes (users, tests, sshTests), so `policy set` refuses before
+    // storing what the reload would then refuse.
+    m_adminContext->checkPolicy = [this](const QString& text, QString* against) {
+        return m_state->checkPolicy(text.toUtf8(), {}, against);
     };
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);

@@ -3,7 +3,7 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "dns/DnsName.h"
-#include "policy/PolicyParser.h"
+#include "state/PolicyTopology.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -121,7 +121,7 @@ bool State::loadAll(QString* error)
         QMutexLocker lock(&m_snapshotMutex);
         m_snapshot = next;
     }
-    return reloadPolicy(error);
+    return reloadPolicy(error, PolicyLoad::Startup);
 }
 
 SnapshotPtr State::snapshot() const
@@ -574,7 +574,7 @@ void State::reloadUsers()
     publish(next, {Change::full()});
 }
 
-bool State::reloadPolicy(QString* error)
+bool State::reloadPolicy(QString* error, PolicyLoad when)
 {
     QByteArray text;
     if (m_config.policy.mode == QLatin1String("database")) {
@@ -593,31 +593,24 @@ bool State::reloadPolicy(QString* error)
         }
         text = f.readAll();
     }
-    std::shared_ptr<const policy::Policy> parsed;
-    if (!text.trimmed().isEmpty()) {
-        policy::PolicyParser parser;
-        // The tailnet's users: the legacy bare-name form is upgraded to "name@" (with a warning),
-        // and a user alias matching several users is refused, as Headscale does at load.
-        QStringList names;
-        QList<policy::TopologyUser> users;
-        for (const store::User& u : snapshot()->users) {
-            names.append(u.name);
-            users.append({u.id, u.name, u.email});
-        }
-        parser.setKnownUsers(names);
-        parser.setUsers(users);
-        // A file is HuJSON or YAML by its extension; the database holds what `policy set` stored.
-        const bool fromFile = m_config.policy.mode != QLatin1String("database");
-        auto p = fromFile ? parser.parseFile(text, m_config.policy.path) : parser.parse(text);
-        if (!p) {
-            *error = parser.errorText();
+    // A file is HuJSON or YAML by its extension; the database holds what `policy set` stored.
+    const QString fileName = m_config.policy.mode != QLatin1String("database") ? m_config.policy.path : QString();
+    QString testFailure;
+    auto p = parsePolicy(text, fileName, error, &testFailure);
+    if (!p)
+        return false;
+    if (!testFailure.isEmpty()) {
+        if (when == PolicyLoad::Reload) {
+            *error = testFailure;
             return false;
         }
-        for (const QString& w : p->warnings)
-            qCWarning(lcPolicy).noquote() << "policy:" << w;
-        if (!p->empty)
-            parsed = std::make_shared<const policy::Policy>(std::move(*p));
+        qCWarning(lcPolicy).noquote() << "policy tests fail on the tailnet as it is; starting anyway, fix the policy and reload:" << testFailure;
     }
+    for (const QString& w : p->warnings)
+        qCWarning(lcPolicy).noquote() << "policy:" << w;
+    std::shared_ptr<const policy::Policy> parsed;
+    if (!p->empty)
+        parsed = std::make_shared<const policy::Policy>(std::move(*p));
     auto next = mutableCopy();
     next->policy = parsed;
     // The new autoApprovers may approve routes already announced (written first, as always).
@@ -638,6 +631,26 @@ bool State::reloadPolicy(QString* error)
     }
     publish(next, changes, true);
     return true;
+}
+
+std::optional<policy::Policy> State::parsePolicy(const QByteArray& text, const QString& fileName, QString* error, QString* tests) const
+{
+    const policy::Topology tailnet = policyTopology(*snapshot());
+    return parsePolicyFor(&tailnet, text, fileName, error, tests);
+}
+
+QString State::checkPolicy(const QByteArray& text, const QString& fileName, QString* summary) const
+{
+    if (summary) {
+        const SnapshotPtr s = snapshot();
+        // The tagged-devices pseudo-user is not one the admin created: not counted.
+        *summary = QStringLiteral("%1 users, %2 nodes").arg(s->users.size() - (s->users.contains(kTaggedDevicesId) ? 1 : 0)).arg(s->nodes.size());
+    }
+    QString error;
+    QString tests;
+    if (!parsePolicy(text, fileName, &error, &tests))
+        return error;
+    return tests;
 }
 
 } // namespace keel::state

@@ -85,7 +85,16 @@ public:
     // --- changes made behind our back (the admin API writes the store directly)
     void reloadNode(qint64 id);
     void reloadUsers();
-    bool reloadPolicy(QString* error);
+    // Re-reads the policy (file or database) and publishes it. Refused (false, *error says why,
+    // the policy in force stays) when it does not parse, names users ambiguously, or its tests or
+    // sshTests fail on the tailnet as it is. At start-up failing tests only warn, as Headscale
+    // does: a stored policy must not keep the server down because the tailnet changed under it.
+    enum class PolicyLoad { Reload, Startup };
+    bool reloadPolicy(QString* error, PolicyLoad when = PolicyLoad::Reload);
+    // What reloadPolicy would decide for `text` (HuJSON, or YAML when fileName ends in .yaml/.yml),
+    // without applying it: empty when acceptable, otherwise every problem. `summary` (optional)
+    // tells what it was checked against ("12 users, 40 nodes").
+    QString checkPolicy(const QByteArray& text, const QString& fileName = {}, QString* summary = nullptr) const;
 
     // The identity of tagged nodes (Headscale's fixed pseudo-user).
     static constexpr qint64 kTaggedDevicesId = 2147455555;
@@ -109,6 +118,9 @@ private:
     void releaseIps(const store::Node& node);
     void saveCursors();
     std::optional<QDateTime> defaultExpiry() const;
+    // Parses against the current users; runs the tests unless `tests` is null, else reports the
+    // failure text in *tests (empty when they pass).
+    std::optional<policy::Policy> parsePolicy(const QByteArray& text, const QString& fileName, QString* error, QString* tests) const;
 
     store::Store& m_store;
     const config::Config& m_config;

@@ -314,6 +314,41 @@ private slots:
         r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("get")});
         QVERIFY2(r.out.contains("admins reach everything"), r.out.constData());
 
+        // tests run on check and set against the live tailnet; a failing test is named and the
+        // policy in force stays.
+        const auto writeFile = [&keel](const QString& name, const QByteArray& text) {
+            QFile f(keel.dir() + QLatin1Char('/') + name);
+            if (f.open(QIODevice::WriteOnly))
+                f.write(text);
+            return f.fileName();
+        };
+        const QByteArray tests = R"("tests": [{"src": "100.64.0.1", "accept": ["100.64.0.2:22"], "deny": ["100.64.0.2:80"]}])";
+        const QString passing = writeFile(QStringLiteral("passing.hujson"), R"({"acls": [{"action": "accept", "src": ["*"], "dst": ["*:22"]}], )" + tests + "}");
+        const QString failing = writeFile(QStringLiteral("failing.hujson"), R"({"acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}], )" + tests + "}");
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("-f"), passing});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("checked against the running server: 0 users, 0 nodes"), r.out.constData());
+        for (const QString& verb : {QStringLiteral("check"), QStringLiteral("set")}) {
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), verb, QStringLiteral("-f"), failing});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("test(s) failed"), r.err.constData());
+            QVERIFY2(r.err.contains("tests[0]: 100.64.0.1 -> 100.64.0.2:80 (100.64.0.2): expected DENIED, got ALLOWED"), r.err.constData());
+        }
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("get")});
+        QVERIFY2(r.out.contains("admins reach everything"), r.out.constData());
+
+        // With the server stopped, check reads its database; --offline checks the file alone.
+        keel.stop();
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("-f"), passing});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("checked against the database"), r.out.constData());
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("-f"), failing});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("test(s) failed") && r.err.contains("checked against the database"), r.err.constData());
+        r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("check"), QStringLiteral("--offline"), QStringLiteral("-f"), failing});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("checked against the file alone"), r.out.constData());
+
         // In file mode (the main server), set is refused with Headscale's message.
         r = run({QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), good.fileName()});
         QCOMPARE(r.exitCode, 1);
@@ -348,6 +383,16 @@ private slots:
         // SIGHUP asks for a reload too (nothing changed since: no second reload line).
         QVERIFY(keel.signal(SIGHUP));
         QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("SIGHUP: reloading the policy"), 10000);
+        QCOMPARE(keel.serverLog().count("policy reloaded from"), 1);
+
+        // A save whose tests fail is refused with the failing test named, on change and on SIGHUP.
+        write(R"({"acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}],
+                  "tests": [{"src": "100.64.0.1", "deny": ["100.64.0.2:80"]}]})");
+        QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("keeping the current policy: test(s) failed"), 10000);
+        QVERIFY(keel.serverLog().contains("tests[0]: 100.64.0.1 -> 100.64.0.2:80 (100.64.0.2): expected DENIED, got ALLOWED"));
+        const int refusals = int(keel.serverLog().count("keeping the current policy: test(s) failed"));
+        QVERIFY(keel.signal(SIGHUP));
+        QTRY_COMPARE_WITH_TIMEOUT(int(keel.serverLog().count("keeping the current policy: test(s) failed")), refusals + 1, 10000);
         QCOMPARE(keel.serverLog().count("policy reloaded from"), 1);
     }
 

@@ -344,6 +344,53 @@ private Q_SLOTS:
         QVERIFY(!error.isEmpty());
         QVERIFY(s->snapshot()->policy); // the previous policy stays
     }
+
+    void policyTestsGateEveryReload()
+    {
+        // tests and sshTests run on every reload against the tailnet as it is: a policy whose
+        // tests fail is refused with the failing test named, and the policy in force stays.
+        m_config.policy.mode = "database";
+        const QByteArray good = R"({"acls":[{"action":"accept","src":["alice@"],"dst":["alice@:22"]}],
+            "tests":[{"src":"alice@","accept":["alice@:22"],"deny":["alice@:80"]}]})";
+        const QByteArray opensTooMuch = R"({"acls":[{"action":"accept","src":["alice@"],"dst":["alice@:*"]}],
+            "tests":[{"src":"alice@","accept":["alice@:22"],"deny":["alice@:80"]}]})";
+        QVERIFY(m_store->setPolicy(QString::fromUtf8(good)));
+        auto s = loadState();
+        QVERIFY(s);
+        QVERIFY(s->createNode(spec(1, "laptop")));
+        QString reloadError;
+        QVERIFY2(s->reloadPolicy(&reloadError), qPrintable(reloadError));
+        const auto inForce = s->snapshot()->policy;
+        QVERIFY(inForce);
+        QCOMPARE(s->checkPolicy(good), QString());
+
+        QString summary;
+        const QString problem = s->checkPolicy(opensTooMuch, {}, &summary);
+        QVERIFY2(problem.startsWith(QLatin1String("test(s) failed:\n")), qPrintable(problem));
+        QVERIFY2(problem.contains(QLatin1String("tests[0]: alice@ -> alice@:80")), qPrintable(problem));
+        QVERIFY2(problem.contains(QLatin1String("expected DENIED, got ALLOWED")), qPrintable(problem));
+        QCOMPARE(summary, QStringLiteral("1 users, 1 nodes"));
+
+        QVERIFY(m_store->setPolicy(QString::fromUtf8(opensTooMuch)));
+        QString error;
+        QVERIFY(!s->reloadPolicy(&error));
+        QCOMPARE(error, problem);
+        QCOMPARE(s->snapshot()->policy, inForce);
+
+        // An sshTests failure is refused the same way.
+        const QByteArray sshFails = R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}],
+            "sshTests":[{"src":"alice@","dst":["alice@"],"accept":["root"]}]})";
+        const QString sshProblem = s->checkPolicy(sshFails);
+        QVERIFY2(sshProblem.startsWith(QLatin1String("test(s) failed:\n")), qPrintable(sshProblem));
+        QVERIFY2(sshProblem.contains(QLatin1String("sshTests[0]: alice@/root -> laptop: expected ALLOWED, got DENIED")), qPrintable(sshProblem));
+
+        // At start-up failing tests only warn: a stored policy does not keep the server down.
+        s.reset();
+        auto restarted = loadState();
+        QVERIFY(restarted);
+        QVERIFY(restarted->snapshot()->policy);
+        QCOMPARE(restarted->snapshot()->policy->acls.first().dst.first().ports.first().last, 65535);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestState)

@@ -1,0 +1,72 @@
+#include "state/PolicyTopology.h"
+
+#include "policy/PolicyParser.h"
+#include "policy/PolicyTester.h"
+
+#include <algorithm>
+
+namespace keel::state {
+
+policy::TopologyUser policyUser(const store::User& u)
+{
+    return {u.id, u.name, u.email};
+}
+
+policy::TopologyNode policyNode(const store::Node& n)
+{
+    policy::TopologyNode t;
+    t.id = n.id;
+    t.name = n.givenName;
+    t.userId = n.userId.value_or(0);
+    t.tags = n.tags;
+    t.ipv4 = policy::IpAddress::parse(n.ipv4);
+    t.ipv6 = policy::IpAddress::parse(n.ipv6);
+    for (const QString& r : n.announcedRoutes)
+        if (auto p = policy::IpPrefix::parse(r))
+            t.routableIps.append(*p);
+    for (const QString& r : n.approvedRoutes)
+        if (auto p = policy::IpPrefix::parse(r))
+            t.approvedRoutes.append(*p);
+    return t;
+}
+
+policy::Topology policyTopology(const Snapshot& s)
+{
+    policy::Topology t;
+    // Users by id, so that the order (and so every message naming them) does not depend on hashing.
+    QList<qint64> ids = s.users.keys();
+    std::sort(ids.begin(), ids.end());
+    for (qint64 id : ids)
+        t.users.append(policyUser(s.users.value(id)));
+    t.nodes.reserve(s.nodes.size());
+    for (const auto& live : s.nodes)
+        t.nodes.append(policyNode(live->node));
+    return t;
+}
+
+std::optional<policy::Policy> parsePolicyFor(const policy::Topology* tailnet, const QByteArray& text, const QString& fileName,
+                                             QString* error, QString* tests)
+{
+    if (text.trimmed().isEmpty())
+        return policy::Policy{}; // empty = true: allow all
+    policy::PolicyParser parser;
+    if (tailnet) {
+        // The legacy bare-name form is upgraded to "name@" (with a warning), and a user alias
+        // matching several users is refused, as Headscale does at load.
+        QStringList names;
+        for (const policy::TopologyUser& u : tailnet->users)
+            names.append(u.name);
+        parser.setKnownUsers(names);
+        parser.setUsers(tailnet->users);
+    }
+    auto p = fileName.isEmpty() ? parser.parse(text) : parser.parseFile(text, fileName);
+    if (!p) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    if (tests && tailnet && !p->empty)
+        *tests = policy::PolicyTester::verify(*p, *tailnet);
+    return p;
+}
+
+} // namespace keel::state
