@@ -1,19 +1,39 @@
 // Policy compile benchmark: 1,000 ACL rules over 10,000 nodes. Prints the global compile time,
-// the per-node filter time, and the cost of one node joining (a recompile with one more node
-// plus that node's filter). Usage: bench-policy [nodes] [rules] [self]
+// the per-node filter time, and the cost of one node joining: a full recompile with one more node
+// plus that node's filter and peers, then the same (and a leave, a retag) done incrementally from
+// the previous compile. Usage: bench-policy [nodes] [rules] [self]
 #include "policy/PolicyCompiler.h"
 #include "policy/PolicyParser.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSysInfo>
 #include <QTextStream>
 
+#include <ctime>
+
 using namespace keel::policy;
 
 namespace {
+
+// CPU time of this thread: the machine is shared, and wall time would count other processes' turns.
+class CpuTimer {
+public:
+    CpuTimer() { restart(); }
+    void restart() { m_start = now(); }
+    qint64 elapsed() const { return (now() - m_start) / 1000000; }
+    qint64 nsecsElapsed() const { return now() - m_start; }
+
+private:
+    static qint64 now()
+    {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    }
+    qint64 m_start = 0;
+};
 
 TopologyNode makeNode(int i, int users, int tags)
 {
@@ -68,8 +88,7 @@ int main(int argc, char** argv)
     for (int i = 0; i < nodes; ++i)
         topo.nodes.append(makeNode(i, users, tags));
 
-    QElapsedTimer t;
-    t.start();
+    CpuTimer t;
     PolicyCompiler compiler(*policy, topo);
     const qint64 compileMs = t.elapsed();
 
@@ -101,13 +120,40 @@ int main(int argc, char** argv)
     const auto joinedPeers = after.peersOf(int(joined.nodes.size()) - 1);
     const qint64 joinMs = t.elapsed();
 
+    // The same join, leave and retag computed incrementally from the compile above (its index
+    // built, as in the server): only the grants the node's aliases touch are compiled again.
+    auto incremental = [&](const char* what, const Topology& next, int node) {
+        CpuTimer it;
+        PolicyCompiler updated(compiler, next);
+        const auto f = updated.filterFor(next.nodes[node]);
+        const auto p = updated.peersOf(node);
+        const double ms = double(it.nsecsElapsed()) / 1e6;
+        out << what << (updated.incremental() ? " (incremental)" : " (FULL compile)") << ": " << QString::number(ms, 'f', 2) << " ms ("
+            << f.size() << " rules, " << p.size() << " peers)\n";
+    };
+    // A tagged node (i % 3 == 0: tag rules are the widest here) and a user's node.
+    const int taggedJoin = nodes % 3 == 0 ? nodes : nodes + 2;
+    Topology joinedTagged = topo;
+    joinedTagged.nodes.append(makeNode(taggedJoin, users, tags));
+    Topology joinedUser = topo;
+    joinedUser.nodes.append(makeNode(taggedJoin + 1, users, tags));
+    Topology left = topo;
+    left.nodes.removeAt(nodes / 2);
+    Topology retagged = topo;
+    retagged.nodes[3].tags = {QStringLiteral("tag:t%1").arg(7)};
+
     out << "machine: " << QSysInfo::prettyProductName() << ", " << QSysInfo::currentCpuArchitecture() << "\n";
     out << "policy: " << rules << " ACL rules" << (self ? " + autogroup:self" : "") << ", " << nodes << " nodes (" << users << " users, " << tags << " tags)\n";
+    out << "(times are this thread's CPU time)\n";
     out << "global compile: " << compileMs << " ms\n";
     out << "peer/filter index build (first peersOf): " << indexMs << " ms\n";
     out << "per-node filter (reduction), mean of " << sample << ": " << QString::number(perNodeMs, 'f', 3) << " ms (" << total << " rules)\n";
     out << "peersOf one node, mean of " << peerSample << ": " << QString::number(peersMs, 'f', 3) << " ms (" << peerCount << " peers in total)\n";
     out << "one node joining (full recompile + index + its filter and peers): " << joinMs << " ms\n";
+    incremental("one tagged node joining", joinedTagged, int(joinedTagged.nodes.size()) - 1);
+    incremental("one user node joining", joinedUser, int(joinedUser.nodes.size()) - 1);
+    incremental("one node leaving (then node 0's filter and peers)", left, 0);
+    incremental("one node retagged", retagged, 3);
     out << "full rollout estimate (compile + index + every node's filter and peers): " << QString::number(compileMs + indexMs + (perNodeMs + peersMs) * nodes, 'f', 0) << " ms\n";
     Q_UNUSED(filter);
     Q_UNUSED(joinedPeers);

@@ -3,40 +3,69 @@
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
 #include "policy/PolicyExplainer.h"
+#include "state/PolicyTopology.h"
 
 #include <algorithm>
 
 namespace keel::control {
 
-MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot)
+MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous)
     : m_snapshot(snapshot)
 {
-    for (const store::User& u : snapshot->users)
-        m_topology.users.append({u.id, u.name, u.email});
-    for (const auto& live : snapshot->nodes) {
-        const store::Node& n = live->node;
-        policy::TopologyNode t;
-        t.id = n.id;
-        t.name = n.givenName;
-        t.userId = n.userId.value_or(0);
-        t.tags = n.tags;
-        t.ipv4 = policy::IpAddress::parse(n.ipv4);
-        t.ipv6 = policy::IpAddress::parse(n.ipv6);
-        for (const QString& r : n.announcedRoutes)
-            if (auto p = policy::IpPrefix::parse(r))
-                t.routableIps.append(*p);
-        for (const QString& r : n.approvedRoutes)
-            if (auto p = policy::IpPrefix::parse(r))
-                t.approvedRoutes.append(*p);
-        m_index.insert(n.id, int(m_topology.nodes.size()));
-        m_topology.nodes.append(t);
-    }
-    static const policy::Policy kAllowAll;
+    static const auto kAllowAll = std::make_shared<const policy::Policy>();
+    auto compiled = std::make_shared<Compiled>();
+    compiled->policy = snapshot->policy ? snapshot->policy : kAllowAll;
+    compiled->topology.users = state::policyUsers(*snapshot);
+    const Compiled* before = previous && previous->m_compiled->policy == compiled->policy ? previous->m_compiled.get() : nullptr;
+    if (before && before->topology.users != compiled->topology.users)
+        before = nullptr; // approvals and user aliases read the users: nothing carries over
+    const state::Snapshot* beforeSnapshot = before ? previous->m_snapshot.get() : nullptr;
+
     // Routes the policy's autoApprovers cover count as approved, as on Tailscale's control plane
-    // (the policy-compat corpus is captured that way).
-    if (snapshot->policy)
-        m_topology = policy::PolicyApprovals::withAutoApprovals(*snapshot->policy, m_topology);
-    m_compiler = std::make_unique<policy::PolicyCompiler>(snapshot->policy ? *snapshot->policy : kAllowAll, m_topology);
+    // (the policy-compat corpus is captured that way). A node whose record is the previous
+    // snapshot's (same LiveNode) is taken over as it was, approvals included.
+    const policy::PolicyApprovals approvals(*compiled->policy, compiled->topology);
+    compiled->topology.nodes.reserve(snapshot->nodes.size());
+    compiled->index.reserve(snapshot->nodes.size());
+    for (auto it = snapshot->nodes.cbegin(); it != snapshot->nodes.cend(); ++it) {
+        compiled->index.insert(it.key(), int(compiled->topology.nodes.size()));
+        if (beforeSnapshot) {
+            const auto old = beforeSnapshot->nodes.constFind(it.key());
+            if (old != beforeSnapshot->nodes.cend() && *old == *it) {
+                compiled->topology.nodes.append(before->topology.nodes[before->index.value(it.key())]);
+                continue;
+            }
+        }
+        policy::TopologyNode t = state::policyNode((*it)->node);
+        if (!t.routableIps.isEmpty())
+            for (const policy::IpPrefix& r : approvals.autoApprovedRoutes(t, t.routableIps))
+                if (!t.approvedRoutes.contains(r))
+                    t.approvedRoutes.append(r);
+        compiled->topology.nodes.append(t);
+    }
+
+    if (before && before->topology.nodes == compiled->topology.nodes) {
+        // Nothing the policy reads changed: the compile and the peer lists stay valid.
+        m_compiled = previous->m_compiled;
+        m_peers = previous->m_peers;
+        m_routeMatchers = previous->m_routeMatchers;
+        m_routeAccess = previous->m_routeAccess;
+        m_reuse = Reuse::Whole;
+        return;
+    }
+    if (before) {
+        compiled->compiler = std::make_unique<policy::PolicyCompiler>(*before->compiler, compiled->topology);
+        m_reuse = compiled->compiler->incremental() ? Reuse::Incremental : Reuse::None;
+    } else {
+        compiled->compiler = std::make_unique<policy::PolicyCompiler>(*compiled->policy, compiled->topology);
+    }
+    m_compiled = std::move(compiled);
+}
+
+const policy::TopologyNode* MapperPolicy::node(qint64 nodeId) const
+{
+    const int index = m_compiled->index.value(nodeId, -1);
+    return index < 0 ? nullptr : &m_compiled->topology.nodes[index];
 }
 
 const QSet<qint64>& MapperPolicy::peersOf(qint64 nodeId)
@@ -45,33 +74,31 @@ const QSet<qint64>& MapperPolicy::peersOf(qint64 nodeId)
     if (it != m_peers.end())
         return *it;
     QSet<qint64> out;
-    const int index = m_index.value(nodeId, -1);
+    const int index = m_compiled->index.value(nodeId, -1);
     if (index >= 0)
-        for (int j : m_compiler->peersOf(index))
-            out.insert(m_topology.nodes[j].id);
+        for (int j : m_compiled->compiler->peersOf(index))
+            out.insert(m_compiled->topology.nodes[j].id);
     return *m_peers.insert(nodeId, out);
 }
 
 QJsonArray MapperPolicy::filterFor(qint64 nodeId) const
 {
-    const int index = m_index.value(nodeId, -1);
-    if (index < 0)
-        return {};
-    return policy::toJson(m_compiler->filterFor(m_topology.nodes[index]));
+    const policy::TopologyNode* n = node(nodeId);
+    return n ? policy::toJson(m_compiled->compiler->filterFor(*n)) : QJsonArray();
 }
 
 QJsonObject MapperPolicy::sshPolicyFor(qint64 nodeId) const
 {
-    const int index = m_index.value(nodeId, -1);
-    if (index < 0)
+    const policy::TopologyNode* n = node(nodeId);
+    if (!n)
         return {{QStringLiteral("rules"), QJsonArray()}};
-    return m_compiler->sshPolicyFor(m_topology.nodes[index]);
+    return m_compiled->compiler->sshPolicyFor(*n);
 }
 
 QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
 {
-    const int index = m_index.value(nodeId, -1);
-    return index < 0 ? QJsonObject() : m_compiler->capMapFor(m_topology.nodes[index]);
+    const policy::TopologyNode* n = node(nodeId);
+    return n ? m_compiled->compiler->capMapFor(*n) : QJsonObject();
 }
 
 const MapperPolicy::RouteMatchers& MapperPolicy::routeMatchersFor(const policy::TopologyNode& node)
@@ -86,7 +113,7 @@ const MapperPolicy::RouteMatchers& MapperPolicy::routeMatchersFor(const policy::
     std::shared_ptr<const RouteMatchers>& shared = m_routeMatchers[key];
     if (!shared) {
         auto m = std::make_shared<RouteMatchers>();
-        m->rules = m_compiler->unreducedRules(node);
+        m->rules = m_compiled->compiler->unreducedRules(node);
         for (const policy::FilterRule& r : std::as_const(m->rules))
             m->dsts.append(r.dstSet());
         shared = m;
@@ -99,11 +126,11 @@ bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
     QHash<QString, bool>& answers = m_routeAccess[viewerId];
     if (const auto known = answers.constFind(route); known != answers.cend())
         return *known;
-    const int index = m_index.value(viewerId, -1);
+    const policy::TopologyNode* viewer = node(viewerId);
     const auto prefix = policy::IpPrefix::parse(route);
     bool ok = false;
-    if (index >= 0 && prefix) {
-        const policy::TopologyNode& node = m_topology.nodes[index];
+    if (viewer && prefix) {
+        const policy::TopologyNode& node = *viewer;
         const QList<policy::IpAddress> ips = node.addressList();
         const QList<policy::IpPrefix> subnets = node.subnetRoutes();
         const auto containsAny = [&ips](const policy::IpSet& set) {
@@ -127,7 +154,7 @@ bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
 
 std::optional<QJsonObject> MapperPolicy::explain(const QString& src, const QString& dst, int port, int proto) const
 {
-    const policy::PolicyExplainer explainer(m_topology, *m_compiler);
+    const policy::PolicyExplainer explainer(m_compiled->topology, *m_compiled->compiler);
     const auto answer = explainer.explain(src, dst, port, proto);
     if (!answer)
         return std::nullopt;

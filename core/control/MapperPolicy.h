@@ -16,10 +16,16 @@ namespace keel::control {
 // capabilities per node. Built once per snapshot version that has a policy and shared by every
 // session; without a policy the mapper uses allow-all and never builds one. Per-node results are
 // computed on first use and cached (single-threaded: the mapper runs on the state's thread).
+//
+// Built from the previous snapshot's when the policy is the same: a snapshot that changed nothing
+// the policy reads (endpoints, online state, Hostinfo) reuses the compile and the peer cache as
+// they are; a node joining, leaving or being retagged updates the compile incrementally
+// (PolicyCompiler's incremental constructor). A new policy is compiled in full.
 class MapperPolicy
 {
 public:
-    MapperPolicy(const state::SnapshotPtr& snapshot);
+    // `previous` (optional) must stay alive during construction only.
+    explicit MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous = nullptr);
 
     quint64 version() const { return m_snapshot->version; }
     const QSet<qint64>& peersOf(qint64 nodeId);
@@ -35,11 +41,23 @@ public:
     // or, for a subnet router, connects its own subnets with the route.
     bool canAccessRoute(qint64 viewerId, const QString& route);
 
+    // How this one was built (tests and logs).
+    enum class Reuse { None, Whole, Incremental };
+    Reuse reuse() const { return m_reuse; }
+
 private:
+    // The topology (auto-approved routes applied) and its compile; shared between successive
+    // MapperPolicies while the topology stays the same.
+    struct Compiled {
+        std::shared_ptr<const policy::Policy> policy;
+        policy::Topology topology;
+        std::unique_ptr<policy::PolicyCompiler> compiler;
+        QHash<qint64, int> index; // node id -> topology index
+    };
+    const policy::TopologyNode* node(qint64 nodeId) const;
+
     state::SnapshotPtr m_snapshot;
-    policy::Topology m_topology;
-    std::unique_ptr<policy::PolicyCompiler> m_compiler;
-    QHash<qint64, int> m_index;
+    std::shared_ptr<const Compiled> m_compiled;
     QHash<qint64, QSet<qint64>> m_peers;
     // A viewer's unreduced rules with their destination sets, for route access. Viewers whose
     // rules are alike share one entry: the global rules plus what the compiler adds per node
@@ -52,7 +70,8 @@ private:
     };
     const RouteMatchers& routeMatchersFor(const policy::TopologyNode& node);
     QHash<QString, std::shared_ptr<const RouteMatchers>> m_routeMatchers;
-    QHash<qint64, QHash<QString, bool>> m_routeAccess; // viewer -> route -> answer
+    QHash<qint64, QHash<QString, bool>> m_routeAccess; // viewer -> route -> answer (kept with a reused compile)
+    Reuse m_reuse = Reuse::None;
 };
 
 } // namespace keel::control

@@ -15,12 +15,14 @@ struct NetPortRange {
     QString ip;
     IpSet set; // what `ip` covers, for reduction and visibility
     PortRange ports;
+    friend bool operator==(const NetPortRange&, const NetPortRange&) = default;
 };
 
 // tailcfg.CapGrant: application capabilities granted towards `dsts`.
 struct CapGrant {
     QList<IpPrefix> dsts;
     QJsonObject capMap;
+    friend bool operator==(const CapGrant&, const CapGrant&) = default;
 };
 
 // tailcfg.FilterRule. A rule has DstPorts or CapGrant, never both.
@@ -31,6 +33,7 @@ struct FilterRule {
     QList<int> ipProto; // empty: omitted (client default)
     QList<CapGrant> capGrants;
 
+    friend bool operator==(const FilterRule&, const FilterRule&) = default;
     IpSet dstSet() const;
     QJsonObject toJson() const;
 };

@@ -123,9 +123,45 @@ std::optional<std::array<quint16, 8>> parseV6(QStringView s)
     return out;
 }
 
+// Formatted into a buffer, one QString allocation: rule compilation prints every node address.
+char* putDecimal(char* p, unsigned v)
+{
+    if (v >= 100)
+        *p++ = char('0' + v / 100);
+    if (v >= 10)
+        *p++ = char('0' + v / 10 % 10);
+    *p++ = char('0' + v % 10);
+    return p;
+}
+
+char* putV4(char* p, quint32 v)
+{
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        p = putDecimal(p, (v >> shift) & 0xff);
+        if (shift)
+            *p++ = '.';
+    }
+    return p;
+}
+
 QString v4Text(quint32 v)
 {
-    return QStringLiteral("%1.%2.%3.%4").arg(v >> 24).arg((v >> 16) & 0xff).arg((v >> 8) & 0xff).arg(v & 0xff);
+    char buf[16];
+    return QString::fromLatin1(buf, putV4(buf, v) - buf);
+}
+
+char* putHex(char* p, quint16 v)
+{
+    static const char digits[] = "0123456789abcdef";
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        const unsigned d = (v >> shift) & 0xf;
+        if (d || started || shift == 0) {
+            *p++ = digits[d];
+            started = true;
+        }
+    }
+    return p;
 }
 
 } // namespace
@@ -179,18 +215,20 @@ QString IpAddress::toString() const
         }
         k = end;
     }
-    QString out;
+    char buf[48];
+    char* p = buf;
     for (int k = 0; k < 8; ++k) {
         if (k == bestStart) {
-            out += QLatin1String("::");
+            *p++ = ':';
+            *p++ = ':';
             k += bestLen - 1;
             continue;
         }
-        if (!out.isEmpty() && !out.endsWith(QLatin1Char(':')))
-            out += QLatin1Char(':');
-        out += QString::number(g[k], 16);
+        if (p != buf && p[-1] != ':')
+            *p++ = ':';
+        p = putHex(p, g[k]);
     }
-    return out;
+    return QString::fromLatin1(buf, p - buf);
 }
 
 } // namespace keel::policy

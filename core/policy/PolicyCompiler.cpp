@@ -36,9 +36,17 @@ PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
     : m_policy(policy)
     , m_topo(topology)
 {
-    m_allowAll = policy.empty || (!policy.hasAcls && !policy.hasGrants);
-    for (int i = 0; i < topology.nodes.size(); ++i) {
-        const TopologyNode& n = topology.nodes[i];
+    indexTopology();
+    buildGrants();
+    compileGlobal();
+}
+
+void PolicyCompiler::indexTopology()
+{
+    m_allowAll = m_policy.empty || (!m_policy.hasAcls && !m_policy.hasGrants);
+    m_indexById.reserve(m_topo.nodes.size());
+    for (int i = 0; i < m_topo.nodes.size(); ++i) {
+        const TopologyNode& n = m_topo.nodes[i];
         m_indexById.insert(n.id, i);
         if (n.isTagged())
             for (const QString& t : n.tags)
@@ -48,11 +56,9 @@ PolicyCompiler::PolicyCompiler(const Policy& policy, const Topology& topology)
     }
     m_wildcardSources = tailscaleCgnatSet();
     m_wildcardSources.add(tailscaleUlaSet());
-    for (const TopologyNode& n : topology.nodes)
+    for (const TopologyNode& n : m_topo.nodes)
         for (const IpPrefix& r : n.subnetRoutes())
             m_wildcardSources.add(r);
-    buildGrants();
-    compileGlobal();
 }
 
 void PolicyCompiler::buildGrants()
@@ -103,9 +109,76 @@ void PolicyCompiler::buildGrants()
 
 void PolicyCompiler::compileGlobal()
 {
+    m_units.reserve(m_grants.size());
     for (const GrantSpec& g : m_grants)
-        m_global.append(compileGrant(g, nullptr));
-    merge(m_global);
+        m_units.append(compileGrant(g, nullptr));
+    flatten(nullptr, nullptr, nullptr);
+}
+
+void PolicyCompiler::flatten(const PolicyCompiler* previous, const std::vector<char>* dirty, std::vector<int>* ruleFrom)
+{
+    std::size_t total = 0;
+    for (const QList<FilterRule>& u : std::as_const(m_units))
+        total += std::size_t(u.size());
+    m_flat.reserve(total);
+    m_flatKeys.reserve(qsizetype(total));
+    m_flatHash.reserve(total);
+    m_rank.reserve(total);
+    // Ranks by key hash (keys are long: every source address); equal hashes are checked on the
+    // keys themselves, and a true collision goes through the exact map.
+    QHash<std::size_t, int> firstOfHash;
+    QHash<QString, int> collided;
+    qsizetype previousOffset = 0;
+    for (qsizetype g = 0; g < m_units.size(); ++g) {
+        const bool reused = previous && !(*dirty)[std::size_t(g)];
+        const QList<FilterRule>& unit = std::as_const(m_units)[g]; // const: no detach from the shared copy
+        for (qsizetype k = 0; k < unit.size(); ++k) {
+            const FilterRule& r = unit[k];
+            const int index = int(m_flat.size());
+            const QString key = reused ? previous->m_flatKeys[previousOffset + k] : mergeKey(r);
+            const std::size_t hash = reused ? previous->m_flatHash[std::size_t(previousOffset + k)] : qHash(key);
+            if (ruleFrom)
+                ruleFrom->push_back(reused ? int(previousOffset + k) : -1);
+            int rank = index;
+            if (!key.isEmpty()) {
+                const auto it = firstOfHash.constFind(hash);
+                if (it == firstOfHash.constEnd())
+                    firstOfHash.insert(hash, index);
+                else if (m_flatKeys[*it] == key)
+                    rank = *it;
+                else
+                    rank = *collided.insert(key, collided.value(key, index));
+            }
+            m_rank.push_back(rank);
+            m_flat.push_back(&r);
+            m_flatKeys.append(key);
+            m_flatHash.push_back(hash);
+        }
+        if (previous)
+            previousOffset += previous->m_units[g].size();
+    }
+}
+
+const QList<FilterRule>& PolicyCompiler::globalRules() const
+{
+    std::call_once(m_globalOnce, [this] {
+        m_global.reserve(qsizetype(m_flat.size()));
+        for (const FilterRule* r : m_flat)
+            m_global.append(*r);
+        merge(m_global);
+    });
+    return m_global;
+}
+
+QString PolicyCompiler::mergeKey(const FilterRule& r)
+{
+    if (!r.capGrants.isEmpty())
+        return {};
+    QString key = r.srcIps.join(QLatin1Char(','));
+    key += QLatin1Char('|');
+    for (int p : r.ipProto)
+        key += QString::number(p) + QLatin1Char(',');
+    return key;
 }
 
 bool PolicyCompiler::renderSources(const QList<Alias>& src, QStringList* strings, IpSet* set) const
@@ -318,10 +391,7 @@ void PolicyCompiler::merge(QList<FilterRule>& rules)
     QHash<QString, qsizetype> byKey;
     for (FilterRule& r : rules) {
         if (r.capGrants.isEmpty()) {
-            QString key = r.srcIps.join(QLatin1Char(','));
-            key += QLatin1Char('|');
-            for (int p : r.ipProto)
-                key += QString::number(p) + QLatin1Char(',');
+            const QString key = mergeKey(r);
             const auto it = byKey.constFind(key);
             if (it != byKey.constEnd()) {
                 out[*it].dstPorts.append(r.dstPorts);
@@ -337,11 +407,11 @@ void PolicyCompiler::merge(QList<FilterRule>& rules)
 QList<FilterRule> PolicyCompiler::unreducedRules(const TopologyNode& node) const
 {
     if (!m_perNode)
-        return m_global;
+        return globalRules();
     // The global rules plus this node's own: autogroup:self expanded for its owner, and the via
     // grants it routes for. Merging is a grouping by (SrcIPs, IPProto), so merging the merged
     // global list again with the extra rules gives the same result as one merge of everything.
-    QList<FilterRule> rules = m_global;
+    QList<FilterRule> rules = globalRules();
     rules.append(extraRules(node));
     merge(rules);
     return rules;
@@ -424,22 +494,24 @@ QList<FilterRule> PolicyCompiler::compileVia(const GrantSpec& g, const TopologyN
     return out;
 }
 
-QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<FilterRule>& rules)
-{
-    const IpSet mine = node.addresses();
-    const QList<IpPrefix> routes = node.subnetRoutes();
-    const bool exit = node.isExitNode();
-    const IpSet internet = theInternetSet();
-    auto wanted = [&](const IpSet& dst) {
-        if (dst.overlaps(mine))
-            return true;
-        for (const IpPrefix& r : routes)
-            if (dst.overlaps(r))
-                return true;
-        return exit && !dst.isEmpty() && internet.containsAll(dst);
-    };
-    QList<FilterRule> out;
-    for (const FilterRule& r : rules) {
+namespace {
+
+// What one node keeps of a rule (per-node reduction): destinations on its addresses, on its
+// approved routes, in the Internet when it is an exit node; capability grants to its addresses.
+// Keeping twice keeps the same.
+class Reduction {
+public:
+    explicit Reduction(const TopologyNode& node)
+        : m_node(node)
+        , m_mine(node.addresses())
+        , m_routes(node.subnetRoutes())
+        , m_exit(node.isExitNode())
+    {
+    }
+
+    // `r` with only what the node keeps (possibly nothing).
+    FilterRule keep(const FilterRule& r) const
+    {
         FilterRule k = r;
         k.dstPorts.clear();
         k.capGrants.clear();
@@ -451,15 +523,44 @@ QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<F
             IpSet dsts;
             for (const IpPrefix& p : g.dsts)
                 dsts.add(p);
-            for (const IpAddress& a : node.addressList())
+            for (const IpAddress& a : m_node.addressList())
                 if (dsts.contains(a))
                     kept.dsts.append(IpPrefix::host(a));
             if (!kept.dsts.isEmpty())
                 k.capGrants.append(kept);
         }
-        if (!k.dstPorts.isEmpty() || !k.capGrants.isEmpty())
-            out.append(k);
+        return k;
     }
+
+private:
+    bool wanted(const IpSet& dst) const
+    {
+        if (dst.overlaps(m_mine))
+            return true;
+        for (const IpPrefix& r : m_routes)
+            if (dst.overlaps(r))
+                return true;
+        static const IpSet internet = theInternetSet();
+        return m_exit && !dst.isEmpty() && internet.containsAll(dst);
+    }
+
+    const TopologyNode& m_node;
+    const IpSet m_mine;
+    const QList<IpPrefix> m_routes;
+    const bool m_exit;
+};
+
+bool isEmptyRule(const FilterRule& r) { return r.dstPorts.isEmpty() && r.capGrants.isEmpty(); }
+
+} // namespace
+
+QList<FilterRule> PolicyCompiler::reduce(const TopologyNode& node, const QList<FilterRule>& rules)
+{
+    const Reduction reduction(node);
+    QList<FilterRule> out;
+    for (const FilterRule& r : rules)
+        if (FilterRule k = reduction.keep(r); !isEmptyRule(k))
+            out.append(std::move(k));
     return out;
 }
 
@@ -468,20 +569,47 @@ QList<FilterRule> PolicyCompiler::filterFor(const TopologyNode& node) const
     const int index = indexOf(node);
     if (index < 0) // not part of the topology: no index entry, take the long way
         return reduce(node, unreducedRules(node));
-    // Only rules with a destination on this node can survive reduction: start from those.
+    // Only rules with a destination on this node can survive reduction: start from those, each
+    // reduced, then merged as the global list is (a group's dstPorts in rule order, groups in the
+    // order of their first rule in the whole list). Reducing before merging gives the same
+    // result, without copying destinations that reduction would drop. Groups left empty stay
+    // until the node's own rules are merged in (they may join them), then go.
+    const Reduction reduction(node);
     QList<FilterRule> rules;
-    for (int r : peerIndex().rulesTo(index))
-        rules.append(m_global[r]);
+    std::vector<std::pair<int, qsizetype>> groups; // (rank, position in rules)
+    QHash<int, qsizetype> byRank;
+    for (int r : peerIndex().rulesTo(index)) {
+        const int rank = m_rank[std::size_t(r)];
+        FilterRule part = reduction.keep(*m_flat[std::size_t(r)]);
+        const auto it = byRank.constFind(rank);
+        if (it != byRank.constEnd()) {
+            rules[*it].dstPorts.append(part.dstPorts);
+            continue;
+        }
+        byRank.insert(rank, rules.size());
+        groups.push_back({rank, rules.size()});
+        rules.append(std::move(part));
+    }
+    if (groups.size() > 1 && !std::is_sorted(groups.begin(), groups.end())) {
+        std::sort(groups.begin(), groups.end());
+        QList<FilterRule> ordered;
+        ordered.reserve(rules.size());
+        for (const auto& [rank, pos] : groups)
+            ordered.append(std::move(rules[pos]));
+        rules = std::move(ordered);
+    }
     if (m_perNode) {
         rules.append(extraRules(node));
         merge(rules);
+        return reduce(node, rules);
     }
-    return reduce(node, rules);
+    rules.removeIf(isEmptyRule);
+    return rules;
 }
 
 const PeerIndex& PolicyCompiler::peerIndex() const
 {
-    std::call_once(m_peerOnce, [this] { m_peerIndex = std::make_unique<PeerIndex>(m_topo, m_global); });
+    std::call_once(m_peerOnce, [this] { m_peerIndex = std::make_unique<PeerIndex>(m_topo, m_flat); });
     return *m_peerIndex;
 }
 

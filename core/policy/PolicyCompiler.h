@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace keel::policy {
 
@@ -23,6 +24,17 @@ namespace keel::policy {
 class PolicyCompiler {
 public:
     PolicyCompiler(const Policy& policy, const Topology& topology);
+    // The same compile as PolicyCompiler(previous's policy, topology), computed from `previous`
+    // (an earlier topology; it must outlive this constructor only) when the change allows: only
+    // the grants whose aliases match a node that joined, left or changed are compiled again, and
+    // the peer index is updated for those nodes. Falls back to a full compile when users changed,
+    // a changed node has routes, nodes were reordered, or many nodes changed at once.
+    PolicyCompiler(const PolicyCompiler& previous, const Topology& topology);
+    // Whether construction reused a previous compile (tests and benches).
+    bool incremental() const { return m_incremental; }
+    // The global rules, merged (what a node receives before per-node reduction, without its own
+    // autogroup:self / via rules).
+    const QList<FilterRule>& globalRules() const;
 
     // Rules before per-node reduction (global + this node's autogroup:self rules), merged.
     QList<FilterRule> unreducedRules(const TopologyNode& node) const;
@@ -66,8 +78,13 @@ private:
         QStringList via;
         QString origin; // where in the policy it comes from: "grants[2]", "acls[0]"
     };
+    void indexTopology();
     void buildGrants();
     void compileGlobal();
+    // m_units -> m_flat, m_flatKeys, m_rank. With `previous`, clean units' keys are taken from it.
+    void flatten(const PolicyCompiler* previous, const std::vector<char>* dirty, std::vector<int>* ruleFrom);
+    bool updateFrom(const PolicyCompiler& previous); // false: the change needs a full compile
+    static QString mergeKey(const FilterRule& r); // empty for capability rules (never merged)
     QList<FilterRule> compileGrant(const GrantSpec& g, const TopologyNode* selfNode) const;
     QList<FilterRule> compileVia(const GrantSpec& g, const TopologyNode& node) const;
     // The rules only this node has: autogroup:self for its owner, via grants it routes for.
@@ -85,7 +102,18 @@ private:
     const Topology& m_topo;
     QList<GrantSpec> m_grants;
     QList<GrantSpec> m_viaGrants; // per-node only: rules go to the via-tagged routers
-    QList<FilterRule> m_global;
+    // The global compile, kept per grant so that a topology change recompiles only the grants it
+    // touches. m_flat (the units in order) is what the peer index covers; a node's filter is the
+    // merge of the m_flat rules with a destination on it, grouped by m_rank (the index of the
+    // first m_flat rule with the same merge key) so groups come out in the full merge's order.
+    QList<QList<FilterRule>> m_units; // per m_grants entry; never modified after flatten()
+    std::vector<const FilterRule*> m_flat; // into m_units
+    QStringList m_flatKeys;
+    std::vector<std::size_t> m_flatHash; // qHash of m_flatKeys
+    std::vector<int> m_rank;
+    bool m_incremental = false;
+    mutable std::once_flag m_globalOnce;
+    mutable QList<FilterRule> m_global; // merged m_flat, built on first use
     bool m_allowAll = false;
     bool m_hasSelf = false;
     bool m_perNode = false; // autogroup:self or via: a node's rules differ from the global ones
@@ -96,7 +124,7 @@ private:
     IpSet m_wildcardSources; // `*` as a source: CGNAT + ULA + approved subnet routes
     const PeerIndex& peerIndex() const;
     mutable std::once_flag m_peerOnce;
-    mutable std::unique_ptr<PeerIndex> m_peerIndex; // over m_global, built on the first peersOf
+    mutable std::unique_ptr<PeerIndex> m_peerIndex; // over m_flat, built on the first peersOf
     QString m_serverUrl;
 };
 

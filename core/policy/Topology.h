@@ -20,6 +20,7 @@ struct TopologyUser {
     // and the owner, autogroup:owner the owner.
     bool admin = false;
     bool owner = false;
+    friend bool operator==(const TopologyUser&, const TopologyUser&) = default;
 };
 
 struct TopologyNode {
@@ -39,6 +40,7 @@ struct TopologyNode {
     QList<IpPrefix> subnetRoutes() const;
     // An advertised exit route (0/0 or ::/0) is approved.
     bool isExitNode() const;
+    friend bool operator==(const TopologyNode&, const TopologyNode&) = default;
 };
 
 struct Topology {

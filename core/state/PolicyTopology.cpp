@@ -30,14 +30,21 @@ policy::TopologyNode policyNode(const store::Node& n)
     return t;
 }
 
+QList<policy::TopologyUser> policyUsers(const Snapshot& s)
+{
+    QList<qint64> ids = s.users.keys();
+    std::sort(ids.begin(), ids.end());
+    QList<policy::TopologyUser> out;
+    out.reserve(ids.size());
+    for (qint64 id : ids)
+        out.append(policyUser(s.users.value(id)));
+    return out;
+}
+
 policy::Topology policyTopology(const Snapshot& s)
 {
     policy::Topology t;
-    // Users by id, so that the order (and so every message naming them) does not depend on hashing.
-    QList<qint64> ids = s.users.keys();
-    std::sort(ids.begin(), ids.end());
-    for (qint64 id : ids)
-        t.users.append(policyUser(s.users.value(id)));
+    t.users = policyUsers(s);
     t.nodes.reserve(s.nodes.size());
     for (const auto& live : s.nodes)
         t.nodes.append(policyNode(live->node));

@@ -10,6 +10,8 @@ namespace keel::state {
 // writes are tested against. No auto-approvals applied (PolicyApprovals::withAutoApprovals does).
 policy::TopologyUser policyUser(const store::User& u);
 policy::TopologyNode policyNode(const store::Node& n);
+// The snapshot's users, by id (an order that does not depend on hashing).
+QList<policy::TopologyUser> policyUsers(const Snapshot& s);
 policy::Topology policyTopology(const Snapshot& s);
 
 // The one decision every policy write, reload and check makes: parse `text` (HuJSON, or YAML when

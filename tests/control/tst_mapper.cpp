@@ -4,6 +4,7 @@
 #include "control/Mapper.h"
 #include "control/RegistrationRequest.h"
 #include "policy/PolicyParser.h"
+#include "control/MapperPolicy.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
 #include "TestPaths.h"
@@ -285,6 +286,70 @@ private Q_SLOTS:
         QCOMPARE(dbFilter.size(), 1);
         QCOMPARE(dbFilter[0].toObject()["DstPorts"].toArray()[0].toObject()["Ports"].toObject()["First"].toInt(), 5432);
         QVERIFY(mapper.packetFilter(s, 1).isEmpty()); // nothing may reach alice's nodes
+    }
+
+    void mapperPolicyReusesThePreviousCompile()
+    {
+        // Successive snapshots under one policy: an endpoint change reuses the compile whole, a
+        // node joining or being retagged updates it incrementally, a new policy compiles in full;
+        // every time the results are those of a compile from scratch.
+        auto s = snapshotWith(6);
+        policy::PolicyParser parser;
+        auto parsed = parser.parse(QByteArray(R"({"tagOwners":{"tag:db":["alice@example.com"]},
+            "acls":[{"action":"accept","src":["alice@example.com"],"dst":["tag:db:5432"]},
+                    {"action":"accept","src":["tag:db"],"dst":["tag:db:*"]}]})"));
+        QVERIFY2(parsed, qPrintable(parser.errorText()));
+        s->policy = std::make_shared<const policy::Policy>(*parsed);
+        const auto retag = [](state::Snapshot& snap, qint64 id) {
+            auto n = std::make_shared<state::LiveNode>(*snap.node(id));
+            n->node.tags = {"tag:db"};
+            n->node.userId.reset();
+            snap.nodes.insert(id, n);
+        };
+        retag(*s, 3);
+        const auto sameAsFresh = [](control::MapperPolicy& p, const state::SnapshotPtr& snap) {
+            control::MapperPolicy fresh(snap);
+            for (qint64 id : snap->nodes.keys()) {
+                if (p.peersOf(id) != fresh.peersOf(id) || p.filterFor(id) != fresh.filterFor(id))
+                    return false;
+            }
+            return true;
+        };
+        control::MapperPolicy first(s);
+        QCOMPARE(first.reuse(), control::MapperPolicy::Reuse::None);
+        QCOMPARE(first.peersOf(1), (QSet<qint64>{3}));
+
+        auto moved = std::make_shared<state::Snapshot>(*s);
+        auto n2 = std::make_shared<state::LiveNode>(*s->node(2));
+        n2->node.endpoints = {QStringLiteral("198.51.100.7:41641")};
+        moved->nodes.insert(2, n2);
+        control::MapperPolicy second(moved, &first);
+        QCOMPARE(second.reuse(), control::MapperPolicy::Reuse::Whole);
+        QVERIFY(sameAsFresh(second, moved));
+
+        auto retagged = std::make_shared<state::Snapshot>(*moved);
+        retag(*retagged, 5);
+        control::MapperPolicy third(retagged, &second);
+        QCOMPARE(third.reuse(), control::MapperPolicy::Reuse::Incremental);
+        QCOMPARE(third.peersOf(1), (QSet<qint64>{3, 5}));
+        QVERIFY(sameAsFresh(third, retagged));
+
+        auto joined = std::make_shared<state::Snapshot>(*snapshotWith(7));
+        joined->policy = s->policy;
+        joined->nodes.insert(2, n2);
+        retag(*joined, 3);
+        retag(*joined, 5);
+        retag(*joined, 7);
+        control::MapperPolicy fourth(joined, &third);
+        QCOMPARE(fourth.reuse(), control::MapperPolicy::Reuse::Incremental);
+        QCOMPARE(fourth.peersOf(7), (QSet<qint64>{1, 2, 3, 4, 5, 6}));
+        QVERIFY(sameAsFresh(fourth, joined));
+
+        auto newPolicy = std::make_shared<state::Snapshot>(*joined);
+        newPolicy->policy = std::make_shared<const policy::Policy>(*parsed);
+        control::MapperPolicy fifth(newPolicy, &fourth);
+        QCOMPARE(fifth.reuse(), control::MapperPolicy::Reuse::None);
+        QVERIFY(sameAsFresh(fifth, newPolicy));
     }
 
     void explainNamesTheRule()
