@@ -73,6 +73,19 @@ std::optional<policy::Policy> parsePolicyFor(const policy::Topology* tailnet, co
     }
     if (tests && tailnet && !p->empty)
         *tests = policy::PolicyTester::verify(*p, *tailnet);
+    // Tailscale's user roles: Keel (like Headscale) stores none, so autogroup:admin and
+    // autogroup:owner match no node unless a user was given the role. Accepted, as Tailscale does,
+    // but said, so an attribute that applies to nobody does not go unnoticed.
+    if (tailnet) {
+        const bool anyAdmin = std::any_of(tailnet->users.begin(), tailnet->users.end(), [](const policy::TopologyUser& u) { return u.admin || u.owner; });
+        const bool anyOwner = std::any_of(tailnet->users.begin(), tailnet->users.end(), [](const policy::TopologyUser& u) { return u.owner; });
+        for (qsizetype i = 0; i < p->nodeAttrs.size(); ++i)
+            for (const policy::Alias& a : p->nodeAttrs[i].target)
+                if ((a.kind == policy::Alias::Kind::AutoAdmin && !anyAdmin) || (a.kind == policy::Alias::Kind::AutoOwner && !anyOwner))
+                    p->warnings.append(QStringLiteral("nodeAttrs[%1]: %2 matches no node: Keel has no user roles (as Headscale), so no user is an admin or the owner")
+                                           .arg(i)
+                                           .arg(a.text));
+    }
     return p;
 }
 

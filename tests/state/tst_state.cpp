@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace keel;
@@ -383,6 +384,17 @@ private Q_SLOTS:
         const QString sshProblem = s->checkPolicy(sshFails);
         QVERIFY2(sshProblem.startsWith(QLatin1String("test(s) failed:\n")), qPrintable(sshProblem));
         QVERIFY2(sshProblem.contains(QLatin1String("sshTests[0]: alice@/root -> laptop: expected ALLOWED, got DENIED")), qPrintable(sshProblem));
+
+        // autogroup:admin as a nodeAttrs target is accepted (Tailscale does) but matches nobody
+        // here: no user roles. It loads, with a warning that says so.
+        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}],
+            "nodeAttrs":[{"target":["autogroup:admin"],"attr":["funnel"]}]})"));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("nodeAttrs\\[0\\]: autogroup:admin matches no node: Keel has no user roles")));
+        QVERIFY2(s->reloadPolicy(&error), qPrintable(error));
+        QVERIFY(s->snapshot()->policy->nodeAttrs.size() == 1);
+        QVERIFY(m_store->setPolicy(QString::fromUtf8(good)));
+        QVERIFY2(s->reloadPolicy(&error), qPrintable(error));
+        QVERIFY(m_store->setPolicy(QString::fromUtf8(opensTooMuch)));
 
         // At start-up failing tests only warn: a stored policy does not keep the server down.
         s.reset();
