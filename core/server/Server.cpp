@@ -1,5 +1,7 @@
 #include "server/Server.h"
 
+#include "common/FileLimit.h"
+
 #include "KeelVersion.h"
 #include "common/Clock.h"
 #include "common/Log.h"
@@ -262,7 +264,13 @@ void Server::addPublicRoutes()
     });
     // ts2021 (GET for WebSocket clients, POST for tailscaled). A child of this Server: it owns the
     // upgraded connections, which therefore outlive the HTTP listener's reset in stop().
-    auto* control = new control::ControlEndpoint(*m_noiseKey, this);
+    // One descriptor per connected node: take what the system allows (the soft limit is often
+    // 1,024 under a service manager) and accept as many control connections as it can hold.
+    const qint64 fileLimit = raiseOpenFileLimit();
+    control::ControlEndpoint::Options endpointOptions;
+    endpointOptions.maxConnections = controlConnectionBudget(fileLimit, endpointOptions.maxConnections);
+    qCInfo(lcServer).noquote() << "open-file limit" << fileLimit << "- up to" << endpointOptions.maxConnections << "control connections";
+    auto* control = new control::ControlEndpoint(*m_noiseKey, endpointOptions, this);
     control->setObjectName(QStringLiteral("keel-control-endpoint"));
     control->registerRoutes(m_publicRouter);
     control->setHandler(m_controlService->handler());

@@ -1,10 +1,15 @@
 #include "common/Clock.h"
+#include "common/FileLimit.h"
 #include "common/Log.h"
 #include "common/LogBuffer.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
 
 using namespace keel;
 
@@ -13,6 +18,38 @@ class TestCommon : public QObject
     Q_OBJECT
 
 private slots:
+    void openFileLimitIsRaisedToTheHardLimit()
+    {
+#ifdef Q_OS_UNIX
+        rlimit before{};
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &before), 0);
+        // Start from a low soft limit, as systemd gives a service.
+        rlimit low = before;
+        low.rlim_cur = std::min<rlim_t>(before.rlim_max, 512);
+        QCOMPARE(setrlimit(RLIMIT_NOFILE, &low), 0);
+        const qint64 now = raiseOpenFileLimit();
+        rlimit after{};
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &after), 0);
+        QCOMPARE(qint64(after.rlim_cur), now);
+#ifndef Q_OS_MACOS
+        if (before.rlim_max != RLIM_INFINITY)
+            QCOMPARE(after.rlim_cur, before.rlim_max);
+#endif
+        QVERIFY(now >= qint64(low.rlim_cur));
+#else
+        QCOMPARE(raiseOpenFileLimit(), qint64(-1));
+#endif
+    }
+
+    void controlConnectionBudgetKeepsAReserve()
+    {
+        QCOMPARE(controlConnectionBudget(-1, 10000), 10000);
+        QCOMPARE(controlConnectionBudget(1024, 10000), 768);     // a quarter kept below 1,024
+        QCOMPARE(controlConnectionBudget(20000, 10000), 19744);  // 256 kept
+        QCOMPARE(controlConnectionBudget(1048576, 10000), 1048320);
+        QCOMPARE(controlConnectionBudget(1, 10000), 1);
+    }
+
     void mockClockMovesOnlyWhenTold()
     {
         auto clock = std::make_shared<MockClock>();
