@@ -86,6 +86,8 @@ const QList<Entry>& entries()
         KEEL_KEY("derp.server.automatically_add_embedded_derp_region", derp.server.automaticallyAddEmbeddedDerpRegion),
         KEEL_KEY("derp.server.ipv4", derp.server.ipv4),
         KEEL_KEY("derp.server.ipv6", derp.server.ipv6),
+        KEEL_KEY("derp.server.rate_limit_bytes_per_sec", derp.server.rateLimitBytesPerSec),
+        KEEL_KEY("derp.server.rate_limit_burst_bytes", derp.server.rateLimitBurstBytes),
         KEEL_KEY("derp.urls", derp.urls),
         KEEL_KEY("derp.paths", derp.paths),
         KEEL_KEY("derp.auto_update_enabled", derp.autoUpdateEnabled),
@@ -151,6 +153,11 @@ QStringList ConfigReload::changedKeys(const Config& running, const Config& loade
 
 bool ConfigReload::isReloadable(const QString& key)
 {
+    // The relay's rate limit and the log level are plain values read on every use (derper also
+    // reloads its rate limit on SIGHUP).
+    if (key == QLatin1String("derp.server.rate_limit_bytes_per_sec") || key == QLatin1String("derp.server.rate_limit_burst_bytes")
+        || key == QLatin1String("log.level"))
+        return true;
     // base_domain names every node (Node.Name, Domain): a restart re-sends everything cleanly.
     return key.startsWith(QLatin1String("dns.")) && key != QLatin1String("dns.base_domain");
 }
@@ -160,6 +167,9 @@ void ConfigReload::applyReloadable(Config& running, const Config& loaded)
     const QString baseDomain = running.dns.baseDomain;
     running.dns = loaded.dns;
     running.dns.baseDomain = baseDomain;
+    running.derp.server.rateLimitBytesPerSec = loaded.derp.server.rateLimitBytesPerSec;
+    running.derp.server.rateLimitBurstBytes = loaded.derp.server.rateLimitBurstBytes;
+    running.log.level = loaded.log.level;
 }
 
 } // namespace keel::server

@@ -6,8 +6,9 @@
 
 namespace keel::server {
 
-// What a SIGHUP may change in a running server. Only the DNS keys are applied live (they reach
-// the nodes as a DNSConfig delta); every other key is read by a part built once at start
+// What a SIGHUP may change in a running server. The DNS keys are applied live (they reach the
+// nodes as a DNSConfig delta), and so are the DERP relay's rate limit and the log level; every
+// other key is read by a part built once at start
 // (listeners, database, keys, prefixes, DERP, OIDC, names under base_domain), so a change there
 // is reported as needing a restart and the running value is kept.
 class ConfigReload

@@ -191,6 +191,8 @@ QStringList Server::reload(const QProcessEnvironment& env)
                                               << restart.join(QStringLiteral(", "));
             if (!applied.isEmpty()) {
                 ConfigReload::applyReloadable(m_config, loaded.config);
+                log::setLevel(m_config.log.level);
+                applyDerpRateLimit();
                 QString error;
                 if (!m_dnsRuntime->configure(&error))
                     qCWarning(lcServer).noquote() << "reload:" << error;
@@ -313,6 +315,16 @@ void Server::addPublicRoutes()
     });
 }
 
+void Server::applyDerpRateLimit()
+{
+    if (!m_derp)
+        return;
+    derp::DerpServer::Options options = m_derp->options();
+    options.rateLimitBytesPerSec = quint64(std::max(0, m_config.derp.server.rateLimitBytesPerSec));
+    options.rateLimitBurstBytes = quint64(std::max(0, m_config.derp.server.rateLimitBurstBytes));
+    m_derp->setOptions(options);
+}
+
 bool Server::startDerp(QString* error)
 {
     const auto& d = m_config.derp.server;
@@ -330,10 +342,7 @@ bool Server::startDerp(QString* error)
         return false;
     }
     m_derp = std::make_unique<derp::DerpServer>(crypto::NodePrivate(key->raw()));
-    derp::DerpServer::Options derpOptions = m_derp->options();
-    derpOptions.rateLimitBytesPerSec = quint64(std::max(0, d.rateLimitBytesPerSec));
-    derpOptions.rateLimitBurstBytes = quint64(std::max(0, d.rateLimitBurstBytes));
-    m_derp->setOptions(derpOptions);
+    applyDerpRateLimit();
     if (d.verifyClients) {
         // Only nodes the control plane knows, with an unexpired key, may use the relay.
         m_derp->setClientVerifier([this](const crypto::NodePublic& nodeKey, const QHostAddress&) {

@@ -68,6 +68,8 @@ private:
     bool startListeners(QString* error);
     void addPublicRoutes();
     bool startDerp(QString* error);
+    // derp.server.rate_limit_* into the running relay (at start and on reload).
+    void applyDerpRateLimit();
 
     config::Config m_config;
     std::unique_ptr<store::Store> m_store;
