@@ -396,6 +396,9 @@ Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
         durable = true;
     }
     QString oldLabelSource;
+    // The node's own AllowedIPs/PrimaryRoutes follow its announced routes, so it needs its self
+    // Node again (an already approved route starts being served without any election change).
+    bool routesChanged = false;
     if (!report.hostinfoJson.isEmpty()) {
         QJsonObject incoming = objectOf(report.hostinfoJson);
         QJsonObject previous = objectOf(n.hostinfoJson);
@@ -419,6 +422,7 @@ Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
             const QStringList announced = routesOf(incoming);
             if (announced != n.announcedRoutes) {
                 n.announcedRoutes = announced;
+                routesChanged = true;
                 // New routes: the policy may approve them (control.md 7.2); stored with the Hostinfo.
                 if (autoApprove(*next, n))
                     whole = true;
@@ -452,7 +456,7 @@ Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
     const LiveNode result = *live;
     ChangeList changes;
     if (whole || renamed)
-        changes << Change::changed(id, renamed);
+        changes << Change::changed(id, renamed || routesChanged);
     else if (fields)
         changes << Change::patch(id, fields);
     publish(next, changes);

@@ -234,6 +234,23 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return strings(streamE->netmap.self()["AllowedIPs"]).contains("::/0"); }));
     }
 
+    void selfNodeFollowsItsOwnAnnouncedRoutes()
+    {
+        start();
+        FakeMachine e(*m_service, 1);
+        const QStringList exits{"0.0.0.0/0", "::/0"};
+        auto streamE = join(e, 1, {});
+        const qint64 idE = idOf(1);
+        approve(idE, exits); // approved before the node announces anything
+        QTest::qWait(100);
+        QVERIFY(!strings(streamE->netmap.self()["AllowedIPs"]).contains("::/0"));
+        // It starts announcing them. Exit routes take no part in the election, so nothing but the
+        // Hostinfo change can tell the node that its own AllowedIPs grew.
+        auto lite = e.post("/machine/map", mapWithRoutes(1, exits, false));
+        QVERIFY(waitFor([&] { return lite->done(); }));
+        QVERIFY(waitFor([&] { return strings(streamE->netmap.self()["AllowedIPs"]).contains("::/0"); }));
+    }
+
     void aclHidesRoutesTheViewerCannotReach()
     {
         // Alice may reach 10.0.0.0/24, bob only 192.168.0.0/24; both reach everyone's nodes.
