@@ -391,6 +391,10 @@ MapMessage Mapper::fullMessage(const state::SnapshotPtr& s, qint64 nodeId, QList
         m.insert(QStringLiteral("SSHPolicy"), ssh);
     m.insert(QStringLiteral("UserProfiles"), userProfiles(s, QList<qint64>{nodeId} + peers));
     m.insert(QStringLiteral("CollectServices"), m_options.collectServices);
+    // The tailnet's auto-update default in its old top-level form: clients before capver 131
+    // (v1.80 to about v1.90) read only this one, newer ones also the default-auto-update CapMap
+    // entry. The client applies it only while the node's own setting is unset.
+    m.insert(QStringLiteral("DefaultAutoUpdate"), m_options.autoUpdate);
     if (m_options.disableLogTail)
         m.insert(QStringLiteral("Debug"), QJsonObject{{QStringLiteral("DisableLogTail"), true}});
     return out;

@@ -319,6 +319,7 @@ private Q_SLOTS:
         QCOMPARE(m["UserProfiles"].toArray().size(), 1);
         QCOMPARE(m["UserProfiles"].toArray()[0].toObject()["LoginName"].toString(), QString("alice"));
         QCOMPARE(m["CollectServices"].toBool(), false);
+        QCOMPARE(m["DefaultAutoUpdate"], QJsonValue(false)); // a JSON boolean (opt.Bool)
         QCOMPARE(m["Debug"].toObject()["DisableLogTail"].toBool(), true);
         QVERIFY(m["ControlTime"].toString().endsWith("Z"));
     }
