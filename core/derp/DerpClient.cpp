@@ -3,6 +3,7 @@
 #include "common/Log.h"
 #include "derp/MetaCertificate.h"
 #include "derp/NaclBox.h"
+#include "http/DirectWrite.h"
 #include "http/WebSocketHandshake.h"
 
 #include <QSslSocket>
@@ -326,12 +327,7 @@ void DerpClient::close()
 
 qint64 DerpClient::bytesToWrite() const
 {
-    if (!m_socket)
-        return 0;
-    qint64 pending = m_socket->bytesToWrite();
-    if (auto* ssl = qobject_cast<QSslSocket*>(m_socket.data()))
-        pending += ssl->encryptedBytesToWrite();
-    return pending;
+    return http::unsentBytes(m_socket.data());
 }
 
 bool DerpClient::write(QByteArrayView bytes)

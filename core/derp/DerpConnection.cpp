@@ -4,6 +4,7 @@
 #include "derp/DerpServer.h"
 #include "derp/FrameCodec.h"
 #include "derp/NaclBox.h"
+#include "http/DirectWrite.h"
 
 #include <QAbstractSocket>
 #include <QRandomGenerator>
@@ -350,12 +351,7 @@ void DerpConnection::enqueueControl(QByteArray frame)
 
 qint64 DerpConnection::pendingBytes() const
 {
-    if (!m_socket)
-        return 0;
-    qint64 pending = m_socket->bytesToWrite();
-    if (auto* ssl = qobject_cast<QSslSocket*>(m_socket.data()))
-        pending += ssl->encryptedBytesToWrite();
-    return pending;
+    return http::unsentBytes(m_socket.data());
 }
 
 void DerpConnection::drain()

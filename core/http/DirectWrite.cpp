@@ -1,6 +1,7 @@
 #include "http/DirectWrite.h"
 
 #include <QAbstractSocket>
+#include <QSslSocket>
 
 #include <sys/socket.h>
 
@@ -26,6 +27,16 @@ void writeDirect(QIODevice* device, const QByteArray& bytes)
         }
     }
     device->write(bytes);
+}
+
+qint64 unsentBytes(const QIODevice* socket)
+{
+    if (!socket)
+        return 0;
+    qint64 pending = socket->bytesToWrite();
+    if (const auto* ssl = qobject_cast<const QSslSocket*>(socket))
+        pending += ssl->encryptedBytesToWrite();
+    return pending;
 }
 
 } // namespace keel::http

@@ -13,4 +13,9 @@ namespace keel::http {
 // per node). Byte order is kept: nothing bypasses data Qt still has queued.
 void writeDirect(QIODevice* device, const QByteArray& bytes);
 
+// Bytes written to `socket` that have not reached the kernel yet: Qt's write buffer plus, for a
+// QSslSocket, what still waits to be encrypted. 0 for a null device. For backpressure and write
+// deadlines (the DERP server's connections and the DERP client).
+qint64 unsentBytes(const QIODevice* socket);
+
 } // namespace keel::http
