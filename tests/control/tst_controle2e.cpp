@@ -2,7 +2,7 @@
 // the Noise handshake, EarlyNoise, and HTTP/2 requests answered by the server's control handler.
 #include "../e2e/KeelProcess.h"
 
-#include "SimNode.h"
+#include "sim/SimNode.h"
 #include "control/ControlClient.h"
 #include "http/Http2ClientStream.h"
 

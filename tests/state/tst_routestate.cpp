@@ -1,6 +1,7 @@
 // State's route bookkeeping on a real store: auto-approval written to the store (and kept across a
 // restart), served routes, exit nodes and the HA election as nodes come and go.
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "state/State.h"
 #include "store/Store.h"
 #include "TempDatabase.h"

@@ -1,4 +1,5 @@
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "state/State.h"
 #include "store/Store.h"
 #include "TempDatabase.h"

@@ -4,6 +4,7 @@
 #include "TempDatabase.h"
 
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "store/ExportJson.h"
 #include "store/Exporter.h"
 #include "store/Importer.h"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "control/ControlService.h"
 #include "control/MapSessionFraming.h"
 #include "control/MapSessionNetmap.h"
