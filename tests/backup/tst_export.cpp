@@ -5,9 +5,9 @@
 
 #include "common/Clock.h"
 #include "common/MockClock.h"
-#include "store/ExportJson.h"
-#include "store/Exporter.h"
-#include "store/Importer.h"
+#include "backup/ExportJson.h"
+#include "backup/Exporter.h"
+#include "backup/Importer.h"
 #include "store/Store.h"
 
 #include <QSqlQuery>

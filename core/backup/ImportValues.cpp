@@ -1,4 +1,4 @@
-#include "store/ImportValues.h"
+#include "backup/ImportValues.h"
 
 #include <QStringList>
 

@@ -1,4 +1,4 @@
-#include "store/Exporter.h"
+#include "backup/Exporter.h"
 
 #include "KeelVersion.h"
 #include "store/Rows.h"

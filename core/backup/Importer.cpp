@@ -1,8 +1,8 @@
-#include "store/Importer.h"
+#include "backup/Importer.h"
 
 #include "auth/SecretHasher.h"
 #include "auth/SecretKey.h"
-#include "store/ImportValues.h"
+#include "backup/ImportValues.h"
 #include "store/SqlValues.h"
 #include "store/Store.h"
 #include "store/Transaction.h"

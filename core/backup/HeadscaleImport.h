@@ -1,7 +1,7 @@
 #pragma once
 
 #include "store/DatabaseOptions.h"
-#include "store/ExportDocument.h"
+#include "backup/ExportDocument.h"
 #include "store/Result.h"
 
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "store/ExportJson.h"
+#include "backup/ExportJson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

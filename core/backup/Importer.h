@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/ExportDocument.h"
+#include "backup/ExportDocument.h"
 #include "store/Result.h"
 
 namespace keel::store {

@@ -1,11 +1,11 @@
 // Import of Headscale databases: SQLite files built here from Headscale's real schema DDL
-// (tests/store/headscale-schemas/), filled the way Headscale writes its values, read by
+// (tests/backup/headscale-schemas/), filled the way Headscale writes its values, read by
 // HeadscaleImport and written by Importer into a fresh Keel database (SQLite and PostgreSQL).
 
 #include "TempDatabase.h"
 
-#include "store/HeadscaleImport.h"
-#include "store/Importer.h"
+#include "backup/HeadscaleImport.h"
+#include "backup/Importer.h"
 #include "store/Store.h"
 
 #include <QFile>

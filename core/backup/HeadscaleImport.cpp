@@ -1,8 +1,8 @@
-#include "store/HeadscaleImport.h"
+#include "backup/HeadscaleImport.h"
 
 #include "auth/SecretKey.h"
-#include "store/HeadscaleImportRow.h"
-#include "store/HeadscaleImportValues.h"
+#include "backup/HeadscaleImportRow.h"
+#include "backup/HeadscaleImportValues.h"
 #include "store/SqlValues.h"
 
 #include <QAtomicInt>

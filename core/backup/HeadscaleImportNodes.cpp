@@ -1,8 +1,8 @@
-#include "store/HeadscaleImport.h"
+#include "backup/HeadscaleImport.h"
 
-#include "store/HeadscaleImportRow.h"
-#include "store/HeadscaleImportValues.h"
-#include "store/ImportValues.h"
+#include "backup/HeadscaleImportRow.h"
+#include "backup/HeadscaleImportValues.h"
+#include "backup/ImportValues.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

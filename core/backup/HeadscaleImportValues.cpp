@@ -1,4 +1,4 @@
-#include "store/HeadscaleImportValues.h"
+#include "backup/HeadscaleImportValues.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
