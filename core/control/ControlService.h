@@ -1,9 +1,9 @@
 #pragma once
 
-#include "control/Batcher.h"
+#include "mapper/Batcher.h"
 #include "control/ControlHandler.h"
 #include "control/HaProber.h"
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 #include "control/Registration.h"
 #include "control/SetDnsService.h"
 #include "state/State.h"

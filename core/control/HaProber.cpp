@@ -1,8 +1,8 @@
 #include "control/HaProber.h"
 
 #include "common/Log.h"
-#include "control/Batcher.h"
-#include "control/MapSession.h"
+#include "mapper/Batcher.h"
+#include "mapper/MapSession.h"
 #include "state/PrimaryRoutes.h"
 
 #include <QJsonObject>

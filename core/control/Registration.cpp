@@ -2,7 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 #include "policy/PolicyApprovals.h"
 
 #include <QRandomGenerator>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "control/ControlHandler.h"
-#include "control/Mapper.h"
 #include "dns/DnsProvider.h"
+#include "mapper/Mapper.h"
 #include "state/State.h"
 
 namespace keel::control {

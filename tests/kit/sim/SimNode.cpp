@@ -1,6 +1,6 @@
 #include "SimNode.h"
 
-#include "control/MapSessionFraming.h"
+#include "mapper/MapSessionFraming.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

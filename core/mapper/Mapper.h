@@ -1,8 +1,8 @@
 #pragma once
 
-#include "control/MapMessage.h"
-#include "control/MapperOptions.h"
-#include "control/MapperPolicy.h"
+#include "mapper/MapMessage.h"
+#include "mapper/MapperOptions.h"
+#include "mapper/MapperPolicy.h"
 #include "state/Snapshot.h"
 
 #include <QHash>

@@ -1,10 +1,10 @@
 // The mapper's JSON against what real clients parse: the netmap examples from Tailscale's control
 // plane and the recorded Headscale answers, plus the framing.
-#include "control/MapSessionFraming.h"
-#include "control/Mapper.h"
 #include "control/RegistrationRequest.h"
+#include "mapper/Mapper.h"
+#include "mapper/MapperPolicy.h"
+#include "mapper/MapSessionFraming.h"
 #include "policy/PolicyParser.h"
-#include "control/MapperPolicy.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
 #include "TestPaths.h"

@@ -1,4 +1,4 @@
-#include "control/MapMessage.h"
+#include "mapper/MapMessage.h"
 
 #include <QJsonDocument>
 

@@ -1,4 +1,4 @@
-#include "control/MapperOptions.h"
+#include "mapper/MapperOptions.h"
 
 #include "dns/DnsConfigBuilder.h"
 

@@ -3,7 +3,7 @@
 // per-viewer route reduction. As Headscale's TestRoutesCompatPeerAllowedIPs does, the HA winners
 // are taken from the captures (the SaaS election is not Headscale's); everything else (the
 // policy's autoApprovers, exit routes, ReduceRoutes, co-router visibility) is ours.
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 #include "policy/PolicyParser.h"
 #include "state/PrimaryRoutes.h"
 #include "state/RouteApproval.h"

@@ -1,7 +1,7 @@
-#include "control/MapSession.h"
+#include "mapper/MapSession.h"
 
 #include "common/Log.h"
-#include "control/MapSessionFraming.h"
+#include "mapper/MapSessionFraming.h"
 
 #include <QJsonDocument>
 #include <QPointer>

@@ -1,6 +1,6 @@
 // Mapper: which routes go into a node's AllowedIPs and PrimaryRoutes (control.md 7.3), as
 // Headscale's RoutesForPeer and its self-node route function decide them.
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 
 #include "state/PrimaryRoutes.h"
 

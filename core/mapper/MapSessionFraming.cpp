@@ -1,4 +1,4 @@
-#include "control/MapSessionFraming.h"
+#include "mapper/MapSessionFraming.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
-#include "control/Batcher.h"
+#include "mapper/Batcher.h"
 
 #include "common/Clock.h"
 #include "common/Log.h"
-#include "control/MapSessionFraming.h"
+#include "mapper/MapSessionFraming.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 
 #include "common/Clock.h"
 #include "dns/DnsName.h"

@@ -1,4 +1,4 @@
-#include "control/MapperPolicy.h"
+#include "mapper/MapperPolicy.h"
 
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"

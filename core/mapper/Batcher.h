@@ -1,7 +1,7 @@
 #pragma once
 
-#include "control/MapSession.h"
-#include "control/Mapper.h"
+#include "mapper/MapSession.h"
+#include "mapper/Mapper.h"
 #include "state/Change.h"
 #include "state/State.h"
 
