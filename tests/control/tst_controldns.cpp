@@ -32,17 +32,12 @@ public:
 
 } // namespace
 
-class TestControlDns : public QObject
+class TestControlDns : public QObject, protected test::TestBed
 {
     Q_OBJECT
 
-    std::shared_ptr<MockClock> m_clock;
-    std::unique_ptr<test::TempDatabase> m_db;
-    std::unique_ptr<store::Store> m_store;
-    config::Config m_config;
     std::unique_ptr<state::State> m_state;
     std::unique_ptr<control::ControlService> m_service;
-    qint64 m_alice = 0;
 
     QString newKey()
     {
@@ -110,30 +105,15 @@ class TestControlDns : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_clock = std::make_shared<MockClock>();
-        Clock::install(m_clock);
-        m_db = std::make_unique<test::TempDatabase>("sqlite");
-        QString error;
-        m_store = store::Store::open(m_db->options(), &error);
-        QVERIFY2(m_store, qPrintable(error));
-        m_config = config::Config();
-        m_config.serverUrl = "https://ctrl.example.com";
-        m_config.prefixes.v4 = "100.64.0.0/10";
-        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
-        m_config.dns.baseDomain = "ts.example.com";
+        KEEL_OPEN_TEST_BED("sqlite");
         m_config.dns.globalNameservers = {"1.1.1.1"};
         m_config.dns.splitNameservers.insert("corp.example", {"10.0.0.53"});
-        store::User u;
-        u.name = "alice";
-        m_alice = m_store->createUser(u)->id;
     }
     void cleanup()
     {
         m_service.reset();
         m_state.reset();
-        m_store.reset();
-        m_db.reset();
-        Clock::install(nullptr);
+        closeBed();
     }
 
     void eachNodeGetsTheDnsConfig_data()

@@ -10,17 +10,12 @@ using keel::test::fakeKey;
 using keel::test::mapRequest;
 using keel::test::registerRequest;
 
-class TestControlService : public QObject
+class TestControlService : public QObject, protected test::TestBed
 {
     Q_OBJECT
 
-    std::shared_ptr<MockClock> m_clock;
-    std::unique_ptr<test::TempDatabase> m_db;
-    std::unique_ptr<store::Store> m_store;
-    config::Config m_config;
     std::unique_ptr<state::State> m_state;
     std::unique_ptr<control::ControlService> m_service;
-    qint64 m_alice = 0;
 
     QString newKey(bool reusable = false, bool ephemeral = false, const QStringList& tags = {},
                    std::optional<QDateTime> expiration = std::nullopt)
@@ -89,30 +84,12 @@ class TestControlService : public QObject
     }
 
 private Q_SLOTS:
-    void init()
-    {
-        m_clock = std::make_shared<MockClock>();
-        Clock::install(m_clock);
-        m_db = std::make_unique<test::TempDatabase>("sqlite");
-        QString error;
-        m_store = store::Store::open(m_db->options(), &error);
-        QVERIFY2(m_store, qPrintable(error));
-        m_config = config::Config();
-        m_config.serverUrl = "https://ctrl.example.com";
-        m_config.prefixes.v4 = "100.64.0.0/10";
-        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
-        m_config.dns.baseDomain = "ts.example.com";
-        store::User u;
-        u.name = "alice";
-        m_alice = m_store->createUser(u)->id;
-    }
+    void init() { KEEL_OPEN_TEST_BED("sqlite"); }
     void cleanup()
     {
         m_service.reset();
         m_state.reset();
-        m_store.reset();
-        m_db.reset();
-        Clock::reset();
+        closeBed();
     }
 
     void preAuthKeyRegistersDurably()

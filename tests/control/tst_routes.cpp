@@ -43,16 +43,12 @@ QStringList strings(const QJsonValue& v)
 
 } // namespace
 
-class TestRoutes : public QObject
+class TestRoutes : public QObject, protected test::TestBed
 {
     Q_OBJECT
 
-    std::unique_ptr<test::TempDatabase> m_db;
-    std::unique_ptr<store::Store> m_store;
-    config::Config m_config;
     std::unique_ptr<state::State> m_state;
     std::unique_ptr<control::ControlService> m_service;
-    qint64 m_alice = 0;
     qint64 m_bob = 0;
     QString m_key;
 
@@ -133,18 +129,8 @@ class TestRoutes : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_db = std::make_unique<test::TempDatabase>("sqlite");
-        QString error;
-        m_store = store::Store::open(m_db->options(), &error);
-        QVERIFY2(m_store, qPrintable(error));
-        m_config = config::Config();
-        m_config.serverUrl = "https://ctrl.example.com";
-        m_config.prefixes.v4 = "100.64.0.0/10";
-        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
-        m_config.dns.baseDomain = "ts.example.com";
+        KEEL_OPEN_TEST_BED("sqlite");
         store::User u;
-        u.name = "alice";
-        m_alice = m_store->createUser(u)->id;
         u.name = "bob";
         m_bob = m_store->createUser(u)->id;
     }
@@ -152,8 +138,7 @@ private Q_SLOTS:
     {
         m_service.reset();
         m_state.reset();
-        m_store.reset();
-        m_db.reset();
+        closeBed();
     }
 
     void approvedRouteFailsOverAndIsWithdrawn()

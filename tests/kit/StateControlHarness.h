@@ -1,7 +1,6 @@
 #pragma once
 
 #include "common/Clock.h"
-#include "common/MockClock.h"
 #include "control/ControlService.h"
 #include "control/MapSessionNetmap.h"
 #include "http/Http2ClientSession.h"
@@ -10,7 +9,7 @@
 #include "mapper/MapSessionFraming.h"
 #include "state/State.h"
 #include "store/Store.h"
-#include "TempDatabase.h"
+#include "TestBed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
