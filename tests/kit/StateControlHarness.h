@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/Clock.h"
-#include "control/ControlService.h"
+#include "machine/ControlService.h"
 #include "control/MapSessionNetmap.h"
 #include "http/Http2ClientSession.h"
 #include "http/Http2ClientStream.h"

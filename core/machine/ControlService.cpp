@@ -1,4 +1,4 @@
-#include "control/ControlService.h"
+#include "machine/ControlService.h"
 
 #include "common/Log.h"
 #include "control/DefaultControlHandler.h"

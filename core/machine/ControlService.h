@@ -2,10 +2,10 @@
 
 #include "mapper/Batcher.h"
 #include "control/ControlHandler.h"
-#include "control/HaProber.h"
+#include "machine/HaProber.h"
 #include "mapper/Mapper.h"
-#include "control/Registration.h"
-#include "control/SetDnsService.h"
+#include "machine/Registration.h"
+#include "machine/SetDnsService.h"
 #include "state/State.h"
 
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "control/SetDnsService.h"
+#include "machine/SetDnsService.h"
 
 #include "common/Log.h"
 #include "control/DefaultControlHandler.h"

@@ -1,4 +1,4 @@
-#include "control/HaProber.h"
+#include "machine/HaProber.h"
 
 #include "common/Log.h"
 #include "mapper/Batcher.h"

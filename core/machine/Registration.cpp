@@ -1,4 +1,4 @@
-#include "control/Registration.h"
+#include "machine/Registration.h"
 
 #include "common/Clock.h"
 #include "common/Log.h"
