@@ -3,6 +3,7 @@
 #include "common/Log.h"
 #include "mapper/Batcher.h"
 #include "mapper/MapSession.h"
+#include "mapper/Mapper.h"
 #include "state/PrimaryRoutes.h"
 
 #include <QJsonObject>
@@ -66,9 +67,7 @@ void HaProber::probeOnce()
         probed.insert(id, session);
         const QString pingId = QString::number(QRandomGenerator::system()->generate64(), 16)
                                + QString::number(QRandomGenerator::system()->generate64(), 16);
-        const QJsonObject request{{QStringLiteral("URL"), m_serverUrl + QStringLiteral("/machine/ping-response?id=") + pingId},
-                                  {QStringLiteral("Log"), false}};
-        if (session->send(QJsonObject{{QStringLiteral("PingRequest"), request}}))
+        if (session->send(Mapper::pingRequest(m_serverUrl + QStringLiteral("/machine/ping-response?id=") + pingId)))
             m_pings.insert(pingId, ping);
     }
     m_probed = probed;

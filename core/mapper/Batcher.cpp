@@ -30,11 +30,12 @@ Batcher::Batcher(state::State& state, Mapper& mapper, Options options, QObject* 
 
 bool Batcher::attach(MapSession* session)
 {
-    if (MapSession* old = m_sessions.value(session->nodeId()); old && old != session)
+    if (MapSession* old = sessionOf(session->nodeId()); old && old != session)
         detach(old);
-    m_sessions.insert(session->nodeId(), session);
+    const StreamPtr stream = std::make_shared<Stream>(session);
+    m_streams.insert(session->nodeId(), stream);
     const state::SnapshotPtr s = m_state.snapshot();
-    const MapMessage full = buildFull(s, *session);
+    const MapMessage full = fullFor(s, *stream);
     if (full.isEmpty() || !session->sendJson(full.toJson()))
         return false;
     ++m_messages;
@@ -43,9 +44,15 @@ bool Batcher::attach(MapSession* session)
 
 void Batcher::detach(MapSession* session)
 {
-    const auto it = m_sessions.find(session->nodeId());
-    if (it != m_sessions.end() && *it == session)
-        m_sessions.erase(it);
+    const auto it = m_streams.find(session->nodeId());
+    if (it != m_streams.end() && (*it)->session == session)
+        m_streams.erase(it);
+}
+
+MapSession* Batcher::sessionOf(qint64 nodeId) const
+{
+    const auto it = m_streams.constFind(nodeId);
+    return it == m_streams.cend() ? nullptr : (*it)->session;
 }
 
 void Batcher::schedule()
@@ -65,7 +72,7 @@ void Batcher::schedule()
 
 void Batcher::addChanges(const state::ChangeList& changes)
 {
-    MapSession::Pending& p = m_batch.pending;
+    PendingChanges& p = m_batch.pending;
     for (const Change& c : changes) {
         switch (c.kind) {
         case Change::Kind::Full:
@@ -101,7 +108,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
             p.changed.remove(c.nodeId);
             p.patches.remove(c.nodeId);
             m_batch.selves.remove(c.nodeId);
-            if (MapSession* own = m_sessions.value(c.nodeId)) {
+            if (MapSession* own = sessionOf(c.nodeId)) {
                 // A deleted node's stream ends (control.md 4.2); it must log in again.
                 detach(own);
                 own->close();
@@ -109,15 +116,15 @@ void Batcher::addChanges(const state::ChangeList& changes)
             break;
         }
     }
-    if (!m_sessions.isEmpty() && !m_batch.isEmpty())
+    if (!m_streams.isEmpty() && !m_batch.isEmpty())
         schedule();
-    else if (m_sessions.isEmpty())
+    else if (m_streams.isEmpty())
         m_batch = Batch(); // nobody to tell; a stream that attaches gets a full map
 }
 
-void Batcher::mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId)
+void Batcher::mergeInto(PendingChanges& into, const Batch& batch, qint64 nodeId)
 {
-    const MapSession::Pending& b = batch.pending;
+    const PendingChanges& b = batch.pending;
     into.full = into.full || b.full;
     into.policy = into.policy || b.policy;
     into.dns = into.dns || b.dns;
@@ -140,137 +147,23 @@ void Batcher::mergeInto(MapSession::Pending& into, const Batch& batch, qint64 no
             into.patches[it.key()] |= it.value();
 }
 
-bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, MapSession& session) const
+bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, const Stream& stream) const
 {
-    const MapSession::Pending& p = batch.pending;
-    const qint64 id = session.nodeId();
+    const PendingChanges& p = batch.pending;
+    const qint64 id = stream.session->nodeId();
     return !s->policy && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
-        && session.knownAllSnapshot() && session.pending().isEmpty()
+        && stream.known.allOf() && stream.pending.isEmpty()
         && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
 }
 
-MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
+MapMessage Batcher::fullFor(const state::SnapshotPtr& s, Stream& stream)
 {
-    QList<qint64> peers;
-    MapMessage full = m_mapper.fullMessage(s, session.nodeId(), &peers);
+    MapMessage full = m_mapper.fullUpdate(s, stream.session->nodeId(), stream.known, stream.session->started());
     if (full.isEmpty())
         return full;
-    // `Peers` can only replace a non-empty list; an emptied netmap needs PeersRemoved.
-    if (peers.isEmpty() && !session.knowsNoPeer()) {
-        QList<qint64> gone = session.knownPeers().values();
-        std::sort(gone.begin(), gone.end());
-        QJsonArray removed;
-        for (qint64 id : gone)
-            removed.append(id);
-        full.fields.insert(QStringLiteral("PeersRemoved"), removed);
-    }
-    // An absent SSHPolicy leaves the client's previous one in force: a full map sent into a running
-    // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
-    if (session.started() && !full.fields.contains(QStringLiteral("SSHPolicy")))
-        full.fields.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
-    if (s->policy)
-        session.setKnown(QSet<qint64>(peers.cbegin(), peers.cend()));
-    else
-        session.setKnownAll(s);
-    session.pending() = MapSession::Pending();
-    session.setSentVersion(s->version);
+    stream.pending = PendingChanges();
+    stream.sentVersion = s->version;
     return full;
-}
-
-MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session, const MapSession::Pending& p)
-{
-    const qint64 self = session.nodeId();
-    if (!s->node(self))
-        return {};
-
-    QSet<qint64> removed;
-    QSet<qint64> changed;
-    for (qint64 id : std::as_const(p.removed))
-        if (id != self && session.knowsPeer(id))
-            removed.insert(id);
-    if (p.policy) {
-        // Visibility may have changed in either direction: diff against what the client knows.
-        const QSet<qint64>& known = session.knownPeers();
-        const QList<qint64> visible = m_mapper.visiblePeers(s, self);
-        const QSet<qint64> visibleSet(visible.cbegin(), visible.cend());
-        for (qint64 id : known)
-            if (!visibleSet.contains(id))
-                removed.insert(id);
-        for (qint64 id : visible)
-            if (!known.contains(id) || p.changed.contains(id))
-                changed.insert(id);
-    } else {
-        for (qint64 id : std::as_const(p.changed)) {
-            if (id == self)
-                continue;
-            if (m_mapper.isVisible(s, self, id))
-                changed.insert(id);
-            else if (session.knowsPeer(id))
-                removed.insert(id);
-        }
-    }
-    // What the client will know after this message (patches below go to known peers only).
-    QSet<qint64> knownAfter;
-    if (s->policy) {
-        knownAfter = session.knownPeers();
-        for (qint64 id : std::as_const(removed))
-            knownAfter.remove(id);
-        for (qint64 id : std::as_const(changed))
-            knownAfter.insert(id);
-    }
-
-    MapMessage out;
-    QJsonObject& m = out.fields;
-    if (!removed.isEmpty()) {
-        QList<qint64> ids = removed.values();
-        std::sort(ids.begin(), ids.end());
-        QJsonArray a;
-        for (qint64 id : ids)
-            a.append(id);
-        m.insert(QStringLiteral("PeersRemoved"), a);
-    }
-    if (!changed.isEmpty()) {
-        QList<qint64> ids = changed.values();
-        std::sort(ids.begin(), ids.end());
-        out.peersChanged.reserve(ids.size());
-        for (qint64 id : ids)
-            out.peersChanged.append(m_mapper.peerBytes(s, self, *s->node(id)));
-        // Profiles are additive on the client: send the owners of the nodes sent.
-        m.insert(QStringLiteral("UserProfiles"), m_mapper.userProfiles(s, ids));
-    }
-    QList<qint64> patchIds = p.patches.keys();
-    std::sort(patchIds.begin(), patchIds.end());
-    QJsonArray patches;
-    for (qint64 id : patchIds) {
-        if (id == self)
-            continue;
-        const bool knownNow = s->policy ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
-        if (!knownNow || changed.contains(id))
-            continue;
-        if (const state::LiveNode* n = s->node(id))
-            patches.append(m_mapper.peerChange(*n, p.patches.value(id)));
-    }
-    if (!patches.isEmpty())
-        m.insert(QStringLiteral("PeersChangedPatch"), patches);
-    if (p.self || p.policy)
-        m.insert(QStringLiteral("Node"), m_mapper.nodeJson(s, *s->node(self), true));
-    if (p.policy) {
-        m.insert(QStringLiteral("PacketFilter"), m_mapper.packetFilter(s, self));
-        const QJsonObject ssh = m_mapper.sshPolicy(s, self);
-        m.insert(QStringLiteral("SSHPolicy"), ssh.isEmpty() ? QJsonObject{{QStringLiteral("rules"), QJsonArray()}} : ssh);
-    }
-    // The client replaces its DNSConfig whenever the field is present (controlclient/map.go).
-    // Like Headscale, a policy change re-sends it too (nodeAttrs may pick a NextDNS profile).
-    if (p.dns || p.policy || (p.self && m_mapper.dnsIsPerNode()))
-        m.insert(QStringLiteral("DNSConfig"), m_mapper.dnsConfig(s, *s->node(self)));
-    if (s->policy)
-        session.setKnown(std::move(knownAfter));
-    else
-        session.setKnownAll(s);
-    if (out.isEmpty())
-        return out;
-    m.insert(QStringLiteral("ControlTime"), Mapper::goTime(Clock::now()));
-    return out;
 }
 
 void Batcher::flush()
@@ -288,31 +181,35 @@ void Batcher::flush()
         bool operator==(const SharedKey&) const = default;
     };
     QList<std::pair<SharedKey, QByteArray>> shared;
-    const QList<MapSession*> sessions = m_sessions.values();
-    for (MapSession* session : sessions) {
+    const QList<StreamPtr> streams = m_streams.values();
+    for (const StreamPtr& streamPtr : streams) {
+        Stream& stream = *streamPtr;
+        MapSession* session = stream.session;
         // Its last message was built from this very snapshot, so it has every change of the batch
         // that came with a snapshot. Full and Dns changes do not (the DERP map, the DNS config).
-        if (!batch.isEmpty() && !batch.pending.full && !batch.pending.dns && session->sentVersion() == s->version
-            && session->pending().isEmpty())
+        if (!batch.isEmpty() && !batch.pending.full && !batch.pending.dns && stream.sentVersion == s->version
+            && stream.pending.isEmpty())
             continue;
         const bool slow = session->backlogBytes() > m_options.backlogLimitBytes;
-        if (!slow && shareable(s, batch, *session) && !batch.isEmpty()) {
-            const SharedKey key{session->knownAllSnapshot(), session->zstd()};
+        if (!slow && shareable(s, batch, stream) && !batch.isEmpty()) {
+            const SharedKey key{stream.known.allOf(), session->zstd()};
             auto it = std::find_if(shared.begin(), shared.end(), [&key](const auto& e) { return e.first == key; });
             if (it == shared.end()) {
-                const MapMessage m = buildDelta(s, *session, batch.pending);
+                const MapMessage m = m_mapper.delta(s, session->nodeId(), stream.known, batch.pending);
                 shared.append({key, m.isEmpty() ? QByteArray() : MapSessionFraming::frame(m.toJson(), key.zstd)});
                 it = shared.end() - 1;
             } else {
-                session->setKnownAll(s);
+                // The same message as the first stream of its group: the client ends up knowing
+                // what that one does.
+                stream.known.setAll(s);
                 ++m_sharedFrames;
             }
-            session->setSentVersion(s->version);
+            stream.sentVersion = s->version;
             if (!it->second.isEmpty() && session->sendFrame(it->second))
                 ++sent;
             continue;
         }
-        MapSession::Pending& p = session->pending();
+        PendingChanges& p = stream.pending;
         mergeInto(p, batch, session->nodeId());
         if (p.isEmpty())
             continue;
@@ -327,12 +224,12 @@ void Batcher::flush()
         }
         MapMessage message;
         if (p.full || tooBig) {
-            message = buildFull(s, *session);
+            message = fullFor(s, stream);
         } else {
-            const MapSession::Pending mine = std::exchange(p, MapSession::Pending());
-            message = buildDelta(s, *session, mine);
+            const PendingChanges mine = std::exchange(p, PendingChanges());
+            message = m_mapper.delta(s, session->nodeId(), stream.known, mine);
         }
-        session->setSentVersion(s->version);
+        stream.sentVersion = s->version;
         if (message.isEmpty())
             continue;
         if (session->sendJson(message.toJson()))

@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace keel::control {
 
 // Distributes state changes to the map streams (control.md 9.4), coalesced: changes are recorded
@@ -23,6 +25,9 @@ namespace keel::control {
 //
 // Nothing is ever dropped: a stream whose client does not keep up gets its own coalesced backlog
 // (other streams do not wait), and when that backlog grows past a threshold, one fresh full map.
+//
+// The batcher decides who gets what and when; the Mapper builds every message; a MapSession only
+// carries it. What the batcher remembers per stream is its own Stream record.
 class Batcher : public QObject
 {
     Q_OBJECT
@@ -40,8 +45,8 @@ public:
     // Registers a stream and sends its first full map at once.
     bool attach(MapSession* session);
     void detach(MapSession* session);
-    MapSession* sessionOf(qint64 nodeId) const { return m_sessions.value(nodeId); }
-    int sessionCount() const { return int(m_sessions.size()); }
+    MapSession* sessionOf(qint64 nodeId) const;
+    int sessionCount() const { return int(m_streams.size()); }
 
     // From State's change handler.
     void addChanges(const state::ChangeList& changes);
@@ -60,26 +65,41 @@ private:
     // The changes of the current batch, for every stream.
     struct Batch
     {
-        MapSession::Pending pending; // pending.self: every stream's self Node changed
-        QSet<qint64> selves;         // nodes whose own self Node changed
+        PendingChanges pending; // pending.self: every stream's self Node changed
+        QSet<qint64> selves;    // nodes whose own self Node changed
         bool isEmpty() const { return pending.isEmpty() && selves.isEmpty(); }
     };
+    // What the batcher keeps per stream: the peers its client knows, the changes not yet sent
+    // (coalesced), and the snapshot version its last message was built from. Shared so that a
+    // flush can hold it while a failed send detaches the stream.
+    struct Stream
+    {
+        explicit Stream(MapSession* s)
+            : session(s)
+            , known(s->nodeId())
+        {
+        }
+        MapSession* session;
+        KnownPeers known;
+        PendingChanges pending;
+        quint64 sentVersion = 0;
+    };
+    using StreamPtr = std::shared_ptr<Stream>;
 
     void schedule();
     // Folds the batch into a stream's own backlog.
-    static void mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId);
+    static void mergeInto(PendingChanges& into, const Batch& batch, qint64 nodeId);
     // Whether a stream's delta for `batch` is the same bytes as any other's with the same known
     // snapshot: no policy, nothing about itself, nothing per node (self, policy, full, a per-node
     // DNSConfig).
-    bool shareable(const state::SnapshotPtr& s, const Batch& batch, MapSession& session) const;
-    // The delta for one stream, or an empty message when there is nothing to say.
-    MapMessage buildDelta(const state::SnapshotPtr& s, MapSession& session, const MapSession::Pending& p);
-    MapMessage buildFull(const state::SnapshotPtr& s, MapSession& session);
+    bool shareable(const state::SnapshotPtr& s, const Batch& batch, const Stream& stream) const;
+    // The full map the stream is to get now (its backlog is then empty).
+    MapMessage fullFor(const state::SnapshotPtr& s, Stream& stream);
 
     state::State& m_state;
     Mapper& m_mapper;
     Options m_options;
-    QHash<qint64, MapSession*> m_sessions;
+    QHash<qint64, StreamPtr> m_streams;
     Batch m_batch;
     QTimer m_timer;
     qint64 m_lastFlushMs = -1; // steady clock, end of the last flush

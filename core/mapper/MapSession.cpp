@@ -98,44 +98,6 @@ bool MapSession::sendKeepAlive()
     return true;
 }
 
-bool MapSession::knowsPeer(qint64 id) const
-{
-    if (m_knownAll)
-        return id != m_nodeId && m_knownAll->node(id);
-    return m_known.contains(id);
-}
-
-bool MapSession::knowsNoPeer() const
-{
-    if (m_knownAll)
-        return m_knownAll->nodes.size() <= (m_knownAll->node(m_nodeId) ? 1 : 0);
-    return m_known.isEmpty();
-}
-
-QSet<qint64>& MapSession::knownPeers()
-{
-    if (m_knownAll) {
-        m_known.clear();
-        for (auto it = m_knownAll->nodes.cbegin(); it != m_knownAll->nodes.cend(); ++it)
-            if (it.key() != m_nodeId)
-                m_known.insert(it.key());
-        m_knownAll.reset();
-    }
-    return m_known;
-}
-
-void MapSession::setKnownAll(const std::shared_ptr<const state::Snapshot>& s)
-{
-    m_knownAll = s;
-    m_known = QSet<qint64>();
-}
-
-void MapSession::setKnown(QSet<qint64> peers)
-{
-    m_knownAll.reset();
-    m_known = std::move(peers);
-}
-
 void MapSession::close()
 {
     m_keepAlive.stop();

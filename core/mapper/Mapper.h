@@ -1,8 +1,10 @@
 #pragma once
 
+#include "mapper/KnownPeers.h"
 #include "mapper/MapMessage.h"
 #include "mapper/MapperOptions.h"
 #include "mapper/MapperPolicy.h"
+#include "mapper/PendingChanges.h"
 #include "state/Snapshot.h"
 
 #include <QHash>
@@ -15,8 +17,9 @@
 namespace keel::control {
 
 // Turns a state snapshot into MapResponse JSON (control.md 4.5-4.7, 4.11), field names and value
-// shapes exactly as tailcfg encodes them (section 0.2). Stateless apart from a cache of the
-// compiled policy for the latest snapshot.
+// shapes exactly as tailcfg encodes them (section 0.2): every MapResponse a node gets (full map,
+// delta, ping) is built here. Stateless apart from a cache of the compiled policy for the latest
+// snapshot and of serialized peers; what one client knows is passed in (KnownPeers).
 class Mapper
 {
 public:
@@ -29,6 +32,19 @@ public:
     MapMessage fullMessage(const state::SnapshotPtr& s, qint64 nodeId, QList<qint64>* peerIds = nullptr);
     // The same as a tree (tests, one-shot requests). `peerIds` receives the peers it lists.
     QJsonObject fullMap(const state::SnapshotPtr& s, qint64 nodeId, QSet<qint64>* peerIds = nullptr);
+
+    // The messages of a map stream (MapperUpdates.cpp); the batcher decides to whom and when.
+    // A full map for a stream whose client knows `known`; `running`: the stream already had its
+    // first map, so the message also clears what a full map cannot replace (an emptied netmap
+    // needs PeersRemoved, a dropped SSH policy an empty one). `known` becomes what the client
+    // knows after it. Empty when the node is gone.
+    MapMessage fullUpdate(const state::SnapshotPtr& s, qint64 nodeId, KnownPeers& known, bool running);
+    // The delta that tells `nodeId` about `pending` (PeersChanged/Removed/ChangedPatch, its own
+    // Node, filters, SSH, DNSConfig), or an empty message when there is nothing to say. `known`
+    // becomes what the client knows after it.
+    MapMessage delta(const state::SnapshotPtr& s, qint64 nodeId, KnownPeers& known, const PendingChanges& pending);
+    // A MapResponse holding only a PingRequest the client answers with HEAD `url` (the HA prober).
+    static QJsonObject pingRequest(const QString& url);
 
     // tailcfg.Node of `n` (self: with CapMap; peers: as a viewer that may reach every route sees
     // it, shared by all viewers).
