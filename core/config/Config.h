@@ -153,7 +153,7 @@ struct Config
         bool onlyStartIfOidcIsAvailable = true;
         struct Pkce
         {
-            bool enabled = false;
+            bool enabled = true;   // Headscale: false; on here (RFC 9700 recommends PKCE for every client)
             QString method = QStringLiteral("S256");   // S256 | plain
         } pkce;
         bool enabled() const { return !issuer.isEmpty(); }

@@ -4,6 +4,7 @@
 #include "common/Log.h"
 #include "control/Mapper.h"
 #include "policy/PolicyApprovals.h"
+#include "state/PolicyTopology.h"
 
 #include <QRandomGenerator>
 #include <QUrl>
@@ -83,7 +84,7 @@ QStringList Registration::refusedTags(std::optional<qint64> userId, const QStrin
         return tags;
     policy::Topology topology;
     for (const store::User& u : s->users)
-        topology.users.append({u.id, u.name, u.email});
+        topology.users.append(state::policyUser(u));
     return policy::PolicyApprovals(*s->policy, topology).refusedTags(*userId, tags);
 }
 
@@ -272,22 +273,45 @@ void Registration::followup(const QString& machineKey, const RegistrationRequest
     it->waiters.append(reply); // held until approved or expired
 }
 
+std::optional<Registration::PendingInfo> Registration::pendingInfo(const QString& authId) const
+{
+    const auto it = m_pending.constFind(authId);
+    if (it == m_pending.constEnd() || it->created.msecsTo(Clock::now()) >= m_state.config().tuning.registerCacheExpirationMs)
+        return std::nullopt;
+    return PendingInfo{it->machineKey, it->request.hostinfo.value(QLatin1String("Hostname")).toString(),
+                       it->request.hostinfo.value(QLatin1String("OS")).toString(), it->request.requestTags};
+}
+
 store::Result<state::LiveNode> Registration::approve(const QString& authId, const QString& userName)
 {
-    auto it = m_pending.find(authId);
-    if (it == m_pending.end())
+    if (!m_pending.contains(authId))
         return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
     auto user = m_state.store().userByName(userName);
     if (!user)
         return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
+    return approveForUser(authId, user->id, std::nullopt, QStringLiteral("cli"));
+}
+
+store::Result<state::LiveNode> Registration::approveForUser(const QString& authId, qint64 userId, std::optional<QDateTime> expiry,
+                                                            const QString& method)
+{
+    auto it = m_pending.find(authId);
+    if (it == m_pending.end())
+        return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
+    auto user = m_state.store().userById(userId);
+    if (!user)
+        return Error::notFound(QStringLiteral("user %1 not found").arg(userId));
+    const QString userName = user->name;
     const RegistrationRequest& r = it->request;
+    if (!expiry)
+        expiry = r.expiry;
     if (const QStringList refused = refusedTags(user->id, r.requestTags); !refused.isEmpty())
         return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
     const state::SnapshotPtr s = m_state.snapshot();
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, it->machineKey, r.oldNodeKey, user->id)) {
         // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, user->id, r.requestTags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, expiry, user->id, r.requestTags);
     } else {
         state::NewNode spec;
         spec.machineKey = it->machineKey;
@@ -297,8 +321,8 @@ store::Result<state::LiveNode> Registration::approve(const QString& authId, cons
         spec.userId = user->id;
         spec.tags = r.requestTags; // allowed above
         spec.ephemeral = r.ephemeral;
-        spec.expiry = r.expiry;
-        spec.registerMethod = QStringLiteral("cli");
+        spec.expiry = expiry;
+        spec.registerMethod = method;
         result = m_state.createNode(spec);
     }
     if (!result)

@@ -29,6 +29,19 @@ public:
     // `keel auth register --auth-id <id> --user <name>`: approves a pending registration and
     // answers its held follow-up. Errors: NotFound (unknown/expired id or user).
     store::Result<state::LiveNode> approve(const QString& authId, const QString& userName);
+    // The same for a user by id (OIDC login): `expiry` overrides the node's key expiry (the ID
+    // token's with oidc.use_expiry_from_token), `method` is the node's register method.
+    store::Result<state::LiveNode> approveForUser(const QString& authId, qint64 userId, std::optional<QDateTime> expiry,
+                                                  const QString& method);
+    // What a login page shows about a pending registration; nullopt when unknown or expired.
+    struct PendingInfo
+    {
+        QString machineKey;
+        QString hostname;
+        QString os;
+        QStringList requestedTags;
+    };
+    std::optional<PendingInfo> pendingInfo(const QString& authId) const;
     // Drops expired pending entries (their waiters get a fresh AuthURL). Called by a timer.
     void expirePending();
     int pendingCount() const { return int(m_pending.size()); }

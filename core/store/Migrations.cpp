@@ -99,18 +99,25 @@ const QStringList& step(int version)
                        " key TEXT PRIMARY KEY,"
                        " value TEXT NOT NULL)"), // base64
     };
+    // v3 is the door branch's (device approval, audit log).
+    static const QStringList v4 = {
+        // The groups an OIDC login named (JSON array), for `oidcgroup:` in the policy.
+        QStringLiteral("ALTER TABLE users ADD COLUMN provider_groups TEXT NOT NULL DEFAULT '[]'"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
         return v1;
     case 2:
         return v2;
+    case 4:
+        return v4;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 2;
+constexpr int Latest = 4;
 
 QString dialect(QString sql, bool sqlite)
 {
