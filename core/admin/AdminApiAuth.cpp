@@ -35,6 +35,37 @@ void AdminApi::addAuthRoutes(http::Router& router)
                        body->value(QStringLiteral("user")).toString().trimmed());
     }));
 
+    // Headscale 0.29's `auth approve|reject --auth-id ID` ({"authId"} -> {}): decides a pending
+    // auth session. An SSH check session needs nothing else; a pending registration approved this
+    // way needs "user" too (then the reply is {"node": ...}, as for auth/register).
+    router.add("POST", QStringLiteral("/api/v1/auth/approve"), guarded([this, approve](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = reply::body(request, &failure);
+        if (!body)
+            return failure;
+        const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
+        if (authId.isEmpty())
+            return reply::badRequest(QStringLiteral("authId is required"));
+        if (m_context.decideSshCheck && m_context.decideSshCheck(authId, true))
+            return reply::ok({});
+        const QString user = body->value(QStringLiteral("user")).toString().trimmed();
+        if (!user.isEmpty())
+            return approve(authId, user);
+        return http::HttpResponse::problem(404, QStringLiteral("no pending auth session for auth_id %1").arg(authId));
+    }));
+    router.add("POST", QStringLiteral("/api/v1/auth/reject"), guarded([this](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = reply::body(request, &failure);
+        if (!body)
+            return failure;
+        const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
+        if (authId.isEmpty())
+            return reply::badRequest(QStringLiteral("authId is required"));
+        if (m_context.decideSshCheck && m_context.decideSshCheck(authId, false))
+            return reply::ok({});
+        return http::HttpResponse::problem(404, QStringLiteral("no pending auth session for auth_id %1").arg(authId));
+    }));
+
     // Headscale <= 0.27: `nodes register --user U --key K` sends the values as query parameters.
     router.add("POST", QStringLiteral("/api/v1/node/register"), guarded([approve](http::HttpRequest& request) {
         const QUrlQuery q = request.query();

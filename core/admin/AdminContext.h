@@ -34,6 +34,9 @@ struct AdminContext
     // Approves a pending interactive registration (`auth register --auth-id ID --user U`) and
     // answers the waiting client; filled by the control plane. Returns the registered node.
     std::function<store::Result<store::Node>(const QString& authId, const QString& user)> approveRegistration;
+    // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
+    // SSH server node waiting on it. False when the id names no pending SSH check.
+    std::function<bool(const QString& authId, bool approve)> decideSshCheck;
 
     void notify(const QString& what, qint64 id) const
     {

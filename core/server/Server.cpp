@@ -146,6 +146,9 @@ bool Server::start(QString* error)
             return r.error();
         return r->node;
     };
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
+        return m_controlService->sshCheck().decide(authId, approve);
+    };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);
@@ -280,6 +283,11 @@ void Server::addPublicRoutes()
     m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [](http::HttpRequest& request) {
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
+    });
+    // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
+    m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
+        const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
+        return http::HttpResponse::text(status, html, "text/html; charset=utf-8");
     });
     // The HA prober's pings come back here: tailscaled answers a PingRequest with HEAD on its URL
     // (control.md 5.5). GET answers the same, for people checking by hand.

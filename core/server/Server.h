@@ -58,6 +58,8 @@ public:
 
     const config::Config& config() const { return m_config; }
     store::Store& store() { return *m_store; }
+    // The control logic once start() succeeded (tests run its periodic jobs after moving a clock).
+    control::ControlService* controlService() const { return m_controlService.get(); }
     quint16 httpPort() const;
     quint16 metricsPort() const;
     QString noisePublicKey() const;
