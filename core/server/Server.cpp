@@ -8,6 +8,7 @@
 #include "control/ControlEndpoint.h"
 #include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
+#include "derp/BootstrapDns.h"
 #include "derp/DerpMapBuilder.h"
 #include "derp/DerpServer.h"
 #include "derp/StunServer.h"
@@ -119,7 +120,11 @@ bool Server::start(QString* error)
             return m_state->reloadPolicy(&refused) ? QString() : refused;
         });
     }
+    if (m_bootstrapDns)
+        connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, m_bootstrapDns.get(), &derp::BootstrapDns::update);
     m_derpMap->start();
+    if (m_bootstrapDns)
+        m_bootstrapDns->update(m_derpMap->currentMap());
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
     // The same decision a reload makes (users, tests, sshTests), so `policy set` refuses before
@@ -360,6 +365,12 @@ bool Server::startDerp(QString* error)
         });
     }
     m_derp->registerRoutes(m_publicRouter);
+    // derper's /bootstrap-dns, as Headscale serves it next to its embedded DERP.
+    m_bootstrapDns = std::make_unique<derp::BootstrapDns>();
+    m_publicRouter.add("GET", QStringLiteral("/bootstrap-dns"), [this](http::HttpRequest& request) {
+        const QString q = request.query().queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+        return http::HttpResponse::json(200, QJsonDocument(m_bootstrapDns->answer(q)));
+    });
     m_stun = std::make_unique<derp::StunServer>();
     if (!m_stun->start(d.stunListenAddr, error))
         return false;
