@@ -9,6 +9,7 @@
 #include "control/ControlEndpoint.h"
 #include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
+#include "derp/BootstrapDns.h"
 #include "derp/DerpMapBuilder.h"
 #include "derp/DerpServer.h"
 #include "derp/StunServer.h"
@@ -120,7 +121,11 @@ bool Server::start(QString* error)
             return m_state->reloadPolicy(&refused) ? QString() : refused;
         });
     }
+    if (m_bootstrapDns)
+        connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, m_bootstrapDns.get(), &derp::BootstrapDns::update);
     m_derpMap->start();
+    if (m_bootstrapDns)
+        m_bootstrapDns->update(m_derpMap->currentMap());
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
@@ -147,6 +152,9 @@ bool Server::start(QString* error)
     m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
     // Events show objects exactly as the admin API does.
     m_state->setEventRenderer(admin::eventRenderer(*m_store));
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
+        return m_controlService->sshCheck().decide(authId, approve);
+    };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);
@@ -282,6 +290,11 @@ void Server::addPublicRoutes()
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
     });
+    // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
+    m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
+        const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
+        return http::HttpResponse::text(status, html, "text/html; charset=utf-8");
+    });
     // The HA prober's pings come back here: tailscaled answers a PingRequest with HEAD on its URL
     // (control.md 5.5). GET answers the same, for people checking by hand.
     for (const QByteArray& method : {QByteArrayLiteral("HEAD"), QByteArrayLiteral("GET")}) {
@@ -353,6 +366,12 @@ bool Server::startDerp(QString* error)
         });
     }
     m_derp->registerRoutes(m_publicRouter);
+    // derper's /bootstrap-dns, as Headscale serves it next to its embedded DERP.
+    m_bootstrapDns = std::make_unique<derp::BootstrapDns>();
+    m_publicRouter.add("GET", QStringLiteral("/bootstrap-dns"), [this](http::HttpRequest& request) {
+        const QString q = request.query().queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+        return http::HttpResponse::json(200, QJsonDocument(m_bootstrapDns->answer(q)));
+    });
     m_stun = std::make_unique<derp::StunServer>();
     if (!m_stun->start(d.stunListenAddr, error))
         return false;
