@@ -1,9 +1,12 @@
 #include "control/MapperPolicy.h"
 
+#include "metrics/Instruments.h"
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
 #include "policy/PolicyExplainer.h"
 #include "state/PolicyTopology.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 
@@ -53,12 +56,15 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolic
         m_reuse = Reuse::Whole;
         return;
     }
+    QElapsedTimer took;
+    took.start();
     if (before) {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*before->compiler, compiled->topology);
         m_reuse = compiled->compiler->incremental() ? Reuse::Incremental : Reuse::None;
     } else {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*compiled->policy, compiled->topology);
     }
+    metrics::Instruments::policyCompile(double(took.nsecsElapsed()) / 1e9);
     m_compiled = std::move(compiled);
 }
 
