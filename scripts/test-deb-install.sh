@@ -56,7 +56,7 @@ in_root id keel >/dev/null || fail "no keel user"
 [ "$(stat -c '%a %U %G' "$root/var/lib/keel")" = "750 keel keel" ] || fail "/var/lib/keel is $(stat -c '%a %U %G' "$root/var/lib/keel")"
 [ "$(stat -c '%a %U %G' "$root/etc/keel/config.yaml")" = "640 root keel" ] || fail "/etc/keel/config.yaml is $(stat -c '%a %U %G' "$root/etc/keel/config.yaml")"
 in_root /usr/bin/keel configtest -c /etc/keel/config.yaml || fail "configtest of the installed config"
-in_root systemd-analyze verify /lib/systemd/system/keel.service || fail "systemd-analyze verify"
+in_root systemd-analyze verify /usr/lib/systemd/system/keel.service || fail "systemd-analyze verify"
 
 step "keel serve as the keel user (the unit's ExecStart), /health"
 port=$(( 20000 + RANDOM % 20000 ))

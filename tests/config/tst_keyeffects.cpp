@@ -64,7 +64,7 @@ bool has(const LoadResult& r, Diagnostic::Severity severity, const QString& key,
     return false;
 }
 
-const QByteArray kBase = "server_url: https://keel.example.com\ndns:\n  base_domain: tailnet.example.org\n";
+const QByteArray kBase = "server_url: https://keel.example.com\ndns:\n  base_domain: tailnet.example.org\n  override_local_dns: false\n";
 
 } // namespace
 

@@ -65,7 +65,7 @@ void TestDebPackage::packageContentsScriptsAndUnit()
         QVERIFY2(fields.out.contains(dep), qPrintable(QStringLiteral("Depends lacks %1:\n%2").arg(QLatin1String(dep), QString::fromUtf8(fields.out))));
 
     const Run contents = run(QStringLiteral("/usr/bin/dpkg-deb"), {QStringLiteral("-c"), deb});
-    for (const char* path : {"./usr/bin/keel", "./lib/systemd/system/keel.service", "./usr/share/doc/keel/config-example.yaml",
+    for (const char* path : {"./usr/bin/keel", "./usr/lib/systemd/system/keel.service", "./usr/share/doc/keel/config-example.yaml",
                              "./usr/share/doc/keel/deployment.md"})
         QVERIFY2(contents.out.contains(path), qPrintable(QStringLiteral("%1 missing:\n%2").arg(QLatin1String(path), QString::fromUtf8(contents.out))));
     QVERIFY2(contents.out.contains("-rwxr-xr-x root/root") , contents.out.constData());
@@ -89,7 +89,7 @@ void TestDebPackage::packageContentsScriptsAndUnit()
     QVERIFY2(configtest.out.contains("(0 warning(s))"), configtest.out.constData());
 
     // The unit, with ExecStart pointing at the extracted binary (nothing is installed on this host).
-    QFile unit(root + QStringLiteral("/lib/systemd/system/keel.service"));
+    QFile unit(root + QStringLiteral("/usr/lib/systemd/system/keel.service"));
     QVERIFY(unit.open(QIODevice::ReadOnly));
     QByteArray text = unit.readAll();
     QVERIFY(text.contains("ExecStart=/usr/bin/keel serve -c /etc/keel/config.yaml"));

@@ -9,6 +9,7 @@
 #include "derp/StunPacket.h"
 #include "http/Http2ClientStream.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -72,8 +73,15 @@ void TestMetricsScrape::dashboardFamiliesAfterRealTraffic()
 
     test::KeelProcess keel;
     const quint16 stunPort = test::KeelProcess::freePort();
+    {
+        // A policy in force: its compile is timed.
+        QFile policy(keel.dir() + QStringLiteral("/policy.hujson"));
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write("{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}\n");
+    }
     keel.writeConfig("derp:\n  urls: []\n  server:\n    enabled: true\n    verify_clients: true\n"
-                     "    private_key_path: derp_private.key\n    stun_listen_addr: 127.0.0.1:" + QByteArray::number(stunPort) + "\n");
+                     "    private_key_path: derp_private.key\n    stun_listen_addr: 127.0.0.1:" + QByteArray::number(stunPort) + "\n"
+                     "policy:\n  path: policy.hujson\n");
     QString error;
     QVERIFY2(keel.start(true, &error), qPrintable(error));
     const QStringList c{QStringLiteral("-c"), keel.configPath()};
