@@ -151,6 +151,7 @@ void ControlService::serveMap(const ControlContext& context, const http::Http2Re
         }
         // One-shot fetch (and legacy read-only): exactly one framed full map.
         MapSession once(response, id, zstd, version, 0);
+        once.markFullMap();
         once.sendJson(m_mapper.fullMessage(m_state.snapshot(), id).toJson());
         once.close();
         return;
