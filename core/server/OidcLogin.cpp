@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/Registration.h"
+#include "metrics/Instruments.h"
 #include "server/OidcPages.h"
 #include "server/OidcUserSync.h"
 #include "state/State.h"
@@ -139,6 +140,7 @@ http::HttpResponse OidcLogin::registerPage(http::HttpRequest& request)
     return deferredResponse([this, authId](const Respond& respond) {
         m_provider->discover([this, authId, respond](const QString& error) {
             if (!error.isEmpty()) {
+                metrics::Instruments::oidcLogin("error");
                 respond(refuse(502, QStringLiteral("Identity provider unavailable"),
                                QStringLiteral("The identity provider could not be reached, so you cannot log in right now. "
                                               "Try again later or ask the administrator.")));
@@ -192,6 +194,7 @@ void OidcLogin::completeLogin(const auth::OidcSessions::Login& login, const QStr
 {
     m_provider->exchangeCode(code, login.codeVerifier, [this, login, respond](const auth::OidcProvider::Tokens& tokens) {
         if (!tokens.error.isEmpty()) {
+            metrics::Instruments::oidcLogin("error");
             respond(refuse(502, QStringLiteral("Login could not be completed"),
                            QStringLiteral("Keel could not complete the login with the identity provider: %1").arg(tokens.error)));
             return;
@@ -199,6 +202,7 @@ void OidcLogin::completeLogin(const auth::OidcSessions::Login& login, const QStr
         const QString accessToken = tokens.accessToken;
         m_provider->verifyIdToken(tokens.idToken, login.nonce, [this, login, respond, accessToken](const auth::IdTokenVerifier::Result& v) {
             if (!v.ok()) {
+                metrics::Instruments::oidcLogin("denied");
                 respond(refuse(403, QStringLiteral("Login rejected"),
                                QStringLiteral("The identity provider's answer could not be verified: %1").arg(v.message)));
                 return;
@@ -220,6 +224,7 @@ void OidcLogin::finishLogin(const auth::OidcSessions::Login& login, auth::OidcCl
                             const Respond& respond)
 {
     if (const QString why = m_rules.refusal(claims); !why.isEmpty()) {
+        metrics::Instruments::oidcLogin("denied");
         respond(refuse(403, QStringLiteral("Login refused"), QStringLiteral("You may not register machines here: %1").arg(why)));
         return;
     }
@@ -262,13 +267,18 @@ http::HttpResponse OidcLogin::confirm(http::HttpRequest& request)
         return refuse(403, QStringLiteral("Confirmation refused"),
                       QStringLiteral("This confirmation is not valid: it expired, was already used, or belongs to another login."));
     const auto pending = m_registration.pendingInfo(authId);
-    auto node = m_registration.approveForUser(authId, c->userId, c->nodeExpiry, QStringLiteral("oidc"));
+    const state::SnapshotPtr s = m_state.snapshot();
+    const store::User* user = s->user(c->userId);
+    const QString name = user ? user->name : QString::number(c->userId);
+    const QString label = user ? userLabel(*user) : name;
+    // An "oidc:" actor: the node's register method is oidc, and it is the person's own login, not
+    // an administrator's approval (node.device_approval still applies).
+    auto node = m_registration.approveRegistration(authId, c->userId, state::Actor::of(QStringLiteral("oidc:") + name), c->nodeExpiry);
     if (!node)
         return refuse(node.error().kind == store::Error::NotFound ? 410 : 403, QStringLiteral("Machine not registered"), node.error().message);
-    auto user = m_state.store().userById(c->userId);
-    qCInfo(lcAuth).noquote() << "OIDC: node" << node->node.id << (pending ? pending->hostname : QString()) << "registered to user"
-                             << (user ? user->name : QString::number(c->userId));
-    http::HttpResponse r = page(200, OidcPages::registered(pending ? pending->hostname : QString(), user ? userLabel(*user) : QString()));
+    metrics::Instruments::oidcLogin("success");
+    qCInfo(lcAuth).noquote() << "OIDC: node" << node->node.id << (pending ? pending->hostname : QString()) << "registered to user" << name;
+    http::HttpResponse r = page(200, OidcPages::registered(pending ? pending->hostname : QString(), label));
     return cookieHeader(r, kConfirmCookie, QString(), QStringLiteral("/register/confirm/") + authId, "Strict", 0);
 }
 

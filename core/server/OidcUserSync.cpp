@@ -65,12 +65,13 @@ store::Result<store::User> OidcUserSync::upsert(state::State& state, const auth:
     u.provider = QStringLiteral("oidc");
     u.providerGroups = claims.groups;
 
-    auto saved = isNew ? state.store().createUser(u) : state.store().updateUser(u);
+    // The person logging in is the actor: the audit log says "oidc:<name> user.create".
+    const state::Actor actor = state::Actor::of(QStringLiteral("oidc:") + u.name);
+    auto saved = isNew ? state.createUser(u, actor) : state.updateUser(u, actor);
     if (!saved)
         return saved.error();
     qCInfo(lcAuth).noquote() << (isNew ? "OIDC: created user" : "OIDC: updated user") << saved->name << "id" << saved->id
                              << "groups" << saved->providerGroups.join(QLatin1Char(','));
-    state.reloadUsers();
     return saved;
 }
 
