@@ -165,7 +165,7 @@ struct Config
         bool onlyStartIfOidcIsAvailable = true;
         struct Pkce
         {
-            bool enabled = true;   // Headscale: false; on here (RFC 9700 recommends PKCE for every client)
+            bool enabled = false;
             QString method = QStringLiteral("S256");   // S256 | plain
         } pkce;
         bool enabled() const { return !issuer.isEmpty(); }
