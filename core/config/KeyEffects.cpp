@@ -63,6 +63,8 @@ const QList<KeyEffects::Entry>& KeyEffects::entries()
         KEEL_USED("derp.update_frequency", "\\.updateFrequencyMs\\b"),
         KEEL_USED("node.expiry", "node\\.expiryMs\\b"),
         KEEL_USED("node.ephemeral.inactivity_timeout", "\\.ephemeralInactivityTimeoutMs\\b"),
+        KEEL_USED("node.device_approval", "\\.deviceApproval\\b"),
+        KEEL_USED("audit.retention", "audit\\.retentionMs\\b"),
         KEEL_USED("node.routes.ha.probe_interval", "\\.haProbeIntervalMs\\b"),
         KEEL_USED("node.routes.ha.probe_timeout", "\\.haProbeTimeoutMs\\b"),
         KEEL_NOEFFECT("preauth_keys.revoked_retention", "\\.revokedRetentionMs\\b",
