@@ -67,8 +67,6 @@ const QList<KeyEffects::Entry>& KeyEffects::entries()
         KEEL_USED("audit.retention", "audit\\.retentionMs\\b"),
         KEEL_USED("node.routes.ha.probe_interval", "\\.haProbeIntervalMs\\b"),
         KEEL_USED("node.routes.ha.probe_timeout", "\\.haProbeTimeoutMs\\b"),
-        KEEL_USED("node.device_approval", "\\.deviceApproval\\b"),
-        KEEL_USED("audit.retention", "audit\\.retentionMs\\b"),
         KEEL_NOEFFECT("preauth_keys.revoked_retention", "\\.revokedRetentionMs\\b",
                       "Keel keeps expired pre-auth keys until they are deleted (`keel preauthkeys delete`)",
                       c.preAuthKeys.revokedRetentionMs != defaults().preAuthKeys.revokedRetentionMs),
