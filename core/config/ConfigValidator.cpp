@@ -37,6 +37,13 @@ bool isHttpUrl(const QString& text)
         && !url.host().isEmpty();
 }
 
+bool isLoopbackUrl(const QString& text)
+{
+    const QString host = QUrl(text, QUrl::StrictMode).host();
+    const QHostAddress address(host);
+    return host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
+}
+
 bool isDomainName(const QString& name)
 {
     static const QRegularExpression label(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
@@ -63,6 +70,25 @@ void checkChoice(const QString& key, const QString& value, const QStringList& ch
     if (!choices.contains(value))
         sink.error(key, QStringLiteral("\"%1\" is not a valid value").arg(value),
                    QStringLiteral("one of: %1").arg(choices.join(QStringLiteral(", "))));
+}
+
+// derp.server.mesh_*: a key derper would accept (32 bytes in hex) and http(s) peer URLs.
+void validateDerpMesh(const Config& c, DiagnosticSink& sink)
+{
+    const auto& s = c.derp.server;
+    static const QRegularExpression hex64(QStringLiteral("^[0-9a-fA-F]{64}$"));
+    const QString keyName = s.meshKeyPath.isEmpty() ? QStringLiteral("derp.server.mesh_key") : QStringLiteral("derp.server.mesh_key_path");
+    if (!s.meshKey.isEmpty() && !hex64.match(s.meshKey).hasMatch())
+        sink.error(keyName, QStringLiteral("the mesh key must be 64 hex digits (32 bytes)"), QStringLiteral("generate one with: openssl rand -hex 32"));
+    for (const QString& url : s.meshWith)
+        if (!isHttpUrl(url))
+            sink.error(QStringLiteral("derp.server.mesh_with"), QStringLiteral("\"%1\" is not an http(s) URL").arg(url),
+                       QStringLiteral("write the peer's DERP URL, e.g. https://derp2.example.com/derp"));
+    if (!s.meshWith.isEmpty() && s.meshKey.isEmpty())
+        sink.error(QStringLiteral("derp.server.mesh_with"), QStringLiteral("needs a mesh key (derp.server.mesh_key or derp.server.mesh_key_path)"));
+    if ((!s.meshWith.isEmpty() || !s.meshKey.isEmpty()) && !s.enabled)
+        sink.warning(s.meshWith.isEmpty() ? keyName : QStringLiteral("derp.server.mesh_with"),
+                     QStringLiteral("has no effect while derp.server.enabled is false"));
 }
 
 } // namespace
@@ -244,6 +270,7 @@ void ConfigValidator::checkDerp(const Config& c, DiagnosticSink& sink)
                      QStringLiteral("%1 is below one maximal DERP frame; %2 is used instead (as derper does)")
                          .arg(s.rateLimitBurstBytes)
                          .arg(kMinDerpBurst));
+    validateDerpMesh(c, sink);
     for (const QString& url : c.derp.urls)
         if (!isHttpUrl(url))
             sink.error(QStringLiteral("derp.urls"), QStringLiteral("\"%1\" is not an http(s) URL").arg(url));
@@ -305,6 +332,9 @@ void ConfigValidator::checkOidc(const Config& c, DiagnosticSink& sink)
         return;
     if (!isHttpUrl(o.issuer))
         sink.error(QStringLiteral("oidc.issuer"), QStringLiteral("oidc.issuer must be a valid http(s) URL: got \"%1\"").arg(o.issuer));
+    else if (o.issuer.startsWith(QLatin1String("http://")) && !isLoopbackUrl(o.issuer))
+        // Codes, tokens and the client secret would cross the network in the clear.
+        sink.error(QStringLiteral("oidc.issuer"), QStringLiteral("oidc.issuer must use https (plain http only for a provider on a loopback address): got \"%1\"").arg(o.issuer));
     if (o.clientId.isEmpty())
         sink.error(QStringLiteral("oidc.client_id"), QStringLiteral("oidc.client_id is required when oidc.issuer is set"));
     if (o.clientSecret.isEmpty() && o.clientSecretPath.isEmpty())

@@ -3,6 +3,9 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "mapper/MapSessionFraming.h"
+#include "metrics/Instruments.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <chrono>
@@ -120,6 +123,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
         schedule();
     else if (m_streams.isEmpty())
         m_batch = Batch(); // nobody to tell; a stream that attaches gets a full map
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
 }
 
 void Batcher::mergeInto(PendingChanges& into, const Batch& batch, qint64 nodeId)
@@ -151,13 +155,14 @@ bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, const S
 {
     const PendingChanges& p = batch.pending;
     const qint64 id = stream.session->nodeId();
-    return !s->policy && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
+    return !s->perViewer() && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
         && stream.known.allOf() && stream.pending.isEmpty()
         && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
 }
 
 MapMessage Batcher::fullFor(const state::SnapshotPtr& s, Stream& stream)
 {
+    stream.session->markFullMap();
     MapMessage full = m_mapper.fullUpdate(s, stream.session->nodeId(), stream.known, stream.session->started());
     if (full.isEmpty())
         return full;
@@ -168,6 +173,8 @@ MapMessage Batcher::fullFor(const state::SnapshotPtr& s, Stream& stream)
 
 void Batcher::flush()
 {
+    QElapsedTimer took;
+    took.start();
     m_timer.stop();
     const state::SnapshotPtr s = m_state.snapshot();
     const Batch batch = std::exchange(m_batch, Batch());
@@ -237,6 +244,8 @@ void Batcher::flush()
     }
     m_messages += sent;
     m_lastFlushMs = steadyMs();
+    metrics::Instruments::batcherFlush(double(took.nsecsElapsed()) / 1e9, sent);
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
     if (leftBehind || !m_batch.isEmpty())
         schedule();
     Q_EMIT flushed(sent);

@@ -37,7 +37,7 @@ MapMessage Mapper::fullUpdate(const state::SnapshotPtr& s, qint64 nodeId, KnownP
     // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
     if (running && !full.fields.contains(QStringLiteral("SSHPolicy")))
         full.fields.insert(QStringLiteral("SSHPolicy"), emptySshPolicy());
-    if (s->policy)
+    if (s->perViewer())
         known.set(QSet<qint64>(peers.cbegin(), peers.cend()));
     else
         known.setAll(s);
@@ -77,7 +77,7 @@ MapMessage Mapper::delta(const state::SnapshotPtr& s, qint64 self, KnownPeers& k
     }
     // What the client will know after this message (patches below go to known peers only).
     QSet<qint64> knownAfter;
-    if (s->policy) {
+    if (s->perViewer()) {
         knownAfter = known.ids();
         for (qint64 id : std::as_const(removed))
             knownAfter.remove(id);
@@ -104,7 +104,7 @@ MapMessage Mapper::delta(const state::SnapshotPtr& s, qint64 self, KnownPeers& k
     for (qint64 id : patchIds) {
         if (id == self)
             continue;
-        const bool knownNow = s->policy ? knownAfter.contains(id) : (known.knows(id) && !removed.contains(id));
+        const bool knownNow = s->perViewer() ? knownAfter.contains(id) : (known.knows(id) && !removed.contains(id));
         if (!knownNow || changed.contains(id))
             continue;
         if (const state::LiveNode* n = s->node(id))
@@ -123,7 +123,7 @@ MapMessage Mapper::delta(const state::SnapshotPtr& s, qint64 self, KnownPeers& k
     // Like Headscale, a policy change re-sends it too (nodeAttrs may pick a NextDNS profile).
     if (p.dns || p.policy || (p.self && dnsIsPerNode()))
         m.insert(QStringLiteral("DNSConfig"), dnsConfig(s, *s->node(self)));
-    if (s->policy)
+    if (s->perViewer())
         known.set(std::move(knownAfter));
     else
         known.setAll(s);
