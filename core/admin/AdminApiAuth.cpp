@@ -30,18 +30,28 @@ void AdminApi::addAuthRoutes(http::Router& router)
     };
     const auto bodyOf = [](http::HttpRequest& request, http::HttpResponse* failure) { return reply::body(request, failure); };
 
-    // Headscale's register and approve take the same body here: Keel's pending registrations are
-    // all new machines, which need an owner (approve without one is refused with a clear 400).
-    for (const char* path : {"/api/v1/auth/register", "/api/v1/auth/approve"}) {
-        router.add("POST", QLatin1String(path), guarded([approve, bodyOf](http::HttpRequest& request) {
-            http::HttpResponse failure;
-            const auto body = bodyOf(request, &failure);
-            if (!body)
-                return failure;
-            return approve(body->value(QStringLiteral("authId")).toString().trimmed(),
-                           body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));
-        }));
-    }
+    router.add("POST", QStringLiteral("/api/v1/auth/register"), guarded([approve, bodyOf](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = bodyOf(request, &failure);
+        if (!body)
+            return failure;
+        return approve(body->value(QStringLiteral("authId")).toString().trimmed(),
+                       body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));
+    }));
+
+    // Headscale 0.29's approve ({"authId"} -> {}) decides a pending auth session: an SSH check
+    // needs nothing else. A pending registration is a new machine, which needs its owner: with
+    // "user" it is registered ({"node": ...}), without it the answer is a 400 that says so.
+    router.add("POST", QStringLiteral("/api/v1/auth/approve"), guarded([this, approve, bodyOf](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = bodyOf(request, &failure);
+        if (!body)
+            return failure;
+        const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
+        if (!authId.isEmpty() && m_context.decideSshCheck && m_context.decideSshCheck(authId, true))
+            return reply::ok({});
+        return approve(authId, body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));
+    }));
 
     router.add("POST", QStringLiteral("/api/v1/auth/reject"), guarded([this, bodyOf](http::HttpRequest& request) {
         http::HttpResponse failure;
@@ -51,6 +61,8 @@ void AdminApi::addAuthRoutes(http::Router& router)
         const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
         if (authId.isEmpty())
             return reply::badRequest(QStringLiteral("the registration id (authId) is required; see: keel auth list"));
+        if (m_context.decideSshCheck && m_context.decideSshCheck(authId, false))
+            return reply::ok({});
         if (!m_context.rejectRegistration)
             return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
         const auto r = m_context.rejectRegistration(authId, actorOf(request));
