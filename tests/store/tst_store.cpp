@@ -114,7 +114,8 @@ private slots:
         e.actor = QStringLiteral("apikey:abc");
         e.action = QStringLiteral("policy.set");
         e.target = QStringLiteral("policy");
-        CHECK_OK(f.store->appendAudit(e));
+        const auto second = f.store->appendAudit(e);
+        CHECK_OK(second);
         auto all = f.store->listAudit();
         CHECK_OK(all);
         QCOMPARE(all->size(), 2);
@@ -208,6 +209,9 @@ private slots:
             QSqlQuery q(f.store->database());
             QVERIFY(q.exec(QStringLiteral("DROP TABLE policies")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE server_state")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE audit_log")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE nodes DROP COLUMN authorized")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
             QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
         }
         QCOMPARE(f.store->schemaVersion(), 1);
