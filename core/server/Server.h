@@ -62,6 +62,8 @@ public:
     store::Store& store() { return *m_store; }
     // The control logic once start() succeeded (tests run its periodic jobs after moving a clock).
     control::ControlService* controlService() const { return m_controlService.get(); }
+    // The one writer of the tailnet (in-process front ends: Keel Manager, tests).
+    state::State* state() const { return m_state.get(); }
     quint16 httpPort() const;
     quint16 metricsPort() const;
     QString noisePublicKey() const;

@@ -75,8 +75,7 @@ class TestSshCheck : public QObject
         m_server = std::make_unique<server::Server>(c);
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
-        QVERIFY(m_server->store().setPolicy(QString::fromUtf8(policy)));
-        m_server->controlService()->adminChanged(QStringLiteral("policy"), 0);
+        QVERIFY(m_server->state()->setPolicy(QString::fromUtf8(policy), state::Actor::system()));
         store::User u;
         u.name = QStringLiteral("alice");
         auto user = m_server->store().createUser(u);
@@ -283,8 +282,7 @@ private Q_SLOTS:
 
         // Under a policy with no check rule for the pair the answer is a refusal, not an error
         // (tailscaled retries errors for half an hour).
-        QVERIFY(m_server->store().setPolicy(R"({"ssh":[{"action":"accept","src":["autogroup:member"],"dst":["autogroup:self"],"users":["root"]}]})"));
-        m_server->controlService()->adminChanged(QStringLiteral("policy"), 0);
+        QVERIFY(m_server->state()->setPolicy(R"({"ssh":[{"action":"accept","src":["autogroup:member"],"dst":["autogroup:self"],"users":["root"]}]})", state::Actor::system()));
         auto refused = ask(actionPath(m_src, m_dst));
         QCOMPARE(refused->status, 200);
         QVERIFY(refused->json().value("reject").toBool());
