@@ -89,7 +89,10 @@ MainWindow::MainWindow(ServerSession& session, Controller& controller, const QSt
     connect(&controller, &Controller::succeeded, this, [this](const QString& message) { statusBar()->showMessage(message, 6000); });
     connect(&controller, &Controller::failed, this, [this](const QString& message) {
         statusBar()->showMessage(tr("Failed: %1").arg(message), 15000);
-        QMessageBox::warning(this, tr("Keel Manager"), message);
+        // Not modal: the window stays live (events keep arriving) while the message is read.
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Keel Manager"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     });
     connect(&session.pending(), &PendingModel::changed, this, &MainWindow::updatePendingBadge);
     connect(&session.nodes(), &NodeModel::changed, this, &MainWindow::updatePendingBadge);

@@ -26,10 +26,10 @@ QStringList lineDiff(const QString& before, const QString& after, int context)
             if (i < n && j < m && a[i] == b[j]) {
                 all << QLatin1Char(' ') + a[i++];
                 ++j;
-            } else if (j < m && (i == n || lcs[size_t(i)][size_t(j + 1)] >= lcs[size_t(i + 1)][size_t(j)])) {
-                all << QLatin1Char('+') + b[j++];
+            } else if (i < n && (j == m || lcs[size_t(i + 1)][size_t(j)] >= lcs[size_t(i)][size_t(j + 1)])) {
+                all << QLatin1Char('-') + a[i++];   // removals before additions, as diff -u
             } else {
-                all << QLatin1Char('-') + a[i++];
+                all << QLatin1Char('+') + b[j++];
             }
         }
     }
