@@ -58,9 +58,14 @@ void OnlineChart::redraw()
     x->setRange(now.addSecs(-24 * 3600), now);
     x->setTickCount(7);
     auto* y = new QValueAxis(chart);
-    y->setRange(0, top + 1);
+    // Whole numbers on the axis: 0..top in steps of 1, 2, 5, 10, ...
+    int step = 1;
+    while ((top + step) / step > 6)
+        step = step == 1 ? 2 : step == 2 ? 5 : step * 2;
+    const int max = ((top + step) / step) * step;
+    y->setRange(0, max);
     y->setLabelFormat(QStringLiteral("%d"));
-    y->setTickCount(qMin(top + 2, 6));
+    y->setTickCount(max / step + 1);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);

@@ -137,8 +137,9 @@ PolicyPage::PolicyPage(ServerSession& session, Controller& controller, QWidget* 
         m_src->addItems(names);
         m_dst->clear();
         m_dst->addItems(names);
-        m_src->setCurrentText(src);
-        m_dst->setCurrentText(dst);
+        // Keep what was typed; on first fill, suggest the first two nodes.
+        m_src->setCurrentText(src.isEmpty() ? names.value(0) : src);
+        m_dst->setCurrentText(dst.isEmpty() ? names.value(1) : dst);
     });
     loadFromServer();
 }

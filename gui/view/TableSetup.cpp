@@ -35,6 +35,13 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& objectName, cons
     view->horizontalHeader()->setSectionsMovable(true);
     view->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Columns fit their contents the first time rows arrive, unless a saved state says otherwise.
+    QObject::connect(model, &QAbstractItemModel::modelReset, view, [view] {
+        if (view->property("sized").toBool() || view->model()->rowCount() == 0)
+            return;
+        view->setProperty("sized", true);
+        view->resizeColumnsToContents();
+    });
     return view;
 }
 
@@ -51,8 +58,10 @@ void restoreTableStates(QWidget* root)
     QSettings settings;
     for (QTableView* view : root->findChildren<QTableView*>()) {
         const QByteArray state = settings.value(QStringLiteral("tables/") + view->objectName()).toByteArray();
-        if (!view->objectName().isEmpty() && !state.isEmpty())
+        if (!view->objectName().isEmpty() && !state.isEmpty()) {
             view->horizontalHeader()->restoreState(state);
+            view->setProperty("sized", true);
+        }
     }
 }
 
