@@ -48,8 +48,9 @@ void EventStream::open()
     if (!m_running)
         return;
     m_parser = SseParser();
-    const QString path = m_lastSeq >= 0 ? QStringLiteral("/api/v1/events?since=%1").arg(m_lastSeq) : QStringLiteral("/api/v1/events");
-    m_call = m_client.openStream(path);
+    // Live events only (no `since`): every (re)connection re-reads the lists anyway, and a replay
+    // of older events after that read would put stale objects back.
+    m_call = m_client.openStream(QStringLiteral("/api/v1/events"));
     connect(m_call, &ApiCall::headReceived, this, &EventStream::onHead);
     connect(m_call, &ApiCall::bodyData, this, &EventStream::onData);
     connect(m_call, &ApiCall::finished, this, [this](const ApiReply& reply) {

@@ -12,8 +12,8 @@ namespace keel::gui {
 class ApiCall;
 class ApiClient;
 
-// Keeps `GET /api/v1/events` open: parses the events, resumes after a break with `since=<last seq>`
-// and asks for a full re-read (resyncNeeded) whenever it cannot know what it missed: every
+// Keeps `GET /api/v1/events` open: parses the events, and asks for a full re-read (resyncNeeded)
+// whenever it cannot know what it missed: every
 // (re)connection, a `resync` event, or a new server epoch (the server restarted). Reconnects by itself
 // with a growing delay (1 s up to 10 s). A server without the stream (404: an older Keel or a
 // Headscale) is reported once through unsupported().

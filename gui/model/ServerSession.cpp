@@ -150,7 +150,11 @@ void ServerSession::applyEvent(const ServerEvent& e)
         else
             m_users->upsert(d.value(QStringLiteral("user")).toObject());
     } else if (t.startsWith(QLatin1String("preauthkey."))) {
-        m_preAuthKeys->upsert(d.value(QStringLiteral("preAuthKey")).toObject());
+        const QJsonObject key = d.value(QStringLiteral("preAuthKey")).toObject();
+        if (key.value(QStringLiteral("deleted")).toBool())
+            m_preAuthKeys->remove(m_preAuthKeys->keyOf(key));
+        else
+            m_preAuthKeys->upsert(key);
     } else if (t.startsWith(QLatin1String("apikey."))) {
         const QJsonObject key = d.value(QStringLiteral("apiKey")).toObject();
         if (t == QLatin1String("apikey.removed"))
