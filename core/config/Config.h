@@ -117,7 +117,13 @@ struct Config
         qint64 ephemeralInactivityTimeoutMs = 120 * 1000LL;
         qint64 haProbeIntervalMs = 10 * 1000LL;                // 0 disables HA probing
         qint64 haProbeTimeoutMs = 5 * 1000LL;
+        bool deviceApproval = false;   // node.device_approval: new nodes wait for an admin
     } node;
+
+    struct Audit
+    {
+        qint64 retentionMs = 90 * 24 * 3600 * 1000LL;  // audit.retention; 0 = keep forever
+    } audit;
 
     struct PreAuthKeys
     {

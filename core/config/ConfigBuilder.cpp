@@ -199,6 +199,8 @@ void ConfigBuilder::readNodeAndTimers(Config& c)
 {
     readDuration(QStringLiteral("node.expiry"), c.node.expiryMs);
     readDuration(QStringLiteral("node.ephemeral.inactivity_timeout"), c.node.ephemeralInactivityTimeoutMs);
+    readBool(QStringLiteral("node.device_approval"), c.node.deviceApproval);
+    readDuration(QStringLiteral("audit.retention"), c.audit.retentionMs);
     readDuration(QStringLiteral("node.routes.ha.probe_interval"), c.node.haProbeIntervalMs);
     readDuration(QStringLiteral("node.routes.ha.probe_timeout"), c.node.haProbeTimeoutMs);
     readDuration(QStringLiteral("preauth_keys.revoked_retention"), c.preAuthKeys.revokedRetentionMs);

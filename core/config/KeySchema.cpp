@@ -45,6 +45,8 @@ const QList<KeySchema::Key>& table()
         {"derp.update_frequency", K::Duration},
         {"node.expiry", K::Duration},
         {"node.ephemeral.inactivity_timeout", K::Duration},
+        {"node.device_approval", K::Bool},
+        {"audit.retention", K::Duration},
         {"node.routes.ha.probe_interval", K::Duration},
         {"node.routes.ha.probe_timeout", K::Duration},
         {"preauth_keys.revoked_retention", K::Duration},

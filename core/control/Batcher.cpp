@@ -144,7 +144,7 @@ bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, MapSess
 {
     const MapSession::Pending& p = batch.pending;
     const qint64 id = session.nodeId();
-    return !s->policy && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
+    return !s->perViewer() && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
         && session.knownAllSnapshot() && session.pending().isEmpty()
         && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
 }
@@ -168,7 +168,7 @@ MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
     // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
     if (session.started() && !full.fields.contains(QStringLiteral("SSHPolicy")))
         full.fields.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
-    if (s->policy)
+    if (s->perViewer())
         session.setKnown(QSet<qint64>(peers.cbegin(), peers.cend()));
     else
         session.setKnownAll(s);
@@ -211,7 +211,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     }
     // What the client will know after this message (patches below go to known peers only).
     QSet<qint64> knownAfter;
-    if (s->policy) {
+    if (s->perViewer()) {
         knownAfter = session.knownPeers();
         for (qint64 id : std::as_const(removed))
             knownAfter.remove(id);
@@ -244,7 +244,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     for (qint64 id : patchIds) {
         if (id == self)
             continue;
-        const bool knownNow = s->policy ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
+        const bool knownNow = s->perViewer() ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
         if (!knownNow || changed.contains(id))
             continue;
         if (const state::LiveNode* n = s->node(id))
@@ -263,7 +263,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     // Like Headscale, a policy change re-sends it too (nodeAttrs may pick a NextDNS profile).
     if (p.dns || p.policy || (p.self && m_mapper.dnsIsPerNode()))
         m.insert(QStringLiteral("DNSConfig"), m_mapper.dnsConfig(s, *s->node(self)));
-    if (s->policy)
+    if (s->perViewer())
         session.setKnown(std::move(knownAfter));
     else
         session.setKnownAll(s);

@@ -1,5 +1,6 @@
 #include "control/ControlService.h"
 
+#include "common/Clock.h"
 #include "common/Log.h"
 #include "control/DefaultControlHandler.h"
 
@@ -192,19 +193,6 @@ bool ControlService::isOnline(qint64 nodeId) const
     return n && n->online;
 }
 
-void ControlService::adminChanged(const QString& what, qint64 id)
-{
-    if (what == QLatin1String("node") || what == QLatin1String("node-deleted")) {
-        m_state.reloadNode(id);
-    } else if (what == QLatin1String("user")) {
-        m_state.reloadUsers();
-    } else if (what == QLatin1String("policy")) {
-        QString error;
-        if (!m_state.reloadPolicy(&error))
-            qCWarning(lcControl).noquote() << "policy not applied:" << error;
-    }
-}
-
 void ControlService::updateDnsConfig(const QJsonObject& shared)
 {
     if (shared == m_mapper.options().dnsConfig)
@@ -218,6 +206,12 @@ void ControlService::housekeeping()
     m_state.checkExpiry();
     m_state.collectEphemeral();
     m_registration.expirePending();
+    // The audit log's retention: hourly is plenty.
+    const QDateTime now = Clock::now();
+    if (!m_lastAuditPrune.isValid() || m_lastAuditPrune.msecsTo(now) >= 3'600'000) {
+        m_lastAuditPrune = now;
+        m_state.pruneAudit();
+    }
 }
 
 QByteArray ControlService::registerPage(const QString& authId)

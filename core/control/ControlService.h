@@ -57,8 +57,6 @@ public:
     // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
     // a DNSConfig-only delta.
     void updateDnsConfig(const QJsonObject& shared);
-    // The admin API changed something in the store (AdminContext::changed).
-    void adminChanged(const QString& what, qint64 id);
     // Runs the periodic jobs now (tests, after moving a MockClock).
     void housekeeping();
 
@@ -78,6 +76,7 @@ private:
     SetDnsService m_setDns;
     HaProber m_haProber;
     QTimer m_housekeeping;
+    QDateTime m_lastAuditPrune;
 };
 
 } // namespace keel::control

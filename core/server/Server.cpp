@@ -1,5 +1,6 @@
 #include "server/Server.h"
 
+#include "admin/ApiJson.h"
 #include "common/FileLimit.h"
 
 #include "KeelVersion.h"
@@ -121,12 +122,7 @@ bool Server::start(QString* error)
     }
     m_derpMap->start();
 
-    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
-    // The same decision a reload makes (users, tests, sshTests), so `policy set` refuses before
-    // storing what the reload would then refuse.
-    m_adminContext->checkPolicy = [this](const QString& text, QString* against) {
-        return m_state->checkPolicy(text.toUtf8(), {}, against);
-    };
+    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
@@ -139,13 +135,18 @@ bool Server::start(QString* error)
                 routes += state::PrimaryRoutes::servedExitRoutes(n->node);
         return routes;
     };
-    m_adminContext->changed = [this](const QString& what, qint64 id) { m_controlService->adminChanged(what, id); };
-    m_adminContext->approveRegistration = [this](const QString& authId, const QString& user) -> store::Result<store::Node> {
-        auto r = m_controlService->registration().approve(authId, user);
+    m_adminContext->approveRegistration = [this](const QString& authId, const QString& user, const state::Actor& by) -> store::Result<store::Node> {
+        auto r = m_controlService->registration().approve(authId, user, by);
         if (!r)
             return r.error();
         return r->node;
     };
+    m_adminContext->rejectRegistration = [this](const QString& authId, const state::Actor& by) {
+        return m_controlService->registration().reject(authId, by);
+    };
+    m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
+    // Events show objects exactly as the admin API does.
+    m_state->setEventRenderer(admin::eventRenderer(*m_store));
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);
