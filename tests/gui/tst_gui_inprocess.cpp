@@ -150,18 +150,6 @@ private Q_SLOTS:
             QVERIFY(gui::json::text(k, "key") != key);
         secret->close();
     }
-
-    void windowSaysWhenServerIsAwayAndReconnects()
-    {
-        m_host->stop();
-        QVERIFY2(QTest::qWaitFor([&] { return m_session->status() == gui::ServerSession::Status::Offline; }, 60000),
-                 qPrintable(m_session->statusText()));
-        QVERIFY(QTest::qWaitFor([&] { return m_window->banner()->isVisible(); }, 5000));
-        m_host->start(m_config);
-        QVERIFY2(waitOnline(30000), qPrintable(m_session->statusText()));
-        QVERIFY(!m_window->banner()->isVisible());
-        QCOMPARE(m_session->users().rowCount(), 1);
-    }
 };
 
 QTEST_MAIN(TestGuiInProcess)

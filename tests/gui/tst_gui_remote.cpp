@@ -8,6 +8,8 @@
 #include "model/UserModel.h"
 #include "view/DashboardPage.h"
 
+#include <QLabel>
+
 #include <QStandardPaths>
 #include <QTest>
 
@@ -76,6 +78,29 @@ private Q_SLOTS:
         endpoint.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_keel->port()));
         endpoint.apiKey = key;
         driveThroughWindow(endpoint, QStringLiteral("erin"));
+    }
+
+    void windowSaysWhenServerIsAwayAndReconnects()
+    {
+        gui::ApiEndpoint endpoint;
+        endpoint.socketPath = m_keel->socketPath();
+        gui::ServerSession session(endpoint);
+        gui::Controller controller(session);
+        gui::MainWindow window(session, controller, endpoint.describe());
+        window.show();
+        session.start();
+        QVERIFY2(waitStatus(session, gui::ServerSession::Status::Online), qPrintable(session.statusText()));
+        QVERIFY(session.hasEventStream());
+        QVERIFY(!window.banner()->isVisible());
+        m_keel->stop();
+        // The event stream breaks at once: the window says so without waiting for a timeout.
+        QVERIFY2(waitStatus(session, gui::ServerSession::Status::Offline, 5000), qPrintable(session.statusText()));
+        QVERIFY(window.banner()->isVisible());
+        QString error;
+        QVERIFY2(m_keel->start(true, &error), qPrintable(error));
+        QVERIFY2(waitStatus(session, gui::ServerSession::Status::Online, 30000), qPrintable(session.statusText()));
+        QVERIFY(!window.banner()->isVisible());
+        QVERIFY(hasUser(session, QStringLiteral("carol")));
     }
 
     void wrongApiKeyIsReported()
