@@ -51,10 +51,16 @@ dns:
     global: [9.9.9.9]
 unix_socket: $tmp/keel.sock
 YAML
-export HOME="$tmp" KEEL_DERP_URLS=""
-"$keel" serve -c "$tmp/config.yaml" > "$tmp/serve.log" 2>&1 &
+export HOME="$tmp" KEEL_DERP_URLS="" XDG_CONFIG_HOME="$tmp/xdg"
+mkdir -p "$root/docs/images"
+# Keel Manager runs the server itself ("this computer"), so the log view has the server's log; the
+# tailnet is populated through the CLI and keel-sim while it waits to take the pictures.
+KEEL_MANAGER_SCREENSHOT_DELAY_MS=9000 xvfb-run -a -s "-screen 0 1280x860x24" \
+    "$manager" --this-computer -c "$tmp/config.yaml" --screenshots "$root/docs/images" > "$tmp/manager.log" 2>&1 &
+manager_pid=$!
 pids+=($!)
 for _ in $(seq 100); do [ -S "$tmp/keel.sock" ] && break; sleep 0.1; done
+[ -S "$tmp/keel.sock" ] || { echo "screenshots: the server did not start:" >&2; cat "$tmp/manager.log" >&2; exit 1; }
 cli() { "$keel" -c "$tmp/config.yaml" "$@"; }
 
 cli users create alice >/dev/null
@@ -71,11 +77,7 @@ cli policy set --file /dev/stdin >/dev/null <<'POLICY' || true
   ],
 }
 POLICY
-"$sim" --server "127.0.0.1:$port" --authkey "$key" --nodes 6 --hold 120 > "$tmp/sim.log" 2>&1 &
+"$sim" --server "127.0.0.1:$port" --authkey "$key" --nodes 6 --hold 60 > "$tmp/sim.log" 2>&1 &
 pids+=($!)
-sleep 3
-
-mkdir -p "$root/docs/images"
-XDG_CONFIG_HOME="$tmp/xdg" xvfb-run -a -s "-screen 0 1280x860x24" \
-    "$manager" --socket "$tmp/keel.sock" --screenshots "$root/docs/images"
+wait "$manager_pid" || { echo "screenshots: keel-manager failed:" >&2; cat "$tmp/manager.log" >&2; exit 1; }
 ls -1 "$root/docs/images"

@@ -210,7 +210,8 @@ void ManagerApp::openSession(const ConnectionChoice& choice, const QString& sock
     m_window->show();
     m_session->start();
     if (!m_options.screenshotDir.isEmpty())
-        QTimer::singleShot(4000, this, &ManagerApp::takeScreenshots);
+        QTimer::singleShot(qEnvironmentVariableIntValue("KEEL_MANAGER_SCREENSHOT_DELAY_MS") > 0 ? qEnvironmentVariableIntValue("KEEL_MANAGER_SCREENSHOT_DELAY_MS") : 4000,
+                           this, &ManagerApp::takeScreenshots);
 }
 
 void ManagerApp::afterFirstRun()
