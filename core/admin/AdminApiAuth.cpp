@@ -30,20 +30,11 @@ void AdminApi::addAuthRoutes(http::Router& router)
     };
     const auto bodyOf = [](http::HttpRequest& request, http::HttpResponse* failure) { return reply::body(request, failure); };
 
-    // Headscale's register and approve take the same body here: Keel's pending registrations are
-    // all new machines, which need an owner (approve without one is refused with a clear 400).
-    for (const char* path : {"/api/v1/auth/register", "/api/v1/auth/approve"}) {
-        router.add("POST", QLatin1String(path), guarded([approve, bodyOf](http::HttpRequest& request) {
-            http::HttpResponse failure;
-            const auto body = bodyOf(request, &failure);
-            if (!body)
-                return failure;
-            return approve(body->value(QStringLiteral("authId")).toString().trimmed(),
-                           body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));
-        }));
-    }
-
-    router.add("POST", QStringLiteral("/api/v1/auth/reject"), guarded([this, bodyOf](http::HttpRequest& request) {
+    // Headscale 0.29's `auth register|approve|reject --auth-id ID`. An id may name a pending SSH
+    // check (decided with the id alone, answers {}) or a pending registration: every one of those
+    // is a new machine, so approving it needs the user who will own it (then the reply is
+    // {"node": ...}); without one it is refused with a clear 400.
+    const auto decide = [this, approve, bodyOf](http::HttpRequest& request, bool allow, bool sshToo) {
         http::HttpResponse failure;
         const auto body = bodyOf(request, &failure);
         if (!body)
@@ -51,11 +42,21 @@ void AdminApi::addAuthRoutes(http::Router& router)
         const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
         if (authId.isEmpty())
             return reply::badRequest(QStringLiteral("the registration id (authId) is required; see: keel auth list"));
+        if (sshToo && m_context.decideSshCheck && m_context.decideSshCheck(authId, allow))
+            return reply::ok({});
+        if (allow)
+            return approve(authId, body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));
         if (!m_context.rejectRegistration)
             return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
         const auto r = m_context.rejectRegistration(authId, actorOf(request));
         return r ? reply::ok({}) : reply::error(r.error());
-    }));
+    };
+    router.add("POST", QStringLiteral("/api/v1/auth/register"),
+               guarded([decide](http::HttpRequest& request) { return decide(request, true, false); }));
+    router.add("POST", QStringLiteral("/api/v1/auth/approve"),
+               guarded([decide](http::HttpRequest& request) { return decide(request, true, true); }));
+    router.add("POST", QStringLiteral("/api/v1/auth/reject"),
+               guarded([decide](http::HttpRequest& request) { return decide(request, false, true); }));
 
     router.add("GET", QStringLiteral("/api/v1/auth/pending"), guarded([this](http::HttpRequest&) {
         return reply::ok({{QStringLiteral("registrations"), m_context.pendingRegistrations ? m_context.pendingRegistrations() : QJsonArray()}});

@@ -32,6 +32,9 @@ struct AdminContext
     std::function<store::Result<store::Node>(const QString& authId, const QString& user, const state::Actor& by)> approveRegistration;
     std::function<store::Result<void>(const QString& authId, const state::Actor& by)> rejectRegistration;
     std::function<QJsonArray()> pendingRegistrations;
+    // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
+    // SSH server node waiting on it. False when the id names no pending SSH check.
+    std::function<bool(const QString& authId, bool approve)> decideSshCheck;
 };
 
 } // namespace keel::admin

@@ -104,6 +104,12 @@ struct Config
             // PerClientRateBurstBytes): 0 = off, the default. Mesh peers are exempt.
             int rateLimitBytesPerSec = 0;
             int rateLimitBurstBytes = 0;   // 0 = one maximal frame (65,568 bytes), also the minimum
+            // Keel: the DERP mesh (derper's --mesh-psk/--mesh-psk-file/--mesh-with). meshKey is
+            // 64 hex digits, read from mesh_key or the file at mesh_key_path; meshWith lists the
+            // sibling servers' URLs (https://derp2.example.com/derp).
+            QString meshKey;
+            QString meshKeyPath;
+            QStringList meshWith;
         } server;
         QStringList urls;
         QStringList paths;

@@ -39,6 +39,9 @@ const QList<KeySchema::Key>& table()
         {"derp.server.ipv6", K::String},
         {"derp.server.rate_limit_bytes_per_sec", K::Int},
         {"derp.server.rate_limit_burst_bytes", K::Int},
+        {"derp.server.mesh_key", K::String},        // Keel: derper's --mesh-psk (64 hex)
+        {"derp.server.mesh_key_path", K::Path},     // Keel: derper's --mesh-psk-file
+        {"derp.server.mesh_with", K::StringList},   // Keel: derper's --mesh-with, as URLs
         {"derp.urls", K::StringList},
         {"derp.paths", K::PathList},
         {"derp.auto_update_enabled", K::Bool},

@@ -3,6 +3,9 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/MapSessionFraming.h"
+#include "metrics/Instruments.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <chrono>
@@ -113,6 +116,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
         schedule();
     else if (m_sessions.isEmpty())
         m_batch = Batch(); // nobody to tell; a stream that attaches gets a full map
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
 }
 
 void Batcher::mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId)
@@ -151,6 +155,7 @@ bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, MapSess
 
 MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
 {
+    session.markFullMap();
     QList<qint64> peers;
     MapMessage full = m_mapper.fullMessage(s, session.nodeId(), &peers);
     if (full.isEmpty())
@@ -275,6 +280,8 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
 
 void Batcher::flush()
 {
+    QElapsedTimer took;
+    took.start();
     m_timer.stop();
     const state::SnapshotPtr s = m_state.snapshot();
     const Batch batch = std::exchange(m_batch, Batch());
@@ -340,6 +347,8 @@ void Batcher::flush()
     }
     m_messages += sent;
     m_lastFlushMs = steadyMs();
+    metrics::Instruments::batcherFlush(double(took.nsecsElapsed()) / 1e9, sent);
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
     if (leftBehind || !m_batch.isEmpty())
         schedule();
     Q_EMIT flushed(sent);

@@ -6,6 +6,7 @@
 #include "control/Mapper.h"
 #include "control/Registration.h"
 #include "control/SetDnsService.h"
+#include "control/SshCheck.h"
 #include "state/State.h"
 
 #include <QObject>
@@ -50,6 +51,7 @@ public:
     Mapper& mapper() { return m_mapper; }
     SetDnsService& setDns() { return m_setDns; }
     HaProber& haProber() { return m_haProber; }
+    SshCheck& sshCheck() { return m_sshCheck; }
     // HEAD (or GET) /machine/ping-response?id=...: 200 for an outstanding ping, 404 otherwise, on
     // the public listener and over Noise alike.
     int pingResponse(const QString& id);
@@ -75,6 +77,7 @@ private:
     Registration m_registration;
     SetDnsService m_setDns;
     HaProber m_haProber;
+    SshCheck m_sshCheck;
     QTimer m_housekeeping;
     QDateTime m_lastAuditPrune;
 };

@@ -189,6 +189,14 @@ QJsonObject Mapper::sshPolicy(const state::SnapshotPtr& s, qint64 nodeId)
     return p->sshPolicyFor(nodeId);
 }
 
+std::optional<qint64> Mapper::sshCheckPeriodSeconds(const state::SnapshotPtr& s, qint64 srcId, qint64 dstId)
+{
+    MapperPolicy* p = policyFor(s);
+    if (!p || !p->hasSsh())
+        return std::nullopt;
+    return p->sshCheckPeriodSeconds(srcId, dstId);
+}
+
 QJsonObject Mapper::selfCapMap(const state::SnapshotPtr& s, const state::LiveNode& n)
 {
     QJsonObject caps;
@@ -237,7 +245,7 @@ QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode&
 
 QByteArray Mapper::peerBytes(const state::SnapshotPtr& s, qint64 viewerId, const state::LiveNode& live)
 {
-    if (s->policy && s->hasRoutes(live.node.id))
+    if (routesPerViewer(s, live.node.id))
         return QJsonDocument(peerJson(s, viewerId, live)).toJson(QJsonDocument::Compact); // per viewer
     CachedPeer* c = cachedPeer(s, live);
     if (!c)

@@ -3,6 +3,7 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/Mapper.h"
+#include "metrics/Instruments.h"
 #include "policy/PolicyApprovals.h"
 
 #include <QRandomGenerator>
@@ -22,6 +23,22 @@ bool isSubset(const QStringList& a, const QStringList& b)
         if (!b.contains(x))
             return false;
     return true;
+}
+
+// keel_registrations_total{method,outcome}: wraps the reply so every path is counted once.
+Registration::Reply counted(const QByteArray& method, Registration::Reply reply)
+{
+    return [method, reply = std::move(reply)](int status, const QJsonObject& body) {
+        QByteArray outcome = "success";
+        if (status >= 500)
+            outcome = "error";
+        else if (status != 200 || !body.value(QStringLiteral("Error")).toString().isEmpty())
+            outcome = "rejected";
+        else if (!body.value(QStringLiteral("AuthURL")).toString().isEmpty())
+            outcome = "pending";
+        metrics::Instruments::registration(method, outcome);
+        reply(status, body);
+    };
 }
 
 } // namespace
@@ -98,6 +115,15 @@ void Registration::handle(const QString& machineKey, const QByteArray& body, Rep
         return;
     }
     const state::SnapshotPtr s = m_state.snapshot();
+    {
+        const state::LiveNode* n = s->nodeByKey(r->nodeKey);
+        const QByteArray method = !r->followup.isEmpty() ? "followup"
+            : n && r->expiry && *r->expiry <= Clock::now() ? "logout"
+            : n                                             ? "refresh"
+            : !r->authKey.isEmpty()                         ? "authkey"
+                                                            : "interactive";
+        reply = counted(method, std::move(reply));
+    }
     if (const state::LiveNode* n = s->nodeByKey(r->nodeKey)) {
         // A node key is served only over the Noise session of its own machine.
         if (n->node.machineKey != machineKey) {

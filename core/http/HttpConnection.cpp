@@ -1,6 +1,7 @@
 #include "http/HttpConnection.h"
 
 #include "common/Log.h"
+#include "http/ClientAddress.h"
 #include "http/DirectWrite.h"
 #include "http/Router.h"
 #include "metrics/Metrics.h"
@@ -109,7 +110,7 @@ void HttpConnection::processBuffered()
         QElapsedTimer timer;
         timer.start();
         HttpResponse response = m_router.dispatch(request);
-        qCDebug(lcHttp) << request.method << request.path() << "->" << response.status;
+        qCDebug(lcHttp).noquote() << ClientAddress::describe(request) << request.method << request.path() << "->" << response.status;
         recordMetrics(request, response.status, timer.nsecsElapsed());
 
         if (response.upgrade) {
