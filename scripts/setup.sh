@@ -22,6 +22,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
     qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qtkeychain-qt6-dev libqrencode-dev
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
