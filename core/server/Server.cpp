@@ -1,4 +1,5 @@
 #include "server/Server.h"
+#include "server/OnboardingPage.h"
 
 #include "common/FileLimit.h"
 
@@ -289,6 +290,12 @@ void Server::addPublicRoutes()
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
     });
+    // How to point each client at this server (Headscale serves /apple and /windows).
+    for (const QString& platform : {QStringLiteral("apple"), QStringLiteral("windows"), QStringLiteral("onboarding")}) {
+        m_publicRouter.add("GET", QLatin1Char('/') + platform, [this, platform](http::HttpRequest&) {
+            return http::HttpResponse::text(200, OnboardingPage::render(m_config.serverUrl, platform), "text/html; charset=utf-8");
+        });
+    }
     // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
     m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
         const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
