@@ -29,6 +29,8 @@ int main(int argc, char** argv)
     root.children += miscCommands(cli);
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
+    addApprovalCommands(cli, root);
+    root.children << eventsCommand(cli) << auditCommand(cli);
 
     const CommandLine commandLine(root);
     QStringList args = QCoreApplication::arguments();

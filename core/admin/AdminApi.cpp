@@ -2,7 +2,6 @@
 
 #include "admin/AdminReply.h"
 #include "admin/OpenApi.h"
-#include "common/Clock.h"
 #include "common/Log.h"
 
 #include "KeelVersion.h"
@@ -19,13 +18,15 @@ AdminApi::Handler AdminApi::guarded(Handler handler)
             const auto unauthorized = [] { return http::HttpResponse::text(401, "Unauthorized"); };
             if (!auth.startsWith("Bearer "))
                 return unauthorized();
-            const auto key = m_context.store.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
+            const auto key = m_context.state.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
             if (!key) {
                 // Logged without the key text: the prefix an attacker sent is not worth a log line each.
                 qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
                 return unauthorized();
             }
-            (void)m_context.store.touchApiKey(key->id, Clock::now());
+            request.principal = QStringLiteral("apikey:") + key->prefix;
+        } else {
+            request.principal = request.peerUid >= 0 ? QStringLiteral("unix:%1").arg(request.peerUid) : QStringLiteral("unix:");
         }
         return handler(request);
     };
@@ -42,6 +43,8 @@ void AdminApi::registerRoutes(http::Router& router)
     addNodeRoutes(router);
     addPolicyRoutes(router);
     addAuthRoutes(router);
+    addEventRoutes(router);
+    addAuditRoutes(router);
     // The OpenAPI document of the routes above (public, as Headscale's is).
     router.add("GET", QStringLiteral("/api/v1/openapi.json"), [](http::HttpRequest&) {
         return http::HttpResponse::json(200, QJsonDocument(OpenApi::document(QStringLiteral(KEEL_VERSION))));

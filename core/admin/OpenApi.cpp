@@ -31,6 +31,7 @@ const QList<OpenApi::Operation>& OpenApi::operations()
         {"POST", "/api/v1/node/{nodeId}/user", "Nodes", "Moves a node to another user"},
         {"POST", "/api/v1/node/{nodeId}/approve_routes", "Nodes", "Sets the routes a node may serve"},
         {"POST", "/api/v1/node/register", "Nodes", "Registers a pending machine (Headscale <= 0.27 form)"},
+        {"POST", "/api/v1/node/{nodeId}/authorize", "Nodes", "Authorizes a node waiting for device approval"},
         {"GET", "/api/v1/policy", "Policy", "Shows the policy"},
         {"PUT", "/api/v1/policy", "Policy", "Replaces the policy"},
         {"POST", "/api/v1/policy/check", "Policy", "Checks a policy without storing it"},
@@ -38,6 +39,9 @@ const QList<OpenApi::Operation>& OpenApi::operations()
         {"POST", "/api/v1/auth/register", "Auth", "Approves a pending registration for a user"},
         {"POST", "/api/v1/auth/approve", "Auth", "Approves a pending auth session (an SSH check; a registration with user)"},
         {"POST", "/api/v1/auth/reject", "Auth", "Refuses a pending auth session"},
+        {"GET", "/api/v1/auth/pending", "Auth", "Lists the registrations waiting for approval"},
+        {"GET", "/api/v1/events", "Events", "Live events as server-sent events (resume with since or Last-Event-ID)"},
+        {"GET", "/api/v1/audit", "Audit", "The audit log (filters: since, until, actor, action, target, limit)"},
         {"GET", "/api/v1/openapi.json", "Meta", "This document"},
     };
     return ops;

@@ -1,5 +1,6 @@
 #include "control/ControlService.h"
 
+#include "common/Clock.h"
 #include "common/Log.h"
 #include "control/AuthPage.h"
 #include "control/DefaultControlHandler.h"
@@ -150,6 +151,7 @@ void ControlService::serveMap(const ControlContext& context, const http::Http2Re
         }
         // One-shot fetch (and legacy read-only): exactly one framed full map.
         MapSession once(response, id, zstd, version, 0);
+        once.markFullMap();
         once.sendJson(m_mapper.fullMessage(m_state.snapshot(), id).toJson());
         once.close();
         return;
@@ -196,19 +198,6 @@ bool ControlService::isOnline(qint64 nodeId) const
     return n && n->online;
 }
 
-void ControlService::adminChanged(const QString& what, qint64 id)
-{
-    if (what == QLatin1String("node") || what == QLatin1String("node-deleted")) {
-        m_state.reloadNode(id);
-    } else if (what == QLatin1String("user")) {
-        m_state.reloadUsers();
-    } else if (what == QLatin1String("policy")) {
-        QString error;
-        if (!m_state.reloadPolicy(&error))
-            qCWarning(lcControl).noquote() << "policy not applied:" << error;
-    }
-}
-
 void ControlService::updateDnsConfig(const QJsonObject& shared)
 {
     if (shared == m_mapper.options().dnsConfig)
@@ -222,6 +211,12 @@ void ControlService::housekeeping()
     m_state.checkExpiry();
     m_state.collectEphemeral();
     m_registration.expirePending();
+    // The audit log's retention: hourly is plenty.
+    const QDateTime now = Clock::now();
+    if (!m_lastAuditPrune.isValid() || m_lastAuditPrune.msecsTo(now) >= 3'600'000) {
+        m_lastAuditPrune = now;
+        m_state.pruneAudit();
+    }
     m_sshCheck.expire();
 }
 

@@ -59,8 +59,6 @@ public:
     // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
     // a DNSConfig-only delta.
     void updateDnsConfig(const QJsonObject& shared);
-    // The admin API changed something in the store (AdminContext::changed).
-    void adminChanged(const QString& what, qint64 id);
     // Runs the periodic jobs now (tests, after moving a MockClock).
     void housekeeping();
 
@@ -81,6 +79,7 @@ private:
     HaProber m_haProber;
     SshCheck m_sshCheck;
     QTimer m_housekeeping;
+    QDateTime m_lastAuditPrune;
 };
 
 } // namespace keel::control

@@ -1,9 +1,12 @@
 #include "control/MapperPolicy.h"
 
+#include "metrics/Instruments.h"
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
 #include "policy/PolicyExplainer.h"
 #include "state/PolicyTopology.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 
@@ -55,6 +58,8 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolic
         m_reuse = Reuse::Whole;
         return;
     }
+    QElapsedTimer took;
+    took.start();
     if (before) {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*before->compiler, compiled->topology);
         m_reuse = compiled->compiler->incremental() ? Reuse::Incremental : Reuse::None;
@@ -62,6 +67,7 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolic
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*compiled->policy, compiled->topology);
     }
     m_hasVia = compiled->compiler->hasVia();
+    metrics::Instruments::policyCompile(double(took.nsecsElapsed()) / 1e9);
     m_compiled = std::move(compiled);
 }
 

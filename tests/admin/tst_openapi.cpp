@@ -4,6 +4,7 @@
 #include "admin/AdminApi.h"
 #include "admin/OpenApi.h"
 #include "config/Config.h"
+#include "state/State.h"
 #include "store/Store.h"
 
 #include <QJsonArray>
@@ -30,8 +31,11 @@ private slots:
         QString error;
         auto store = store::Store::open(options, &error);
         QVERIFY2(store, qPrintable(error));
-        const config::Config config = config::Config::embeddedDefault(dir.path());
-        admin::AdminContext context{*store, config, {}, {}, {}};
+        config::Config config = config::Config::embeddedDefault(dir.path());
+        config.policy.mode = QStringLiteral("database");
+        auto state = state::State::load(*store, config, &error);
+        QVERIFY2(state, qPrintable(error));
+        admin::AdminContext context{*store, *state, config, {}, {}, {}, {}, {}, {}, {}};
         admin::AdminApi api(context);
         http::Router router;
         api.registerRoutes(router);
