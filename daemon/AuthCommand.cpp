@@ -51,11 +51,11 @@ void addAuthCommands(Cli& cli, Command& root)
             return 0;
         };
     };
-    const Flag authIdFlag{QStringLiteral("auth-id"), {}, QStringLiteral("the id shown on the check or login page"), true, {}, true};
-    Command approveAuth{{QStringLiteral("approve")}, QStringLiteral("Approves a pending authentication request (an SSH check)"), {}, 0, 0,
+    const Flag authIdFlag{QStringLiteral("auth-id"), {}, QStringLiteral("the id shown on the check or login page (see: keel auth list)"), true, {}, true};
+    Command approveAuth{{QStringLiteral("approve")}, QStringLiteral("Approves a pending SSH check, or a registration (with --user)"), {}, 0, 0,
         {authIdFlag, {QStringLiteral("user"), QLatin1Char('u'), QStringLiteral("for a machine registration: the user who will own it"), true, {}, false}},
         decide(QStringLiteral("/api/v1/auth/approve"), QStringLiteral("Auth request approved")), {}, {}};
-    Command rejectAuth{{QStringLiteral("reject")}, QStringLiteral("Refuses a pending authentication request (an SSH check)"), {}, 0, 0,
+    Command rejectAuth{{QStringLiteral("reject")}, QStringLiteral("Refuses a pending SSH check or registration"), {}, 0, 0,
         {authIdFlag}, decide(QStringLiteral("/api/v1/auth/reject"), QStringLiteral("Auth request rejected")), {}, {}};
     root.children.append(Command{{QStringLiteral("auth")}, QStringLiteral("Approve machine registrations and SSH checks"), {}, 0, 0, {}, {},
                                  {registerAuth, approveAuth, rejectAuth}, {}});

@@ -72,11 +72,6 @@ private:
     QByteArray m_buffer;
 };
 
-Flag authIdFlag()
-{
-    return {QStringLiteral("auth-id"), {}, QStringLiteral("the registration id (see: keel auth list)"), true, {}, true};
-}
-
 QString age(const QString& rfc3339)
 {
     const QDateTime t = QDateTime::fromString(rfc3339, Qt::ISODateWithMs);
@@ -195,26 +190,6 @@ void addApprovalCommands(Cli& cli, Command& root)
                                    QStringLiteral("Version"), QStringLiteral("Requested tags"), QStringLiteral("Age")}, rows));
             return 0;
         }, {}, {}};
-    Command approve{{QStringLiteral("approve")}, QStringLiteral("Approves a pending registration for a user"), {}, 0, 0,
-        {authIdFlag(), {QStringLiteral("user"), QLatin1Char('u'), QStringLiteral("the user who will own the machine"), true, {}, true}},
-        [&cli](Invocation& inv) {
-            const auto reply = cli.call("POST", QStringLiteral("/api/v1/auth/approve"),
-                                        {{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))},
-                                         {QStringLiteral("user"), inv.value(QStringLiteral("user"))}});
-            if (!reply)
-                return cli.exitCode();
-            const QJsonObject node = reply->value(QStringLiteral("node")).toObject();
-            cli.print(*reply, QStringLiteral("Auth request approved: node %1 registered").arg(node.value(QStringLiteral("givenName")).toString()));
-            return 0;
-        }, {}, {}};
-    Command reject{{QStringLiteral("reject")}, QStringLiteral("Rejects a pending registration (the machine is told so)"), {}, 0, 0, {authIdFlag()},
-        [&cli](Invocation& inv) {
-            const auto reply = cli.call("POST", QStringLiteral("/api/v1/auth/reject"), {{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))}});
-            if (!reply)
-                return cli.exitCode();
-            cli.print(*reply, QStringLiteral("Auth request rejected"));
-            return 0;
-        }, {}, {}};
     Command nodeApprove{{QStringLiteral("approve")}, QStringLiteral("Lets a node waiting for device approval in"), {}, 0, 0,
         {{QStringLiteral("identifier"), QLatin1Char('i'), QStringLiteral("node ID"), true, {}, true}},
         [&cli](Invocation& inv) {
@@ -225,8 +200,9 @@ void addApprovalCommands(Cli& cli, Command& root)
             return 0;
         }, {}, {}};
     for (Command& c : root.children) {
+        // `auth approve|reject` come from AuthCommand (they decide SSH checks too); only the list here.
         if (c.names.contains(QStringLiteral("auth")))
-            c.children << list << approve << reject;
+            c.children << list;
         if (c.names.contains(QStringLiteral("nodes")))
             c.children << nodeApprove;
     }

@@ -158,8 +158,8 @@ bool Server::start(QString* error)
     m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
     // Events show objects exactly as the admin API does.
     m_state->setEventRenderer(admin::eventRenderer(*m_store));
-    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
-        return m_controlService->sshCheck().decide(authId, approve);
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
+        return m_controlService->sshCheck().decide(authId, approve, by);
     };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);

@@ -8,6 +8,7 @@
 #include "control/ControlService.h"
 #include "server/Server.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -191,6 +192,13 @@ private Q_SLOTS:
         QCOMPARE(followup->status, 200);
         QVERIFY(followup->json().value("accept").toBool());
         QVERIFY(followup->json().value("allowAgentForwarding").toBool());
+        // The decision is in the audit log, with who made it.
+        const auto [auditStatus, audit] = rest("GET", "/api/v1/audit?action=sshcheck.approve");
+        QCOMPARE(auditStatus, 200);
+        const QJsonArray entries = QJsonDocument::fromJson(audit).object().value("entries").toArray();
+        QCOMPARE(entries.size(), 1);
+        QVERIFY(entries[0].toObject().value("actor").toString().startsWith("apikey:"));
+        QCOMPARE(entries[0].toObject().value("target").toString(), QStringLiteral("node:%1").arg(m_dst->nodeId()));
         // Decided once: a second verdict on the same id is refused.
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", authId}}).first, 404);
 
