@@ -22,6 +22,7 @@
 #include "server/DatabaseSettings.h"
 #include "server/DnsRuntime.h"
 #include "server/MetricsCollector.h"
+#include "server/OidcLogin.h"
 #include "server/PolicyFileWatcher.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
@@ -132,6 +133,12 @@ bool Server::start(QString* error)
     m_derpMap->start();
     if (m_bootstrapDns)
         m_bootstrapDns->update(m_derpMap->currentMap());
+    if (m_config.oidc.enabled()) {
+        m_oidc = std::make_unique<OidcLogin>(m_config, *m_state, m_controlService->registration());
+        if (!m_oidc->start(error))
+            return false;
+        m_oidc->registerRoutes(m_publicRouter);
+    }
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
@@ -293,7 +300,9 @@ void Server::addPublicRoutes()
     control->registerRoutes(m_publicRouter);
     control->setHandler(m_controlService->handler());
     // The page behind an interactive registration's AuthURL.
-    m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [](http::HttpRequest& request) {
+    m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [this](http::HttpRequest& request) {
+        if (m_oidc) // with OIDC the link starts a login at the provider
+            return m_oidc->registerPage(request);
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
     });
