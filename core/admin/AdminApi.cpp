@@ -1,7 +1,12 @@
 #include "admin/AdminApi.h"
 
 #include "admin/AdminReply.h"
+#include "admin/OpenApi.h"
 #include "common/Log.h"
+
+#include "KeelVersion.h"
+
+#include <QJsonDocument>
 
 namespace keel::admin {
 
@@ -40,6 +45,10 @@ void AdminApi::registerRoutes(http::Router& router)
     addAuthRoutes(router);
     addEventRoutes(router);
     addAuditRoutes(router);
+    // The OpenAPI document of the routes above (public, as Headscale's is).
+    router.add("GET", QStringLiteral("/api/v1/openapi.json"), [](http::HttpRequest&) {
+        return http::HttpResponse::json(200, QJsonDocument(OpenApi::document(QStringLiteral(KEEL_VERSION))));
+    });
     // Anything else under /api/ is a 404 in the API's error shape, behind the same key check so
     // the path layout does not leak to unauthenticated callers.
     router.addAny(QStringLiteral("/api/*"), guarded([](http::HttpRequest& request) {

@@ -50,7 +50,7 @@ void AdminApi::addAuthRoutes(http::Router& router)
         const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
         if (authId.isEmpty())
             return reply::badRequest(QStringLiteral("the registration id (authId) is required; see: keel auth list"));
-        if (sshToo && m_context.decideSshCheck && m_context.decideSshCheck(authId, allow))
+        if (sshToo && m_context.decideSshCheck && m_context.decideSshCheck(authId, allow, actorOf(request)))
             return reply::ok({});
         if (allow)
             return approve(authId, body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));

@@ -25,6 +25,8 @@ public:
     void setFallback(Handler handler) { m_fallback = std::move(handler); }
 
     HttpResponse dispatch(HttpRequest& request) const;
+    // Every (method, pattern) added, in order; method is empty for addAny (the OpenAPI test).
+    QList<QPair<QByteArray, QString>> routes() const;
 
 private:
     struct Route

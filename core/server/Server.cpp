@@ -1,4 +1,5 @@
 #include "server/Server.h"
+#include "server/OnboardingPage.h"
 
 #include "admin/ApiJson.h"
 #include "common/FileLimit.h"
@@ -164,8 +165,8 @@ bool Server::start(QString* error)
     m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
     // Events show objects exactly as the admin API does.
     m_state->setEventRenderer(admin::eventRenderer(*m_store));
-    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
-        return m_controlService->sshCheck().decide(authId, approve);
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
+        return m_controlService->sshCheck().decide(authId, approve, by);
     };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
@@ -305,6 +306,12 @@ void Server::addPublicRoutes()
         return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
                                         "text/html; charset=utf-8");
     });
+    // How to point each client at this server (Headscale serves /apple and /windows).
+    for (const QString& platform : {QStringLiteral("apple"), QStringLiteral("windows"), QStringLiteral("onboarding")}) {
+        m_publicRouter.add("GET", QLatin1Char('/') + platform, [this, platform](http::HttpRequest&) {
+            return http::HttpResponse::text(200, OnboardingPage::render(m_config.serverUrl, platform), "text/html; charset=utf-8");
+        });
+    }
     // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
     m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
         const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
