@@ -22,6 +22,8 @@ AdminApi::Handler AdminApi::guarded(Handler handler)
             }
             (void)m_context.store.touchApiKey(key->id, Clock::now());
         }
+        if (const auto bad = reply::badIdParameter(request))
+            return *bad;
         return handler(request);
     };
 }

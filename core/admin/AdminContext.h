@@ -31,6 +31,9 @@ struct AdminContext
     // Answers "can src reach dst on port/proto, and by which rule" on the policy in force
     // ({allowed, peers, rules, reason}); nullopt when src or dst names no node.
     std::function<std::optional<QJsonObject>(const QString& src, const QString& dst, int port, int proto)> explainPolicy;
+    // The text of the policy in force (empty: none, allow-all), which in file mode may differ from
+    // the file on disk after a refused edit.
+    std::function<QString()> policyInForce;
     // Approves a pending interactive registration (`auth register --auth-id ID --user U`) and
     // answers the waiting client; filled by the control plane. Returns the registered node.
     std::function<store::Result<store::Node>(const QString& authId, const QString& user)> approveRegistration;

@@ -21,7 +21,7 @@ Transaction::Transaction(QSqlDatabase db, bool sqlite, Mode mode)
 Transaction::~Transaction()
 {
     if (m_active && !run(QStringLiteral("ROLLBACK")))
-        qCWarning(lcStore) << "rollback failed:" << m_error;
+        qCWarning(lcStore).noquote() << "rollback failed:" << m_error;
 }
 
 bool Transaction::commit()
