@@ -1,7 +1,6 @@
 #include "admin/AdminApi.h"
 
 #include "admin/AdminReply.h"
-#include "common/Clock.h"
 #include "common/Log.h"
 
 namespace keel::admin {
@@ -14,13 +13,15 @@ AdminApi::Handler AdminApi::guarded(Handler handler)
             const auto unauthorized = [] { return http::HttpResponse::text(401, "Unauthorized"); };
             if (!auth.startsWith("Bearer "))
                 return unauthorized();
-            const auto key = m_context.store.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
+            const auto key = m_context.state.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
             if (!key) {
                 // Logged without the key text: the prefix an attacker sent is not worth a log line each.
                 qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
                 return unauthorized();
             }
-            (void)m_context.store.touchApiKey(key->id, Clock::now());
+            request.principal = QStringLiteral("apikey:") + key->prefix;
+        } else {
+            request.principal = request.peerUid >= 0 ? QStringLiteral("unix:%1").arg(request.peerUid) : QStringLiteral("unix:");
         }
         if (const auto bad = reply::badIdParameter(request))
             return *bad;
@@ -39,6 +40,8 @@ void AdminApi::registerRoutes(http::Router& router)
     addNodeRoutes(router);
     addPolicyRoutes(router);
     addAuthRoutes(router);
+    addEventRoutes(router);
+    addAuditRoutes(router);
     // Anything else under /api/ is a 404 in the API's error shape, behind the same key check so
     // the path layout does not leak to unauthenticated callers.
     router.addAny(QStringLiteral("/api/*"), guarded([](http::HttpRequest& request) {

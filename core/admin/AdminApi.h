@@ -27,6 +27,10 @@ private:
     void addNodeRoutes(http::Router& router);
     void addPolicyRoutes(http::Router& router);
     void addAuthRoutes(http::Router& router); // AdminApiAuth.cpp
+    void addEventRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/events (SSE)
+    void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
+    // Who a guarded request acts as, for the audit log.
+    static state::Actor actorOf(const http::HttpRequest& request) { return state::Actor::of(request.principal); }
 
     AdminContext& m_context;
 };

@@ -49,6 +49,7 @@ private:
     Options m_options;
     HttpRequestParser m_parser;
     QTimer m_timer;
+    qint64 m_peerUid = -1;
     bool m_closing = false;
     bool m_finished = false;
 };
