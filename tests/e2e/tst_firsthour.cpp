@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QTcpServer>
 #include <QTest>
 
 using keel::admin::AdminClient;
@@ -96,6 +97,17 @@ private slots:
         QVERIFY(QFileInfo::exists(keel.socketPath()));
         // The first start names the fix for the empty DERP map.
         QVERIFY2(keel.serverLog().contains("derp.server.enabled: true"), keel.serverLog().constData());
+    }
+
+    void aTakenPortSaysWhatToDo()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        KeelProcess keel;
+        writeFile(keel.configPath(), "listen_addr: 127.0.0.1:" + QByteArray::number(squatter.serverPort()) + "\nmetrics_listen_addr: \"\"\n");
+        QString error;
+        QVERIFY(!keel.start(true, &error));
+        QVERIFY2(error.contains("another program, or another Keel, listens there"), qPrintable(error));
     }
 
     void aCliWithNoServerSaysSo()
