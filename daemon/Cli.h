@@ -59,6 +59,7 @@ Command preAuthKeysCommand(Cli& cli);
 Command apiKeysCommand(Cli& cli);
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
+Command configCommand(Cli& cli);  // config init (ConfigCommand.cpp)
 QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
 void addAuthCommands(Cli& cli, Command& root);  // auth register, nodes register (AuthCommand.cpp)
 // EventsCommand.cpp: events, audit list, nodes approve (auth list|approve|reject: AuthCommand.cpp)

@@ -28,6 +28,8 @@ AdminApi::Handler AdminApi::guarded(Handler handler)
         } else {
             request.principal = request.peerUid >= 0 ? QStringLiteral("unix:%1").arg(request.peerUid) : QStringLiteral("unix:");
         }
+        if (const auto bad = reply::badIdParameter(request))
+            return *bad;
         return handler(request);
     };
 }

@@ -56,8 +56,8 @@ void ControlEndpoint::warnMissingUpgrade(const QHostAddress& peer)
         return;
     }
     m_lastWarning.start();
-    qCWarning(lcControl) << "ts2021 request without an Upgrade header (from" << peer.toString()
-                         << "). Behind a reverse proxy? It must pass Upgrade/Connection (WebSockets) through.";
+    qCWarning(lcControl).noquote() << QStringLiteral("ts2021 request without an Upgrade header (from %1). Behind a reverse proxy? "
+                                                     "It must pass Upgrade/Connection (WebSockets) through.").arg(peer.toString());
 }
 
 http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& request)

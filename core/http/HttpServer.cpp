@@ -70,6 +70,11 @@ bool HttpServer::listen(const QString& hostPort, QString* error, const QSslConfi
     }
     if (!m_tcp->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, m_tcp->errorString());
+        // Say what to do about the two a new operator meets.
+        if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
+            *error += QStringLiteral(" (another program, or another Keel, listens there: stop it or choose another address)");
+        else if (m_tcp->serverError() == QAbstractSocket::SocketAccessError && port < 1024)
+            *error += QStringLiteral(" (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
         m_tcp.reset();
         return false;
     }

@@ -24,6 +24,7 @@
 #include "server/MetricsCollector.h"
 #include "server/OidcLogin.h"
 #include "server/PolicyFileWatcher.h"
+#include "server/WelcomePage.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
 
@@ -244,7 +245,7 @@ bool Server::openStore(QString* error)
     QString storeError;
     m_store = store::Store::open(options, &storeError);
     if (!m_store) {
-        *error = QStringLiteral("cannot open the database: %1").arg(storeError);
+        *error = QStringLiteral("cannot open the database (%1): %2").arg(describeDatabase(options), storeError);
         return false;
     }
     qCInfo(lcServer).noquote() << "database:" << describeDatabase(options) << "schema version" << m_store->schemaVersion();
@@ -338,8 +339,12 @@ void Server::addPublicRoutes()
     m_publicRouter.add("GET", QStringLiteral("/robots.txt"), [](http::HttpRequest&) {
         return http::HttpResponse::text(200, "User-agent: *\nDisallow: /\n");
     });
-    m_publicRouter.add("GET", QStringLiteral("/"), [](http::HttpRequest&) {
-        return http::HttpResponse::text(200, "<!DOCTYPE html><html><head><title>Keel</title></head><body></body></html>\n", "text/html; charset=utf-8");
+    m_publicRouter.add("GET", QStringLiteral("/"), [this](http::HttpRequest&) {
+        http::HttpResponse r = http::HttpResponse::text(200, WelcomePage::render(m_config.serverUrl, QStringLiteral(KEEL_VERSION)),
+                                                        "text/html; charset=utf-8");
+        // Nothing on the page loads from anywhere: say so to the browser too.
+        r.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        return r;
     });
 
     m_metricsRouter.add("GET", QStringLiteral("/metrics"), [this](http::HttpRequest&) {
@@ -438,8 +443,11 @@ bool Server::startListeners(QString* error)
     }
     if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr))
         return false;
-    qCInfo(lcServer).noquote() << "listening on" << (tls ? "https://" : "http://") + m_config.listenAddr
-                               << "(port" << m_public->tcpPort() << "), server_url" << m_config.serverUrl;
+    // One formatted string: the stream operator puts a space between parts ("port 8080 )").
+    qCInfo(lcServer).noquote() << QStringLiteral("listening on %1%2 (port %3), server_url %4")
+                                      .arg(tls ? QStringLiteral("https://") : QStringLiteral("http://"), m_config.listenAddr)
+                                      .arg(m_public->tcpPort())
+                                      .arg(m_config.serverUrl);
 
     if (!m_config.unixSocket.isEmpty()) {
         if (!ensureDirectory(QFileInfo(m_config.unixSocket).absolutePath(), error))

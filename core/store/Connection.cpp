@@ -116,7 +116,7 @@ QSqlDatabase Connection::database(QString* error)
     }
     if (!db.open()) {
         if (error)
-            *error = QStringLiteral("cannot open the database: %1").arg(db.lastError().text());
+            *error = db.lastError().text().trimmed();   // callers say which database they could not open
         return db;
     }
     if (!configure(db, error)) {
