@@ -6,28 +6,38 @@
 
 namespace keel::admin {
 
+std::optional<http::HttpResponse> AdminApi::refuse(const http::HttpRequest& request)
+{
+    if (request.transport == http::Transport::UnixSocket)
+        return std::nullopt;
+    const QByteArray auth = request.header("Authorization");
+    const auto unauthorized = [] { return http::HttpResponse::text(401, "Unauthorized"); };
+    // The scheme name is case-insensitive (RFC 9110 §11.1): "bearer", "BEARER" are the same.
+    if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
+        return unauthorized();
+    const auto key = m_context.store.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
+    if (!key) {
+        // Logged without the key text: the prefix an attacker sent is not worth a log line each.
+        qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
+        return unauthorized();
+    }
+    (void)m_context.store.touchApiKey(key->id, Clock::now());
+    return std::nullopt;
+}
+
 AdminApi::Handler AdminApi::guarded(Handler handler)
 {
     return [this, handler = std::move(handler)](http::HttpRequest& request) -> http::HttpResponse {
-        if (request.transport != http::Transport::UnixSocket) {
-            const QByteArray auth = request.header("Authorization");
-            const auto unauthorized = [] { return http::HttpResponse::text(401, "Unauthorized"); };
-            if (!auth.startsWith("Bearer "))
-                return unauthorized();
-            const auto key = m_context.store.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
-            if (!key) {
-                // Logged without the key text: the prefix an attacker sent is not worth a log line each.
-                qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
-                return unauthorized();
-            }
-            (void)m_context.store.touchApiKey(key->id, Clock::now());
-        }
+        if (std::optional<http::HttpResponse> refused = refuse(request))
+            return *refused;
         return handler(request);
     };
 }
 
 void AdminApi::registerRoutes(http::Router& router)
 {
+    // A wrong method on a real path answers 401 before 405 to a caller without a key.
+    router.guardMethodErrors(QStringLiteral("/api/"), [this](http::HttpRequest& request) { return refuse(request); });
     router.add("GET", QStringLiteral("/api/v1/health"), guarded([this](http::HttpRequest&) {
         return reply::ok({{QStringLiteral("databaseConnectivity"), m_context.store.ping()}});
     }));
