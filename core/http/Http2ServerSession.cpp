@@ -5,6 +5,7 @@
 
 #include <QPointer>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -160,7 +161,9 @@ int Http2ServerSession::onDataChunk(qint32 streamId, QByteArrayView data)
         return 0;
     }
     const qint64 n = data.size();
-    if (m_bufferedBodyBytes + n > m_options.maxBufferedBodyBytes
+    // One request the per-request limit allows always fits, whatever the session bound says.
+    const qint64 sessionBound = std::max(m_options.maxBufferedBodyBytes, m_options.maxRequestBodyBytes);
+    if (m_bufferedBodyBytes + n > sessionBound
         || (m_options.budget && !m_options.budget->take(m_options.budgetKey, n))) {
         markRejected(*st, 503);
         return 0;
@@ -176,7 +179,9 @@ int Http2ServerSession::onStreamClosed(qint32 streamId, quint32 errorCode)
     const StreamPtr st = m_streams.take(streamId);
     if (!st)
         return 0;
-    releaseBody(*st);
+    // A complete request still waiting for its (deferred) dispatch keeps its body for the
+    // handler; it no longer counts against the budgets, and dispatch() drops it right after.
+    releaseBody(*st, /*keepBody=*/st->dispatched);
     st->session = nullptr;
     if (st->onClosed) {
         auto fn = std::move(st->onClosed);
@@ -252,9 +257,10 @@ void Http2ServerSession::markRejected(Http2ServerStream& st, int status)
     releaseBody(st);
 }
 
-void Http2ServerSession::releaseBody(Http2ServerStream& st)
+void Http2ServerSession::releaseBody(Http2ServerStream& st, bool keepBody)
 {
-    st.request.body = QByteArray();
+    if (!keepBody)
+        st.request.body = QByteArray();
     if (st.bufferedBytes == 0)
         return;
     m_bufferedBodyBytes -= st.bufferedBytes;

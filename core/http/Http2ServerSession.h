@@ -31,8 +31,9 @@ public:
         qint32 streamWindowBytes = 1 << 20;    // SETTINGS_INITIAL_WINDOW_SIZE we advertise
         qint32 connectionWindowBytes = 4 << 20;
         std::chrono::milliseconds idleTimeout{0}; // no streams and no bytes this long -> GOAWAY; 0 = off
-        // Request bodies this session may hold in memory at once (all streams); a stream whose
-        // next chunk would go over is answered 503 and its body dropped. Tailscale's requests are
+        // Request bodies this session may hold in memory at once (all streams; never less than
+        // maxRequestBodyBytes); a stream whose next chunk would go over is answered 503 and its
+        // body dropped. Tailscale's requests are
         // a few KiB; without this, 250 streams of 1 MiB - 1 that never end pin 250 MiB.
         qint64 maxBufferedBodyBytes = 4 << 20;
         // A request must arrive whole (headers and body) within this; otherwise 408.
@@ -80,7 +81,7 @@ private:
     // Marks the stream to be answered early with `status`; its body is dropped.
     void markRejected(Http2ServerStream& stream, int status);
     // Gives a stream's buffered body back to the session's and address's budgets.
-    void releaseBody(Http2ServerStream& stream);
+    void releaseBody(Http2ServerStream& stream, bool keepBody = false);
     void checkBodyTimeouts();
 
     // Called by Http2Response.

@@ -6,6 +6,7 @@
 #include "server/Server.h"
 
 #include <QLocalSocket>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>

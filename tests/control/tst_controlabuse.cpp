@@ -105,6 +105,7 @@ void TestControlAbuse::unfinishedBodiesAreBoundedPerSession()
 {
     ControlEndpoint::Options options;
     options.connection.http2.maxBufferedBodyBytes = 256 << 10;
+    options.connection.http2.maxRequestBodyBytes = 128 << 10;
     options.connection.http2.bodyTimeout = 1500ms;
     test::ChannelFixture fx(options);
     QVERIFY(fx.listen());
@@ -136,6 +137,7 @@ void TestControlAbuse::unfinishedBodiesAreBoundedPerAddress()
 {
     ControlEndpoint::Options options;
     options.connection.http2.maxBufferedBodyBytes = 256 << 10;
+    options.connection.http2.maxRequestBodyBytes = 128 << 10;
     options.maxBufferedBodyBytesPerAddress = 384 << 10;
     test::ChannelFixture fx(options);
     QVERIFY(fx.listen());
