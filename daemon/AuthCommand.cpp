@@ -35,8 +35,30 @@ void addAuthCommands(Cli& cli, Command& root)
                                            {{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))},
                                             {QStringLiteral("user"), inv.value(QStringLiteral("user"))}}));
         }, {}, {}};
-    root.children.append(Command{{QStringLiteral("auth")}, QStringLiteral("Approve interactive machine registrations"), {}, 0, 0, {}, {},
-                                 {registerAuth}, {}});
+    // Headscale 0.29: decide a pending auth session, such as a Tailscale SSH check (its page shows
+    // these commands).
+    const auto decide = [&cli](const QString& path, const QString& done) {
+        return [&cli, path, done](Invocation& inv) {
+            QJsonObject body{{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))}};
+            if (inv.has(QStringLiteral("user")))
+                body.insert(QStringLiteral("user"), inv.value(QStringLiteral("user")));
+            const auto reply = cli.call("POST", path, body);
+            if (!reply)
+                return cli.exitCode();
+            if (reply->contains(QStringLiteral("node")))
+                return printNode(cli, reply);
+            cli.print(*reply, done);
+            return 0;
+        };
+    };
+    const Flag authIdFlag{QStringLiteral("auth-id"), {}, QStringLiteral("the id shown on the check or login page"), true, {}, true};
+    Command approveAuth{{QStringLiteral("approve")}, QStringLiteral("Approves a pending authentication request (an SSH check)"), {}, 0, 0,
+        {authIdFlag, {QStringLiteral("user"), QLatin1Char('u'), QStringLiteral("for a machine registration: the user who will own it"), true, {}, false}},
+        decide(QStringLiteral("/api/v1/auth/approve"), QStringLiteral("Auth request approved")), {}, {}};
+    Command rejectAuth{{QStringLiteral("reject")}, QStringLiteral("Refuses a pending authentication request (an SSH check)"), {}, 0, 0,
+        {authIdFlag}, decide(QStringLiteral("/api/v1/auth/reject"), QStringLiteral("Auth request rejected")), {}, {}};
+    root.children.append(Command{{QStringLiteral("auth")}, QStringLiteral("Approve machine registrations and SSH checks"), {}, 0, 0, {}, {},
+                                 {registerAuth, approveAuth, rejectAuth}, {}});
 
     Command registerNode{{QStringLiteral("register")}, QStringLiteral("Registers a machine waiting on its login page"), {}, 0, 0,
         {userFlag(), {QStringLiteral("key"), QLatin1Char('k'), QStringLiteral("the registration id (hskey-authreq-...)"), true, {}, true}},

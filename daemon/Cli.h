@@ -41,6 +41,9 @@ public:
     int exitCode() const { return m_failed ? 1 : 0; }
     void print(const QJsonValue& value, const QString& human) const { printResult(format, value, human); }
 
+    // The admin API client (nullopt, reported, when the configuration is unusable).
+    std::optional<admin::AdminClient> adminClient() { return client(); }
+
 private:
     std::optional<admin::AdminClient> client();
 
@@ -58,6 +61,10 @@ Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
 QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
 void addAuthCommands(Cli& cli, Command& root);  // auth register, nodes register (AuthCommand.cpp)
+// EventsCommand.cpp: events, audit list, auth list|approve|reject, nodes approve
+Command eventsCommand(Cli& cli);
+Command auditCommand(Cli& cli);
+void addApprovalCommands(Cli& cli, Command& root);  // after addAuthCommands
 
 // Helpers shared by the groups.
 QString idFrom(const QJsonValue& value);  // "3" or 3 -> "3"

@@ -43,6 +43,7 @@ Command preAuthKeysCommand(Cli& cli)
         {{QStringLiteral("user"), QLatin1Char('u'), QStringLiteral("user ID (or name) that owns the key; optional for tagged keys")},
          {QStringLiteral("reusable"), {}, QStringLiteral("the key can register several nodes"), false},
          {QStringLiteral("ephemeral"), {}, QStringLiteral("nodes registered with it are removed when they go offline"), false},
+         {QStringLiteral("pre-approved"), {}, QStringLiteral("nodes registered with it skip device approval (node.device_approval)"), false},
          {QStringLiteral("expiration"), QLatin1Char('e'), QStringLiteral("how long the key is valid, e.g. 30m, 24h, 90d"), true, QStringLiteral("1h")},
          {QStringLiteral("tags"), {}, QStringLiteral("comma-separated tags for nodes registered with the key, e.g. tag:server,tag:db")}},
         [&cli](Invocation& inv) {
@@ -60,6 +61,8 @@ Command preAuthKeysCommand(Cli& cli)
             body.insert(QStringLiteral("expiration"), expiration);
             body.insert(QStringLiteral("reusable"), inv.isOn(QStringLiteral("reusable")));
             body.insert(QStringLiteral("ephemeral"), inv.isOn(QStringLiteral("ephemeral")));
+            if (inv.isOn(QStringLiteral("pre-approved")))
+                body.insert(QStringLiteral("preApproved"), true);
             QJsonArray tags;
             for (const QString& t : inv.value(QStringLiteral("tags")).split(QLatin1Char(','), Qt::SkipEmptyParts))
                 tags.append(t.trimmed());

@@ -2,6 +2,7 @@
 #include "Cli.h"
 
 #include "KeelVersion.h"
+#include "LegacyForms.h"
 
 #include <QCoreApplication>
 
@@ -28,10 +29,21 @@ int main(int argc, char** argv)
     root.children += miscCommands(cli);
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
+    addApprovalCommands(cli, root);
+    root.children << eventsCommand(cli) << auditCommand(cli);
 
     const CommandLine commandLine(root);
     QStringList args = QCoreApplication::arguments();
     args.removeFirst();
+    // Older Headscale command forms: rewritten with a note, or refused naming today's form.
+    const LegacyRewrite legacy = rewriteLegacyForms(args);
+    for (const QString& note : legacy.notes)
+        std::fprintf(stderr, "keel: deprecated: %s\n", qPrintable(note));
+    if (!legacy.refusal.isEmpty()) {
+        printError(Format::Human, legacy.refusal);
+        return 1;
+    }
+    args = legacy.args;
     Invocation inv;
     QString error;
     bool help = false;

@@ -3,7 +3,9 @@
 # already there it only checks (well under a second) and installs nothing.
 #   scripts/setup.sh            build + run dependencies
 #   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing,
-#                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client)
+#                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client,
+#                               nginx for the reverse-proxy test, prometheus for promtool, debootstrap
+#                               for scripts/test-deb-install.sh)
 set -euo pipefail
 
 want_test=0
@@ -22,7 +24,7 @@ packages=(
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
-    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client)
+    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap)
 fi
 
 missing=()
@@ -44,6 +46,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
         $sudo systemctl disable --now coturn.service >/dev/null 2>&1 || true
     fi
+    # Likewise nginx (port 80) and Prometheus (port 9090, Keel's metrics port): the tests start
+    # their own nginx and only need promtool, so the daemons stay off.
+    for svc in nginx prometheus; do
+        if [[ " ${missing[*]} " == *" $svc "* ]] && [ -d /run/systemd/system ]; then
+            $sudo systemctl disable --now "$svc.service" >/dev/null 2>&1 || true
+        fi
+    done
 else
     echo "setup: all ${#packages[@]} packages present"
 fi

@@ -1,27 +1,28 @@
 #include "admin/AdminApi.h"
 
 #include "admin/AdminReply.h"
-#include "common/Clock.h"
 #include "common/Log.h"
 
 namespace keel::admin {
 
-std::optional<http::HttpResponse> AdminApi::refuse(const http::HttpRequest& request)
+std::optional<http::HttpResponse> AdminApi::refuse(http::HttpRequest& request)
 {
-    if (request.transport == http::Transport::UnixSocket)
+    if (request.transport == http::Transport::UnixSocket) {
+        request.principal = request.peerUid >= 0 ? QStringLiteral("unix:%1").arg(request.peerUid) : QStringLiteral("unix:");
         return std::nullopt;
+    }
     const QByteArray auth = request.header("Authorization");
     const auto unauthorized = [] { return http::HttpResponse::text(401, "Unauthorized"); };
-    // The scheme name is case-insensitive (RFC 9110 §11.1): "bearer", "BEARER" are the same.
+    // The scheme name is case-insensitive (RFC 9110 11.1): "bearer", "BEARER" are the same.
     if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
         return unauthorized();
-    const auto key = m_context.store.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
+    const auto key = m_context.state.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
     if (!key) {
         // Logged without the key text: the prefix an attacker sent is not worth a log line each.
         qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
         return unauthorized();
     }
-    (void)m_context.store.touchApiKey(key->id, Clock::now());
+    request.principal = QStringLiteral("apikey:") + key->prefix;
     return std::nullopt;
 }
 
@@ -47,6 +48,8 @@ void AdminApi::registerRoutes(http::Router& router)
     addNodeRoutes(router);
     addPolicyRoutes(router);
     addAuthRoutes(router);
+    addEventRoutes(router);
+    addAuditRoutes(router);
     // Anything else under /api/ is a 404 in the API's error shape, behind the same key check so
     // the path layout does not leak to unauthenticated callers.
     router.addAny(QStringLiteral("/api/*"), guarded([](http::HttpRequest& request) {

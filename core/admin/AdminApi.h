@@ -20,8 +20,8 @@ private:
     using Handler = http::Router::Handler;
     // Wraps a handler with the API-key check for non-unix transports.
     Handler guarded(Handler handler);
-    // The 401 for a caller without a valid key (nothing on the unix socket); touches the key used.
-    std::optional<http::HttpResponse> refuse(const http::HttpRequest& request);
+    // The 401 for a caller without a valid key (nothing on the unix socket); sets request.principal.
+    std::optional<http::HttpResponse> refuse(http::HttpRequest& request);
 
     void addUserRoutes(http::Router& router);
     void addPreAuthKeyRoutes(http::Router& router);
@@ -29,6 +29,10 @@ private:
     void addNodeRoutes(http::Router& router);
     void addPolicyRoutes(http::Router& router);
     void addAuthRoutes(http::Router& router); // AdminApiAuth.cpp
+    void addEventRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/events (SSE)
+    void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
+    // Who a guarded request acts as, for the audit log.
+    static state::Actor actorOf(const http::HttpRequest& request) { return state::Actor::of(request.principal); }
 
     AdminContext& m_context;
 };

@@ -48,7 +48,7 @@ void AdminApi::addPreAuthKeyRoutes(http::Router& router)
         return user ? std::optional<store::User>(*user) : std::nullopt;
     };
 
-    router.add("POST", QStringLiteral("/api/v1/preauthkey"), guarded([&store, ownerOf](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/preauthkey"), guarded([this, &store, ownerOf](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -61,6 +61,8 @@ void AdminApi::addPreAuthKeyRoutes(http::Router& router)
             return reply::badRequest(QStringLiteral("user must be a numeric user id (see: keel users list)"));
         spec.reusable = body->value(QStringLiteral("reusable")).toBool();
         spec.ephemeral = body->value(QStringLiteral("ephemeral")).toBool();
+        // Keel's: nodes this key registers skip device approval (node.device_approval).
+        spec.preApproved = body->value(QStringLiteral("preApproved")).toBool();
         for (const QJsonValue& t : body->value(QStringLiteral("aclTags")).toArray())
             spec.tags.append(t.toString());
         if (const QString problem = checkTags(spec.tags); !problem.isEmpty())
@@ -73,7 +75,7 @@ void AdminApi::addPreAuthKeyRoutes(http::Router& router)
         spec.expiration = expirationFrom(*body, Clock::now().addSecs(3600), &problem);
         if (!problem.isEmpty())
             return reply::badRequest(problem);
-        const auto created = store.createPreAuthKey(spec);
+        const auto created = m_context.state.createPreAuthKey(spec, actorOf(request));
         if (!created)
             return reply::error(created.error());
         return reply::ok({{QStringLiteral("preAuthKey"), json::preAuthKey(created->key, ownerOf(created->key), created->fullKey)}});
@@ -92,19 +94,19 @@ void AdminApi::addPreAuthKeyRoutes(http::Router& router)
         return std::nullopt;
     };
 
-    router.add("POST", QStringLiteral("/api/v1/preauthkey/expire"), guarded([&store, idFromBodyOrQuery](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/preauthkey/expire"), guarded([this, idFromBodyOrQuery](http::HttpRequest& request) {
         qint64 id = 0;
         if (auto failure = idFromBodyOrQuery(request, &id))
             return *failure;
-        const auto r = store.expirePreAuthKey(id);
+        const auto r = m_context.state.expirePreAuthKey(id, actorOf(request));
         return r ? reply::ok({}) : reply::error(r.error());
     }));
 
-    router.add("DELETE", QStringLiteral("/api/v1/preauthkey"), guarded([&store, idFromBodyOrQuery](http::HttpRequest& request) {
+    router.add("DELETE", QStringLiteral("/api/v1/preauthkey"), guarded([this, idFromBodyOrQuery](http::HttpRequest& request) {
         qint64 id = 0;
         if (auto failure = idFromBodyOrQuery(request, &id))
             return *failure;
-        const auto r = store.deletePreAuthKey(id);
+        const auto r = m_context.state.deletePreAuthKey(id, actorOf(request));
         return r ? reply::ok({}) : reply::error(r.error());
     }));
 
@@ -126,7 +128,7 @@ void AdminApi::addApiKeyRoutes(http::Router& router)
 {
     store::Store& store = m_context.store;
 
-    router.add("POST", QStringLiteral("/api/v1/apikey"), guarded([&store](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/apikey"), guarded([this](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -135,7 +137,7 @@ void AdminApi::addApiKeyRoutes(http::Router& router)
         const auto expiration = expirationFrom(*body, Clock::now().addDays(90), &problem);
         if (!problem.isEmpty())
             return reply::badRequest(problem);
-        const auto created = store.createApiKey(expiration);
+        const auto created = m_context.state.createApiKey(expiration, actorOf(request));
         if (!created)
             return reply::error(created.error());
         return reply::ok({{QStringLiteral("apiKey"), created->fullKey}});
@@ -158,7 +160,7 @@ void AdminApi::addApiKeyRoutes(http::Router& router)
         return store::Error::invalid(QStringLiteral("an API key id or prefix is required"));
     };
 
-    router.add("POST", QStringLiteral("/api/v1/apikey/expire"), guarded([&store, select](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/apikey/expire"), guarded([this, select](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -166,15 +168,15 @@ void AdminApi::addApiKeyRoutes(http::Router& router)
         const auto key = select(*body, request, {});
         if (!key)
             return reply::error(key.error());
-        const auto r = store.expireApiKey(key->id);
+        const auto r = m_context.state.expireApiKey(key->id, actorOf(request));
         return r ? reply::ok({}) : reply::error(r.error());
     }));
 
-    const auto deleteKey = [&store, select](http::HttpRequest& request) {
+    const auto deleteKey = [this, select](http::HttpRequest& request) {
         const auto key = select({}, request, request.pathParams.value(QStringLiteral("prefix")));
         if (!key)
             return reply::error(key.error());
-        const auto r = store.deleteApiKey(key->id);
+        const auto r = m_context.state.deleteApiKey(key->id, actorOf(request));
         return r ? reply::ok({}) : reply::error(r.error());
     };
     router.add("DELETE", QStringLiteral("/api/v1/apikey/{prefix}"), guarded(deleteKey));

@@ -68,11 +68,10 @@ void AdminApi::addNodeRoutes(http::Router& router)
             extras.primaryRoutes = m_context.servingRoutes(node.id, withExit);
         return json::node(node, extras);
     };
-    const auto nodeReply = [this, render](const store::Result<store::Node>& node) {
+    const auto nodeReply = [render](const store::Result<state::LiveNode>& node) {
         if (!node)
             return reply::error(node.error());
-        m_context.notify(QStringLiteral("node"), node->id);
-        return reply::ok({{QStringLiteral("node"), render(*node)}});
+        return reply::ok({{QStringLiteral("node"), render(node->node)}});
     };
     const auto nodeId = [](const http::HttpRequest& request) {
         return request.pathParams.value(QStringLiteral("nodeId")).toLongLong();
@@ -106,16 +105,19 @@ void AdminApi::addNodeRoutes(http::Router& router)
         return reply::ok({{QStringLiteral("node"), render(*node)}});
     }));
 
-    router.add("DELETE", QStringLiteral("/api/v1/node/{nodeId}"), guarded([this, &store, nodeId](http::HttpRequest& request) {
-        const qint64 id = nodeId(request);
-        const auto r = store.deleteNode(id);
+    router.add("DELETE", QStringLiteral("/api/v1/node/{nodeId}"), guarded([this, nodeId](http::HttpRequest& request) {
+        const auto r = m_context.state.deleteNode(nodeId(request), actorOf(request));
         if (!r)
             return reply::error(r.error());
-        m_context.notify(QStringLiteral("node-deleted"), id);
         return reply::ok({});
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/expire"), guarded([&store, nodeReply, nodeId](http::HttpRequest& request) {
+    // Device approval (node.device_approval): lets a waiting node in.
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/authorize"), guarded([this, nodeReply, nodeId](http::HttpRequest& request) {
+        return nodeReply(m_context.state.authorizeNode(nodeId(request), actorOf(request)));
+    }));
+
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/expire"), guarded([this, nodeReply, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -134,17 +136,17 @@ void AdminApi::addNodeRoutes(http::Router& router)
             if (!expiry)
                 return reply::badRequest(QStringLiteral("expiry '%1' is not an RFC 3339 time").arg(expiryText));
         }
-        return nodeReply(store.setNodeExpiry(nodeId(request), expiry));
+        return nodeReply(m_context.state.setExpiry(nodeId(request), expiry, actorOf(request)));
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/rename/{newName}"), guarded([&store, nodeReply, nodeId](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/rename/{newName}"), guarded([this, nodeReply, nodeId](http::HttpRequest& request) {
         const QString name = request.pathParams.value(QStringLiteral("newName"));
         if (const QString problem = checkGivenName(name); !problem.isEmpty())
             return reply::badRequest(problem);
-        return nodeReply(store.renameNode(nodeId(request), name));
+        return nodeReply(m_context.state.renameNode(nodeId(request), name, actorOf(request)));
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/tags"), guarded([&store, nodeReply, nodeId](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/tags"), guarded([this, nodeReply, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -158,10 +160,10 @@ void AdminApi::addNodeRoutes(http::Router& router)
                 tags.append(v.toString());
         }
         tags.sort();
-        return nodeReply(store.setNodeTags(nodeId(request), tags));
+        return nodeReply(m_context.state.setTags(nodeId(request), tags, actorOf(request)));
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/approve_routes"), guarded([this, &store, render, nodeId](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/approve_routes"), guarded([this, render, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -170,15 +172,14 @@ void AdminApi::addNodeRoutes(http::Router& router)
         const auto routes = canonicalRoutes(body->value(QStringLiteral("routes")).toArray(), &problem);
         if (!routes)
             return reply::badRequest(problem);
-        const auto node = store.setApprovedRoutes(nodeId(request), *routes);
+        const auto node = m_context.state.setApprovedRoutes(nodeId(request), *routes, actorOf(request));
         if (!node)
             return reply::error(node.error());
-        m_context.notify(QStringLiteral("node"), node->id);
-        return reply::ok({{QStringLiteral("node"), render(*node, false)}});
+        return reply::ok({{QStringLiteral("node"), render(node->node, false)}});
     }));
 
     // Headscale <= 0.27's "move": give a user-owned node to another user.
-    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/user"), guarded([&store, nodeReply, nodeId](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/user"), guarded([this, &store, nodeReply, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -189,14 +190,7 @@ void AdminApi::addNodeRoutes(http::Router& router)
         const auto user = store.userById(userId);
         if (!user)
             return reply::error(user.error());
-        auto node = store.nodeById(nodeId(request));
-        if (!node)
-            return reply::error(node.error());
-        if (!node->tags.isEmpty())
-            return reply::badRequest(QStringLiteral("node %1 is tagged: tagged nodes belong to their tags, not to a user").arg(node->id));
-        store::Node changed = *node;
-        changed.userId = user->id;
-        return nodeReply(store.updateNode(changed));
+        return nodeReply(m_context.state.setOwner(nodeId(request), user->id, actorOf(request)));
     }));
 }
 

@@ -30,7 +30,7 @@ void AdminApi::addUserRoutes(http::Router& router)
 {
     store::Store& store = m_context.store;
 
-    router.add("POST", QStringLiteral("/api/v1/user"), guarded([this, &store](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/user"), guarded([this](http::HttpRequest& request) {
         http::HttpResponse failure;
         const auto body = reply::body(request, &failure);
         if (!body)
@@ -42,35 +42,32 @@ void AdminApi::addUserRoutes(http::Router& router)
         user.profilePicUrl = body->value(QStringLiteral("pictureUrl")).toString();
         if (const QString problem = checkUserName(user.name); !problem.isEmpty())
             return reply::badRequest(problem);
-        const auto created = store.createUser(user);
+        const auto created = m_context.state.createUser(user, actorOf(request));
         if (!created)
             return reply::error(created.error());
-        m_context.notify(QStringLiteral("user"), created->id);
         return reply::ok({{QStringLiteral("user"), json::user(*created)}});
     }));
 
-    router.add("POST", QStringLiteral("/api/v1/user/{oldId}/rename/{newName}"), guarded([this, &store](http::HttpRequest& request) {
+    router.add("POST", QStringLiteral("/api/v1/user/{oldId}/rename/{newName}"), guarded([this](http::HttpRequest& request) {
         const qint64 id = request.pathParams.value(QStringLiteral("oldId")).toLongLong();
         const QString newName = request.pathParams.value(QStringLiteral("newName"));
         if (id <= 0)
             return reply::badRequest(QStringLiteral("user id must be a positive number"));
         if (const QString problem = checkUserName(newName); !problem.isEmpty())
             return reply::badRequest(problem);
-        const auto renamed = store.renameUser(id, newName);
+        const auto renamed = m_context.state.renameUser(id, newName, actorOf(request));
         if (!renamed)
             return reply::error(renamed.error());
-        m_context.notify(QStringLiteral("user"), id);
         return reply::ok({{QStringLiteral("user"), json::user(*renamed)}});
     }));
 
-    router.add("DELETE", QStringLiteral("/api/v1/user/{id}"), guarded([this, &store](http::HttpRequest& request) {
+    router.add("DELETE", QStringLiteral("/api/v1/user/{id}"), guarded([this](http::HttpRequest& request) {
         const qint64 id = request.pathParams.value(QStringLiteral("id")).toLongLong();
         if (id <= 0)
             return reply::badRequest(QStringLiteral("user id must be a positive number"));
-        const auto deleted = store.deleteUser(id);
+        const auto deleted = m_context.state.deleteUser(id, actorOf(request));
         if (!deleted)
             return reply::error(deleted.error());
-        m_context.notify(QStringLiteral("user"), id);
         return reply::ok({});
     }));
 

@@ -143,6 +143,102 @@ QString AdminClient::describe() const
     return m_socketPath.isEmpty() ? m_baseUrl.toString() : QStringLiteral("unix socket %1").arg(m_socketPath);
 }
 
+std::unique_ptr<QIODevice> AdminClient::connectSocket(QString* error) const
+{
+    if (!m_socketPath.isEmpty()) {
+        auto socket = std::make_unique<QLocalSocket>();
+        socket->connectToServer(m_socketPath);
+        if (!socket->waitForConnected(m_timeoutMs)) {
+            *error = socket->error() == QLocalSocket::SocketAccessError
+                ? QStringLiteral("permission denied on %1: run as a user in the socket's group, or as root").arg(m_socketPath)
+                : QStringLiteral("cannot reach the Keel server at %1 (%2); is `keel serve` running?").arg(m_socketPath, socket->errorString());
+            return nullptr;
+        }
+        return socket;
+    }
+    if (m_baseUrl.scheme() == QLatin1String("https")) {
+        auto ssl = std::make_unique<QSslSocket>();
+        if (m_insecure)
+            ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
+        ssl->connectToHostEncrypted(m_baseUrl.host(), quint16(m_baseUrl.port(443)));
+        if (!ssl->waitForEncrypted(m_timeoutMs)) {
+            *error = QStringLiteral("TLS connection to %1 failed: %2").arg(describe(), ssl->errorString());
+            return nullptr;
+        }
+        return ssl;
+    }
+    auto socket = std::make_unique<QTcpSocket>();
+    socket->connectToHost(m_baseUrl.host(), quint16(m_baseUrl.port(80)));
+    if (!socket->waitForConnected(m_timeoutMs)) {
+        *error = QStringLiteral("cannot connect to %1: %2").arg(describe(), socket->errorString());
+        return nullptr;
+    }
+    return socket;
+}
+
+QByteArray AdminClient::host() const
+{
+    return m_socketPath.isEmpty() ? m_baseUrl.authority().toUtf8() : QByteArrayLiteral("localhost");
+}
+
+QString AdminClient::fullPath(const QString& pathAndQuery) const
+{
+    if (!m_socketPath.isEmpty())
+        return pathAndQuery;
+    const QString basePath = m_baseUrl.path().endsWith(QLatin1Char('/')) ? m_baseUrl.path().chopped(1) : m_baseUrl.path();
+    return basePath + pathAndQuery;
+}
+
+AdminClient::Reply AdminClient::stream(const QString& pathAndQuery, const std::function<bool(const QByteArray&)>& onBytes) const
+{
+    Reply reply;
+    std::unique_ptr<QIODevice> socket = connectSocket(&reply.transportError);
+    if (!socket)
+        return reply;
+    QByteArray request = requestBytes("GET", fullPath(pathAndQuery), host(), m_socketPath.isEmpty() ? m_apiKey : QString(), {});
+    request.replace("Accept: application/json", "Accept: text/event-stream");
+    socket->write(request);
+    auto* local = qobject_cast<QLocalSocket*>(socket.get());
+    auto* tcp = qobject_cast<QTcpSocket*>(socket.get());
+    const auto connected = [&] {
+        return local ? local->state() == QLocalSocket::ConnectedState : tcp->state() == QAbstractSocket::ConnectedState;
+    };
+    const auto waitForData = [&](int ms) { return local ? local->waitForReadyRead(ms) : tcp->waitForReadyRead(ms); };
+    QByteArray buffer;
+    int headEnd = -1;
+    const QDeadlineTimer headDeadline(m_timeoutMs);
+    while ((headEnd = int(buffer.indexOf("\r\n\r\n"))) < 0) {
+        if (headDeadline.hasExpired() || (socket->bytesAvailable() == 0 && !waitForData(int(qMax<qint64>(1, headDeadline.remainingTime()))))) {
+            reply.transportError = QStringLiteral("no answer from %1").arg(describe());
+            return reply;
+        }
+        buffer += socket->readAll();
+    }
+    const QList<QByteArray> statusLine = buffer.left(headEnd).split('\n').first().trimmed().split(' ');
+    reply.status = statusLine.size() >= 2 ? statusLine[1].toInt() : 0;
+    buffer.remove(0, headEnd + 4);
+    if (!reply.ok()) {
+        // An error answer is a normal response with a length: read it like call() would.
+        while (connected() && waitForData(m_timeoutMs))
+            buffer += socket->readAll();
+        reply.body = buffer + socket->readAll();
+        return reply;
+    }
+    if (!buffer.isEmpty() && !onBytes(buffer))
+        return reply;
+    for (;;) {
+        if (socket->bytesAvailable() == 0 && !waitForData(1000)) {
+            if (!connected())
+                break;
+            continue; // quiet stream: keep waiting (keep-alive comments arrive every 15 s)
+        }
+        const QByteArray chunk = socket->readAll();
+        if (!chunk.isEmpty() && !onBytes(chunk))
+            break;
+    }
+    return reply;
+}
+
 AdminClient::Reply AdminClient::call(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body) const
 {
     const QDeadlineTimer deadline(m_timeoutMs);

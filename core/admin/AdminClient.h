@@ -5,6 +5,11 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
+#include <memory>
+
+class QIODevice;
+
 namespace keel::admin {
 
 // A small blocking client for the admin API, used by the CLI (and later by the GUI on a worker
@@ -32,10 +37,19 @@ public:
     Reply call(const QByteArray& method, const QString& pathAndQuery, const QJsonObject& body = {}) const;
     Reply get(const QString& pathAndQuery) const { return call("GET", pathAndQuery); }
 
+    // A long-lived GET (GET /api/v1/events): connects, checks the status, then hands every chunk
+    // of the body to `onBytes` as it arrives, with no deadline, until the server closes or
+    // `onBytes` returns false. The Reply carries the status (and the body of an error answer).
+    Reply stream(const QString& pathAndQuery, const std::function<bool(const QByteArray&)>& onBytes) const;
+
     QString describe() const;  // "unix socket /x/keel.sock" or "https://host:443"
 
 private:
     AdminClient() = default;
+    // A connected socket (unix or TCP/TLS), or null with *error set.
+    std::unique_ptr<QIODevice> connectSocket(QString* error) const;
+    QByteArray host() const;
+    QString fullPath(const QString& pathAndQuery) const;
 
     QString m_socketPath;
     QUrl m_baseUrl;

@@ -1,9 +1,12 @@
 #include "admin/ApiJson.h"
 
+#include "state/PrimaryRoutes.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace keel::admin::json {
+namespace keel::admin {
+namespace json {
 
 QString time(const QDateTime& t)
 {
@@ -60,7 +63,7 @@ QJsonObject user(const store::User& u)
 
 QJsonObject preAuthKey(const store::PreAuthKey& key, const std::optional<store::User>& owner, const QString& fullKey)
 {
-    return {{QStringLiteral("user"), owner ? QJsonValue(user(*owner)) : QJsonValue(QJsonValue::Null)},
+    QJsonObject o{{QStringLiteral("user"), owner ? QJsonValue(user(*owner)) : QJsonValue(QJsonValue::Null)},
             {QStringLiteral("id"), id(key.id)},
             {QStringLiteral("key"), fullKey.isEmpty() ? key.displayKey() : fullKey},
             {QStringLiteral("reusable"), key.reusable},
@@ -69,6 +72,9 @@ QJsonObject preAuthKey(const store::PreAuthKey& key, const std::optional<store::
             {QStringLiteral("expiration"), key.expiration ? time(*key.expiration) : time(QDateTime())},
             {QStringLiteral("createdAt"), time(key.createdAt)},
             {QStringLiteral("aclTags"), QJsonArray::fromStringList(key.tags)}};
+    if (key.preApproved)
+        o.insert(QStringLiteral("preApproved"), true); // Keel's: skips device approval
+    return o;
 }
 
 QJsonObject apiKey(const store::ApiKey& key)
@@ -123,7 +129,48 @@ QJsonObject node(const store::Node& n, const NodeExtras& extras)
             {QStringLiteral("subnetRoutes"), QJsonArray::fromStringList(extras.primaryRoutes)},
             {QStringLiteral("tags"), QJsonArray::fromStringList(n.tags)},
             {QStringLiteral("os"), hostinfo.value(QStringLiteral("OS")).toString()},
-            {QStringLiteral("clientVersion"), hostinfo.value(QStringLiteral("IPNVersion")).toString()}};
+            {QStringLiteral("clientVersion"), hostinfo.value(QStringLiteral("IPNVersion")).toString()},
+            {QStringLiteral("authorized"), n.authorized}};
 }
 
-} // namespace keel::admin::json
+QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store& store)
+{
+    const store::Node& n = live.node;
+    NodeExtras extras;
+    if (n.userId)
+        if (const store::User* u = s.user(*n.userId))
+            extras.user = *u;
+    if (n.authKeyId) {
+        if (auto k = store.preAuthKeyById(*n.authKeyId)) {
+            extras.preAuthKey = *k;
+            if (k->userId)
+                if (const store::User* ku = s.user(*k->userId))
+                    extras.preAuthKeyUser = *ku;
+        }
+    }
+    extras.online = live.online;
+    extras.primaryRoutes = s.primaryRoutesOf(n.id);
+    if (s.exitNodes.contains(n.id))
+        extras.primaryRoutes += state::PrimaryRoutes::servedExitRoutes(n);
+    return node(n, extras);
+}
+
+} // namespace json
+
+state::EventRenderer eventRenderer(store::Store& store)
+{
+    state::EventRenderer r;
+    r.node = [&store](const state::Snapshot& s, const state::LiveNode& live) { return json::liveNode(s, live, store); };
+    r.user = [](const store::User& u) { return json::user(u); };
+    r.preAuthKey = [&store](const store::PreAuthKey& k) {
+        std::optional<store::User> owner;
+        if (k.userId)
+            if (auto u = store.userById(*k.userId))
+                owner = *u;
+        return json::preAuthKey(k, owner);
+    };
+    r.apiKey = [](const store::ApiKey& k) { return json::apiKey(k); };
+    return r;
+}
+
+} // namespace keel::admin

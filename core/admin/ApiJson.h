@@ -1,5 +1,6 @@
 #pragma once
 
+#include "state/State.h"
 #include "store/ApiKey.h"
 #include "store/Node.h"
 #include "store/PreAuthKey.h"
@@ -37,6 +38,12 @@ struct NodeExtras
     QStringList primaryRoutes;  // the approved routes this node serves as primary
 };
 QJsonObject node(const store::Node& node, const NodeExtras& extras);
+// A node as the admin API shows it, from a snapshot (owner, online, served routes) and the store
+// (its pre-auth key).
+QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store& store);
 
 } // namespace json
+
+// How State's events show objects: the shapes above.
+state::EventRenderer eventRenderer(store::Store& store);
 } // namespace keel::admin

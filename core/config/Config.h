@@ -104,6 +104,12 @@ struct Config
             // PerClientRateBurstBytes): 0 = off, the default. Mesh peers are exempt.
             int rateLimitBytesPerSec = 0;
             int rateLimitBurstBytes = 0;   // 0 = one maximal frame (65,568 bytes), also the minimum
+            // Keel: the DERP mesh (derper's --mesh-psk/--mesh-psk-file/--mesh-with). meshKey is
+            // 64 hex digits, read from mesh_key or the file at mesh_key_path; meshWith lists the
+            // sibling servers' URLs (https://derp2.example.com/derp).
+            QString meshKey;
+            QString meshKeyPath;
+            QStringList meshWith;
         } server;
         QStringList urls;
         QStringList paths;
@@ -117,7 +123,13 @@ struct Config
         qint64 ephemeralInactivityTimeoutMs = 120 * 1000LL;
         qint64 haProbeIntervalMs = 10 * 1000LL;                // 0 disables HA probing
         qint64 haProbeTimeoutMs = 5 * 1000LL;
+        bool deviceApproval = false;   // node.device_approval: new nodes wait for an admin
     } node;
+
+    struct Audit
+    {
+        qint64 retentionMs = 90 * 24 * 3600 * 1000LL;  // audit.retention; 0 = keep forever
+    } audit;
 
     struct PreAuthKeys
     {

@@ -189,16 +189,41 @@ void ConfigBuilder::readDerp(Config& c)
     readString(QStringLiteral("derp.server.ipv6"), s.ipv6);
     readInt(QStringLiteral("derp.server.rate_limit_bytes_per_sec"), s.rateLimitBytesPerSec);
     readInt(QStringLiteral("derp.server.rate_limit_burst_bytes"), s.rateLimitBurstBytes);
+    readDerpMesh(c);
     readList(QStringLiteral("derp.urls"), c.derp.urls);
     readPathList(QStringLiteral("derp.paths"), c.derp.paths);
     readBool(QStringLiteral("derp.auto_update_enabled"), c.derp.autoUpdateEnabled);
     readDuration(QStringLiteral("derp.update_frequency"), c.derp.updateFrequencyMs);
 }
 
+void ConfigBuilder::readDerpMesh(Config& c)
+{
+    auto& s = c.derp.server;
+    readString(QStringLiteral("derp.server.mesh_key"), s.meshKey);
+    readList(QStringLiteral("derp.server.mesh_with"), s.meshWith);
+    const QString pathKey = QStringLiteral("derp.server.mesh_key_path");
+    if (!readPath(pathKey, s.meshKeyPath) || s.meshKeyPath.isEmpty())
+        return;
+    if (!s.meshKey.isEmpty()) {
+        m_sink.error(pathKey, QStringLiteral("derp.server.mesh_key and derp.server.mesh_key_path are mutually exclusive"),
+                     QStringLiteral("keep one of them"));
+        return;
+    }
+    // derper's --mesh-psk-file: the key is the file's content, surrounding whitespace ignored.
+    QFile file(s.meshKeyPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_sink.error(pathKey, QStringLiteral("cannot read \"%1\": %2").arg(s.meshKeyPath, file.errorString()));
+        return;
+    }
+    s.meshKey = QString::fromUtf8(file.read(4096)).trimmed();
+}
+
 void ConfigBuilder::readNodeAndTimers(Config& c)
 {
     readDuration(QStringLiteral("node.expiry"), c.node.expiryMs);
     readDuration(QStringLiteral("node.ephemeral.inactivity_timeout"), c.node.ephemeralInactivityTimeoutMs);
+    readBool(QStringLiteral("node.device_approval"), c.node.deviceApproval);
+    readDuration(QStringLiteral("audit.retention"), c.audit.retentionMs);
     readDuration(QStringLiteral("node.routes.ha.probe_interval"), c.node.haProbeIntervalMs);
     readDuration(QStringLiteral("node.routes.ha.probe_timeout"), c.node.haProbeTimeoutMs);
     readDuration(QStringLiteral("preauth_keys.revoked_retention"), c.preAuthKeys.revokedRetentionMs);

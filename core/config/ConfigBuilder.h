@@ -34,6 +34,7 @@ private:
     void readDatabase(Config& c);
     void readDns(Config& c);
     void readDerp(Config& c);
+    void readDerpMesh(Config& c);
     void readNodeAndTimers(Config& c);
     void readTls(Config& c);
     void readOidc(Config& c);

@@ -4,6 +4,7 @@
 #include "config/ConfigValidator.h"
 #include "config/DiagnosticSink.h"
 #include "config/EnvOverrides.h"
+#include "config/KeyEffects.h"
 #include "config/LegacyKeys.h"
 #include "config/RawSettings.h"
 #include "config/YamlReader.h"
@@ -78,8 +79,10 @@ LoadResult finish(RawSettings& raw, DiagnosticSink& sink, bool fromFile, const Q
     ConfigBuilder builder(raw, sink, options);
     LoadResult result;
     result.config = builder.build();
-    if (validate)
+    if (validate) {
         ConfigValidator::validate(result.config, sink);
+        KeyEffects::report(result.config, raw, sink);   // keys that are accepted but do nothing
+    }
     result.diagnostics = sink.diagnostics();
     // In file order, so the report reads top to bottom; positionless ones (environment, rules
     // about absent keys) come last.

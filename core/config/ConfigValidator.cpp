@@ -65,6 +65,25 @@ void checkChoice(const QString& key, const QString& value, const QStringList& ch
                    QStringLiteral("one of: %1").arg(choices.join(QStringLiteral(", "))));
 }
 
+// derp.server.mesh_*: a key derper would accept (32 bytes in hex) and http(s) peer URLs.
+void validateDerpMesh(const Config& c, DiagnosticSink& sink)
+{
+    const auto& s = c.derp.server;
+    static const QRegularExpression hex64(QStringLiteral("^[0-9a-fA-F]{64}$"));
+    const QString keyName = s.meshKeyPath.isEmpty() ? QStringLiteral("derp.server.mesh_key") : QStringLiteral("derp.server.mesh_key_path");
+    if (!s.meshKey.isEmpty() && !hex64.match(s.meshKey).hasMatch())
+        sink.error(keyName, QStringLiteral("the mesh key must be 64 hex digits (32 bytes)"), QStringLiteral("generate one with: openssl rand -hex 32"));
+    for (const QString& url : s.meshWith)
+        if (!isHttpUrl(url))
+            sink.error(QStringLiteral("derp.server.mesh_with"), QStringLiteral("\"%1\" is not an http(s) URL").arg(url),
+                       QStringLiteral("write the peer's DERP URL, e.g. https://derp2.example.com/derp"));
+    if (!s.meshWith.isEmpty() && s.meshKey.isEmpty())
+        sink.error(QStringLiteral("derp.server.mesh_with"), QStringLiteral("needs a mesh key (derp.server.mesh_key or derp.server.mesh_key_path)"));
+    if ((!s.meshWith.isEmpty() || !s.meshKey.isEmpty()) && !s.enabled)
+        sink.warning(s.meshWith.isEmpty() ? keyName : QStringLiteral("derp.server.mesh_with"),
+                     QStringLiteral("has no effect while derp.server.enabled is false"));
+}
+
 } // namespace
 
 void ConfigValidator::validate(const Config& c, DiagnosticSink& sink)
@@ -244,6 +263,7 @@ void ConfigValidator::checkDerp(const Config& c, DiagnosticSink& sink)
                      QStringLiteral("%1 is below one maximal DERP frame; %2 is used instead (as derper does)")
                          .arg(s.rateLimitBurstBytes)
                          .arg(kMinDerpBurst));
+    validateDerpMesh(c, sink);
     for (const QString& url : c.derp.urls)
         if (!isHttpUrl(url))
             sink.error(QStringLiteral("derp.urls"), QStringLiteral("\"%1\" is not an http(s) URL").arg(url));

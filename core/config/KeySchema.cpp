@@ -39,12 +39,17 @@ const QList<KeySchema::Key>& table()
         {"derp.server.ipv6", K::String},
         {"derp.server.rate_limit_bytes_per_sec", K::Int},
         {"derp.server.rate_limit_burst_bytes", K::Int},
+        {"derp.server.mesh_key", K::String},        // Keel: derper's --mesh-psk (64 hex)
+        {"derp.server.mesh_key_path", K::Path},     // Keel: derper's --mesh-psk-file
+        {"derp.server.mesh_with", K::StringList},   // Keel: derper's --mesh-with, as URLs
         {"derp.urls", K::StringList},
         {"derp.paths", K::PathList},
         {"derp.auto_update_enabled", K::Bool},
         {"derp.update_frequency", K::Duration},
         {"node.expiry", K::Duration},
         {"node.ephemeral.inactivity_timeout", K::Duration},
+        {"node.device_approval", K::Bool},
+        {"audit.retention", K::Duration},
         {"node.routes.ha.probe_interval", K::Duration},
         {"node.routes.ha.probe_timeout", K::Duration},
         {"preauth_keys.revoked_retention", K::Duration},

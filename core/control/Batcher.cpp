@@ -3,6 +3,9 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/MapSessionFraming.h"
+#include "metrics/Instruments.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 #include <chrono>
@@ -113,6 +116,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
         schedule();
     else if (m_sessions.isEmpty())
         m_batch = Batch(); // nobody to tell; a stream that attaches gets a full map
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
 }
 
 void Batcher::mergeInto(MapSession::Pending& into, const Batch& batch, qint64 nodeId)
@@ -144,13 +148,14 @@ bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, MapSess
 {
     const MapSession::Pending& p = batch.pending;
     const qint64 id = session.nodeId();
-    return !s->policy && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
+    return !s->perViewer() && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
         && session.knownAllSnapshot() && session.pending().isEmpty()
         && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
 }
 
 MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
 {
+    session.markFullMap();
     QList<qint64> peers;
     MapMessage full = m_mapper.fullMessage(s, session.nodeId(), &peers);
     if (full.isEmpty())
@@ -168,7 +173,7 @@ MapMessage Batcher::buildFull(const state::SnapshotPtr& s, MapSession& session)
     // stream must clear SSH rules the policy no longer has (controlclient/map.go keeps a nil one).
     if (session.started() && !full.fields.contains(QStringLiteral("SSHPolicy")))
         full.fields.insert(QStringLiteral("SSHPolicy"), QJsonObject{{QStringLiteral("rules"), QJsonArray()}});
-    if (s->policy)
+    if (s->perViewer())
         session.setKnown(QSet<qint64>(peers.cbegin(), peers.cend()));
     else
         session.setKnownAll(s);
@@ -211,7 +216,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     }
     // What the client will know after this message (patches below go to known peers only).
     QSet<qint64> knownAfter;
-    if (s->policy) {
+    if (s->perViewer()) {
         knownAfter = session.knownPeers();
         for (qint64 id : std::as_const(removed))
             knownAfter.remove(id);
@@ -244,7 +249,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     for (qint64 id : patchIds) {
         if (id == self)
             continue;
-        const bool knownNow = s->policy ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
+        const bool knownNow = s->perViewer() ? knownAfter.contains(id) : (session.knowsPeer(id) && !removed.contains(id));
         if (!knownNow || changed.contains(id))
             continue;
         if (const state::LiveNode* n = s->node(id))
@@ -263,7 +268,7 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
     // Like Headscale, a policy change re-sends it too (nodeAttrs may pick a NextDNS profile).
     if (p.dns || p.policy || (p.self && m_mapper.dnsIsPerNode()))
         m.insert(QStringLiteral("DNSConfig"), m_mapper.dnsConfig(s, *s->node(self)));
-    if (s->policy)
+    if (s->perViewer())
         session.setKnown(std::move(knownAfter));
     else
         session.setKnownAll(s);
@@ -275,6 +280,8 @@ MapMessage Batcher::buildDelta(const state::SnapshotPtr& s, MapSession& session,
 
 void Batcher::flush()
 {
+    QElapsedTimer took;
+    took.start();
     m_timer.stop();
     const state::SnapshotPtr s = m_state.snapshot();
     const Batch batch = std::exchange(m_batch, Batch());
@@ -340,6 +347,8 @@ void Batcher::flush()
     }
     m_messages += sent;
     m_lastFlushMs = steadyMs();
+    metrics::Instruments::batcherFlush(double(took.nsecsElapsed()) / 1e9, sent);
+    metrics::Instruments::batcherQueueDepth(m_batch.pending.size());
     if (leftBehind || !m_batch.isEmpty())
         schedule();
     Q_EMIT flushed(sent);

@@ -5,6 +5,7 @@
 #include "control/EarlyNoise.h"
 #include "control/UpgradeRequest.h"
 #include "crypto/Ts2021.h"
+#include "http/ClientAddress.h"
 #include "http/Router.h"
 
 namespace keel::control {
@@ -91,7 +92,7 @@ void ControlEndpoint::warnMissingUpgrade(const QHostAddress& peer)
 http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& request)
 {
     const UpgradeRequest up = UpgradeRequest::parse(request);
-    const QHostAddress peer = request.peerAddress;
+    const QHostAddress peer = http::ClientAddress::of(request);   // the client's, behind a trusted proxy
     if (up.kind == UpgradeRequest::Kind::Reject) {
         if (up.status == 500)
             warnMissingUpgrade(peer);

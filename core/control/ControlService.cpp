@@ -1,6 +1,8 @@
 #include "control/ControlService.h"
 
+#include "common/Clock.h"
 #include "common/Log.h"
+#include "control/AuthPage.h"
 #include "control/DefaultControlHandler.h"
 
 #include <QJsonArray>
@@ -44,6 +46,7 @@ ControlService::ControlService(state::State& state, MapperOptions mapperOptions,
     , m_registration(state, state.config().serverUrl)
     , m_setDns(state, m_mapper)
     , m_haProber(state, m_batcher, state.config().serverUrl, options.haProbeIntervalMs, options.haProbeTimeoutMs)
+    , m_sshCheck(state, m_mapper, state.config().serverUrl)
 {
     m_state.setChangeHandler([this](const state::ChangeList& changes) { m_batcher.addChanges(changes); });
     connect(&m_housekeeping, &QTimer::timeout, this, &ControlService::housekeeping);
@@ -78,6 +81,8 @@ void ControlService::serve(const ControlContext& context, const http::Http2Reque
         serveMap(context, request, std::move(response));
     else if (path == "/machine/set-dns" && request.method == "POST")
         m_setDns.serve(context, request, std::move(response));
+    else if (path.startsWith("/machine/ssh/action/") && request.method == "GET")
+        m_sshCheck.serve(context, request, std::move(response));
     else if (path == "/machine/ping-response" && (request.method == "HEAD" || request.method == "GET")) {
         const QUrlQuery query(QString::fromUtf8(request.path.mid(request.path.indexOf('?') + 1)));
         response.respond(pingResponse(query.queryItemValue(QStringLiteral("id"))));
@@ -147,6 +152,7 @@ void ControlService::serveMap(const ControlContext& context, const http::Http2Re
         }
         // One-shot fetch (and legacy read-only): exactly one framed full map.
         MapSession once(response, id, zstd, version, 0);
+        once.markFullMap();
         once.sendJson(m_mapper.fullMessage(m_state.snapshot(), id).toJson());
         once.close();
         return;
@@ -193,19 +199,6 @@ bool ControlService::isOnline(qint64 nodeId) const
     return n && n->online;
 }
 
-void ControlService::adminChanged(const QString& what, qint64 id)
-{
-    if (what == QLatin1String("node") || what == QLatin1String("node-deleted")) {
-        m_state.reloadNode(id);
-    } else if (what == QLatin1String("user")) {
-        m_state.reloadUsers();
-    } else if (what == QLatin1String("policy")) {
-        QString error;
-        if (!m_state.reloadPolicy(&error))
-            qCWarning(lcControl).noquote() << "policy not applied:" << error;
-    }
-}
-
 void ControlService::updateDnsConfig(const QJsonObject& shared)
 {
     if (shared == m_mapper.options().dnsConfig)
@@ -219,27 +212,22 @@ void ControlService::housekeeping()
     m_state.checkExpiry();
     m_state.collectEphemeral();
     m_registration.expirePending();
+    // The audit log's retention: hourly is plenty.
+    const QDateTime now = Clock::now();
+    if (!m_lastAuditPrune.isValid() || m_lastAuditPrune.msecsTo(now) >= 3'600'000) {
+        m_lastAuditPrune = now;
+        m_state.pruneAudit();
+    }
+    m_sshCheck.expire();
 }
 
 QByteArray ControlService::registerPage(const QString& authId)
 {
-    const QString id = authId.toHtmlEscaped();
-    const QString html = QStringLiteral(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Keel: machine registration</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:4rem auto;padding:0 1rem;color:#1d2330}"
-        "h1{font-size:1.5rem}code,pre{font-family:ui-monospace,monospace}"
-        "pre{background:#f1f3f7;border:1px solid #d7dbe3;border-radius:6px;padding:1rem;overflow-x:auto}"
-        "p.note{color:#5b6475}</style></head><body>"
-        "<h1>Machine registration</h1>"
-        "<p>This machine is waiting to join the tailnet. An administrator approves it by running:</p>"
-        "<pre>keel nodes register --user USERNAME --key %1</pre>"
-        "<p class=\"note\">Replace USERNAME with the user who will own the machine. "
-        "The request expires if it is not approved in time; the client then shows a new link.</p>"
-        "</body></html>\n")
-                             .arg(id);
-    return html.toUtf8();
+    return AuthPage::render({QStringLiteral("Machine registration"),
+                             QStringLiteral("This machine is waiting to join the tailnet. An administrator approves it by running:"),
+                             {QStringLiteral("keel nodes register --user USERNAME --key %1").arg(authId)},
+                             QStringLiteral("Replace USERNAME with the user who will own the machine. "
+                                            "The request expires if it is not approved in time; the client then shows a new link.")});
 }
 
 } // namespace keel::control

@@ -6,6 +6,7 @@
 #include "control/Mapper.h"
 #include "control/Registration.h"
 #include "control/SetDnsService.h"
+#include "control/SshCheck.h"
 #include "state/State.h"
 
 #include <QObject>
@@ -50,6 +51,7 @@ public:
     Mapper& mapper() { return m_mapper; }
     SetDnsService& setDns() { return m_setDns; }
     HaProber& haProber() { return m_haProber; }
+    SshCheck& sshCheck() { return m_sshCheck; }
     // HEAD (or GET) /machine/ping-response?id=...: 200 for an outstanding ping, 404 otherwise, on
     // the public listener and over Noise alike.
     int pingResponse(const QString& id);
@@ -57,8 +59,6 @@ public:
     // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
     // a DNSConfig-only delta.
     void updateDnsConfig(const QJsonObject& shared);
-    // The admin API changed something in the store (AdminContext::changed).
-    void adminChanged(const QString& what, qint64 id);
     // Runs the periodic jobs now (tests, after moving a MockClock).
     void housekeeping();
 
@@ -77,7 +77,9 @@ private:
     Registration m_registration;
     SetDnsService m_setDns;
     HaProber m_haProber;
+    SshCheck m_sshCheck;
     QTimer m_housekeeping;
+    QDateTime m_lastAuditPrune;
 };
 
 } // namespace keel::control

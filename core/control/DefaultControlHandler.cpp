@@ -49,7 +49,8 @@ bool DefaultControlHandler::isKnownPath(const QByteArray& path, QByteArray* allo
             return true;
         }
     }
-    // SSH check mode (GET /machine/ssh/action/{src}/to/{dst}): Keel emits no check rules yet.
+    // SSH check mode (GET /machine/ssh/action/{src}/to/{dst}): ControlService answers it (SshCheck);
+    // without the control logic installed it is a known path answering 501 like the rest.
     if (p.startsWith("/machine/ssh/action/")) {
         if (allowedMethod)
             *allowedMethod = "GET";

@@ -2,6 +2,7 @@
 
 #include "common/Log.h"
 #include "control/MapSessionFraming.h"
+#include "metrics/Instruments.h"
 
 #include <QJsonDocument>
 #include <QPointer>
@@ -87,6 +88,7 @@ bool MapSession::sendFrame(const QByteArray& frame)
     m_started = true;
     ++m_messages;
     noteSent(frame.size());
+    metrics::Instruments::mapResponse(std::exchange(m_fullNext, false) ? "full" : "delta", frame.size());
     return true;
 }
 
@@ -95,6 +97,7 @@ bool MapSession::sendKeepAlive()
     if (!m_response.write(m_keepAliveFrame))
         return false;
     noteSent(m_keepAliveFrame.size());
+    metrics::Instruments::mapResponse("keepalive", m_keepAliveFrame.size());
     return true;
 }
 

@@ -43,6 +43,8 @@ public:
     qint64 backlogBytes() const { return m_response.pendingBytes(); }
     // True once the first full map went out; deltas are held until then.
     bool started() const { return m_started; }
+    // The next message written is a full map (for keel_map_responses_total{kind}).
+    void markFullMap() { m_fullNext = true; }
 
     // Sends one MapResponse (the first must be the full map). Returns false if the stream is gone.
     bool send(const QJsonObject& message);
@@ -86,6 +88,7 @@ private:
     int m_capVersion;
     int m_keepAliveMs; // plus a fixed per-stream jitter
     bool m_started = false;
+    bool m_fullNext = false;
     bool m_closedEmitted = false;
     // Armed once per interval, not per message: restarting a QTimer is a sorted insert into the
     // thread's timer list (O(streams)), which per message per stream made a batch O(N^2).

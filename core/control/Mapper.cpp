@@ -127,7 +127,7 @@ MapperPolicy* Mapper::policyFor(const state::SnapshotPtr& s)
 
 bool Mapper::isVisible(const state::SnapshotPtr& s, qint64 nodeId, qint64 peerId)
 {
-    if (peerId == nodeId || !s->node(peerId))
+    if (peerId == nodeId || !s->node(peerId) || s->unauthorized.contains(peerId) || s->unauthorized.contains(nodeId))
         return false;
     MapperPolicy* p = policyFor(s);
     return !p || p->peersOf(nodeId).contains(peerId);
@@ -136,15 +136,20 @@ bool Mapper::isVisible(const state::SnapshotPtr& s, qint64 nodeId, qint64 peerId
 QList<qint64> Mapper::visiblePeers(const state::SnapshotPtr& s, qint64 nodeId)
 {
     QList<qint64> out;
+    // Device approval: a waiting node sees nobody and nobody sees it.
+    if (s->unauthorized.contains(nodeId))
+        return out;
     MapperPolicy* p = policyFor(s);
     if (!p) {
         out.reserve(s->nodes.size());
         for (auto it = s->nodes.cbegin(); it != s->nodes.cend(); ++it)
-            if (it.key() != nodeId)
+            if (it.key() != nodeId && !s->unauthorized.contains(it.key()))
                 out.append(it.key());
         return out;
     }
     out = p->peersOf(nodeId).values();
+    if (!s->unauthorized.isEmpty())
+        out.removeIf([&s](qint64 id) { return s->unauthorized.contains(id); });
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -182,6 +187,14 @@ QJsonObject Mapper::sshPolicy(const state::SnapshotPtr& s, qint64 nodeId)
     if (!p || !p->hasSsh())
         return {};
     return p->sshPolicyFor(nodeId);
+}
+
+std::optional<qint64> Mapper::sshCheckPeriodSeconds(const state::SnapshotPtr& s, qint64 srcId, qint64 dstId)
+{
+    MapperPolicy* p = policyFor(s);
+    if (!p || !p->hasSsh())
+        return std::nullopt;
+    return p->sshCheckPeriodSeconds(srcId, dstId);
 }
 
 QJsonObject Mapper::selfCapMap(const state::SnapshotPtr& s, const state::LiveNode& n)
@@ -232,7 +245,7 @@ QJsonObject Mapper::nodeJson(const state::SnapshotPtr& s, const state::LiveNode&
 
 QByteArray Mapper::peerBytes(const state::SnapshotPtr& s, qint64 viewerId, const state::LiveNode& live)
 {
-    if (s->policy && s->hasRoutes(live.node.id))
+    if (routesPerViewer(s, live.node.id))
         return QJsonDocument(peerJson(s, viewerId, live)).toJson(QJsonDocument::Compact); // per viewer
     CachedPeer* c = cachedPeer(s, live);
     if (!c)
@@ -298,7 +311,8 @@ QJsonObject Mapper::buildNode(const state::SnapshotPtr& s, const state::LiveNode
     if (n.lastSeen)
         o.insert(QStringLiteral("LastSeen"), goTime(*n.lastSeen));
     o.insert(QStringLiteral("Online"), live.online);
-    o.insert(QStringLiteral("MachineAuthorized"), !expired);
+    // false also while the node waits for device approval: the client shows "needs machine auth".
+    o.insert(QStringLiteral("MachineAuthorized"), !expired && n.authorized);
     if (expired)
         o.insert(QStringLiteral("Expired"), true);
     if (self)

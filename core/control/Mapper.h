@@ -54,6 +54,9 @@ public:
     std::optional<QJsonObject> explain(const state::SnapshotPtr& s, const QString& src, const QString& dst, int port, int proto);
     // SSHPolicy, or an empty object when the policy has no ssh section.
     QJsonObject sshPolicy(const state::SnapshotPtr& s, qint64 nodeId);
+    // SSH check mode: the checkPeriod (seconds, 0 = "always") of the first check rule covering
+    // src -> dst under the policy of `s`; nullopt when none does (or there is no policy).
+    std::optional<qint64> sshCheckPeriodSeconds(const state::SnapshotPtr& s, qint64 srcId, qint64 dstId);
     // One UserProfile per distinct owner of the given nodes, sorted by ID.
     QJsonArray userProfiles(const state::SnapshotPtr& s, const QList<qint64>& nodeIds) const;
 
@@ -85,6 +88,11 @@ private:
     // The routes in `n`'s own AllowedIPs: for itself (reduced by its rules, exit routes kept) or
     // for every viewer (unreduced).
     QStringList nodeRoutes(const state::SnapshotPtr& s, const store::Node& n, bool self);
+    // Whether a peer's AllowedIPs depend on the viewer (it serves routes and a policy is set).
+    bool routesPerViewer(const state::SnapshotPtr& s, qint64 nodeId);
+    // Via grants: the router a viewer steered to `tags` uses for `route` (0 when none serves it).
+    static qint64 viaPrimary(const state::SnapshotPtr& s, const QString& route, const QStringList& tags);
+    static bool carriesAny(const store::Node& n, const QStringList& tags);
     static void setRoutes(QJsonObject& node, const QStringList& addresses, const QStringList& routes);
 
     MapperOptions m_options;

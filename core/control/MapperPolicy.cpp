@@ -1,9 +1,12 @@
 #include "control/MapperPolicy.h"
 
+#include "metrics/Instruments.h"
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
 #include "policy/PolicyExplainer.h"
 #include "state/PolicyTopology.h"
+
+#include <QElapsedTimer>
 
 #include <algorithm>
 
@@ -50,15 +53,21 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolic
         m_peers = previous->m_peers;
         m_routeMatchers = previous->m_routeMatchers;
         m_routeAccess = previous->m_routeAccess;
+        m_viaTags = previous->m_viaTags;
+        m_hasVia = previous->m_hasVia;
         m_reuse = Reuse::Whole;
         return;
     }
+    QElapsedTimer took;
+    took.start();
     if (before) {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*before->compiler, compiled->topology);
         m_reuse = compiled->compiler->incremental() ? Reuse::Incremental : Reuse::None;
     } else {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*compiled->policy, compiled->topology);
     }
+    m_hasVia = compiled->compiler->hasVia();
+    metrics::Instruments::policyCompile(double(took.nsecsElapsed()) / 1e9);
     m_compiled = std::move(compiled);
 }
 
@@ -93,6 +102,15 @@ QJsonObject MapperPolicy::sshPolicyFor(qint64 nodeId) const
     if (!n)
         return {{QStringLiteral("rules"), QJsonArray()}};
     return m_compiled->compiler->sshPolicyFor(*n);
+}
+
+std::optional<qint64> MapperPolicy::sshCheckPeriodSeconds(qint64 srcId, qint64 dstId) const
+{
+    const policy::TopologyNode* src = node(srcId);
+    const policy::TopologyNode* dst = node(dstId);
+    if (!src || !dst)
+        return std::nullopt;
+    return m_compiled->compiler->sshCheckPeriodSeconds(*src, *dst);
 }
 
 QJsonObject MapperPolicy::capMapFor(qint64 nodeId) const
@@ -150,6 +168,20 @@ bool MapperPolicy::canAccessRoute(qint64 viewerId, const QString& route)
     }
     answers.insert(route, ok);
     return ok;
+}
+
+QStringList MapperPolicy::viaTags(qint64 viewerId, const QString& route)
+{
+    if (!m_hasVia)
+        return {};
+    QHash<QString, QStringList>& answers = m_viaTags[viewerId];
+    if (const auto known = answers.constFind(route); known != answers.cend())
+        return *known;
+    const policy::TopologyNode* viewer = node(viewerId);
+    const auto prefix = policy::IpPrefix::parse(route);
+    const QStringList tags = viewer && prefix ? m_compiled->compiler->viaTagsFor(*viewer, *prefix) : QStringList();
+    answers.insert(route, tags);
+    return tags;
 }
 
 std::optional<QJsonObject> MapperPolicy::explain(const QString& src, const QString& dst, int port, int proto) const

@@ -31,6 +31,8 @@ public:
     const QSet<qint64>& peersOf(qint64 nodeId);
     QJsonArray filterFor(qint64 nodeId) const;
     QJsonObject sshPolicyFor(qint64 nodeId) const;
+    // PolicyCompiler::sshCheckPeriodSeconds for two node ids (nullopt when either is unknown).
+    std::optional<qint64> sshCheckPeriodSeconds(qint64 srcId, qint64 dstId) const;
     QJsonObject capMapFor(qint64 nodeId) const;
     // "Can src reach dst on port/proto, and by which rule" (nodes by name or address); nullopt when
     // either names no node.
@@ -40,6 +42,10 @@ public:
     // viewer's unreduced filter lets it reach `route` (canonical prefix), or lets the route reach it,
     // or, for a subnet router, connects its own subnets with the route.
     bool canAccessRoute(qint64 viewerId, const QString& route);
+    // Grants with `via`: the tags of the routers the viewer must use for `route` (canonical
+    // prefix); empty when no via grant steers it there. Cached like canAccessRoute.
+    QStringList viaTags(qint64 viewerId, const QString& route);
+    bool hasVia() const { return m_hasVia; }
 
     // How this one was built (tests and logs).
     enum class Reuse { None, Whole, Incremental };
@@ -71,6 +77,8 @@ private:
     const RouteMatchers& routeMatchersFor(const policy::TopologyNode& node);
     QHash<QString, std::shared_ptr<const RouteMatchers>> m_routeMatchers;
     QHash<qint64, QHash<QString, bool>> m_routeAccess; // viewer -> route -> answer (kept with a reused compile)
+    QHash<qint64, QHash<QString, QStringList>> m_viaTags; // viewer -> route -> via tags
+    bool m_hasVia = false;
     Reuse m_reuse = Reuse::None;
 };
 

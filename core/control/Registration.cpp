@@ -3,9 +3,12 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/Mapper.h"
+#include "metrics/Instruments.h"
 #include "policy/PolicyApprovals.h"
 
 #include <QRandomGenerator>
+
+#include <algorithm>
 #include <QUrl>
 
 namespace keel::control {
@@ -20,6 +23,22 @@ bool isSubset(const QStringList& a, const QStringList& b)
         if (!b.contains(x))
             return false;
     return true;
+}
+
+// keel_registrations_total{method,outcome}: wraps the reply so every path is counted once.
+Registration::Reply counted(const QByteArray& method, Registration::Reply reply)
+{
+    return [method, reply = std::move(reply)](int status, const QJsonObject& body) {
+        QByteArray outcome = "success";
+        if (status >= 500)
+            outcome = "error";
+        else if (status != 200 || !body.value(QStringLiteral("Error")).toString().isEmpty())
+            outcome = "rejected";
+        else if (!body.value(QStringLiteral("AuthURL")).toString().isEmpty())
+            outcome = "pending";
+        metrics::Instruments::registration(method, outcome);
+        reply(status, body);
+    };
 }
 
 } // namespace
@@ -69,7 +88,7 @@ QJsonObject Registration::success(const state::LiveNode& live, bool keyExpired) 
                      {QStringLiteral("DisplayName"), display},
                      {QStringLiteral("ProfilePicURL"), u.profilePicUrl}}},
         {QStringLiteral("NodeKeyExpired"), expired},
-        {QStringLiteral("MachineAuthorized"), !expired},
+        {QStringLiteral("MachineAuthorized"), !expired && live.node.authorized},
         {QStringLiteral("AuthURL"), QString()},
     };
 }
@@ -96,6 +115,15 @@ void Registration::handle(const QString& machineKey, const QByteArray& body, Rep
         return;
     }
     const state::SnapshotPtr s = m_state.snapshot();
+    {
+        const state::LiveNode* n = s->nodeByKey(r->nodeKey);
+        const QByteArray method = !r->followup.isEmpty() ? "followup"
+            : n && r->expiry && *r->expiry <= Clock::now() ? "logout"
+            : n                                             ? "refresh"
+            : !r->authKey.isEmpty()                         ? "authkey"
+                                                            : "interactive";
+        reply = counted(method, std::move(reply));
+    }
     if (const state::LiveNode* n = s->nodeByKey(r->nodeKey)) {
         // A node key is served only over the Noise session of its own machine.
         if (n->node.machineKey != machineKey) {
@@ -125,8 +153,9 @@ void Registration::known(const state::LiveNode& node, const RegistrationRequest&
     const QDateTime now = Clock::now();
     if (r.expiry && *r.expiry <= now) {
         // Logout: a past expiry always wins, even with an AuthKey in the request (control.md 3.4 E).
+        const state::Actor self = state::Actor::of(QStringLiteral("node:%1").arg(node.node.id));
         if (node.node.ephemeral) {
-            (void)m_state.deleteNode(node.node.id);
+            (void)m_state.deleteNode(node.node.id, self);
             reply(200, {{QStringLiteral("NodeKeyExpired"), true}, {QStringLiteral("MachineAuthorized"), false}});
             return;
         }
@@ -137,6 +166,7 @@ void Registration::known(const state::LiveNode& node, const RegistrationRequest&
             return;
         }
         qCInfo(lcControl) << "node" << node.node.id << "logged out";
+        m_state.audit(self, QStringLiteral("node.logout"), QStringLiteral("node:%1").arg(node.node.id), node.node.givenName);
         reply(200, success(*updated, true));
         return;
     }
@@ -179,10 +209,11 @@ const state::LiveNode* Registration::existingNode(const state::SnapshotPtr& s, c
 
 void Registration::withAuthKey(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
 {
-    // Check what we can before spending a single-use key.
-    auto found = m_state.store().findPreAuthKey(r.authKey);
+    // Check what we can before trying; the key is spent in the transaction that stores the node,
+    // which checks it again (of two racing registrations with a single-use key one wins).
+    auto found = m_state.validPreAuthKey(r.authKey);
     if (!found) {
-        reply(200, error(QStringLiteral("invalid authkey")));
+        reply(200, error(found.error().kind == Error::Database ? QStringLiteral("invalid authkey") : found.error().message));
         return;
     }
     // --advertise-tags: within the key's tags, or tags the key's user may assign (tagOwners).
@@ -193,12 +224,7 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
             return;
         }
     }
-    // Of two racing registrations with one single-use key exactly one gets past this line.
-    auto key = m_state.store().usePreAuthKey(r.authKey);
-    if (!key) {
-        reply(200, error(key.error().message));
-        return;
-    }
+    const store::PreAuthKey* key = &*found;
     QStringList tags = key->tags;
     if (!r.requestTags.isEmpty() && !isSubset(r.requestTags, key->tags))
         tags = r.requestTags; // allowed by the policy above
@@ -207,7 +233,7 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
     const state::SnapshotPtr s = m_state.snapshot();
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, owner)) {
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, tags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, tags, key->id);
     } else {
         state::NewNode spec;
         spec.machineKey = machineKey;
@@ -220,12 +246,16 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         spec.expiry = r.expiry;
         spec.registerMethod = QStringLiteral("authkey");
         spec.authKeyId = key->id;
+        spec.spendKey = true;
+        spec.preApproved = key->preApproved;
         result = m_state.createNode(spec);
     }
     if (!result) {
         reply(200, error(result.error().message));
         return;
     }
+    m_state.audit(state::Actor::of(QStringLiteral("preauthkey:%1").arg(key->id)), QStringLiteral("node.register"),
+                  QStringLiteral("node:%1").arg(result->node.id), result->node.givenName);
     reply(200, success(*result));
 }
 
@@ -269,8 +299,9 @@ void Registration::interactive(const QString& machineKey, const RegistrationRequ
             evictOldest(std::nullopt); // the oldest of all (Headscale keeps an LRU of 1024)
     }
     const QString id = newAuthId();
-    m_pending.insert(id, Pending{machineKey, peer, r, Clock::now(), std::nullopt, {}});
+    const Pending& p = *m_pending.insert(id, Pending{machineKey, peer, r, Clock::now(), std::nullopt, {}});
     qCInfo(lcControl).noquote() << "registration pending:" << id;
+    m_state.emitEvent(QStringLiteral("registration.pending"), {{QStringLiteral("registration"), describe(id, p)}});
     reply(200, {{QStringLiteral("AuthURL"), m_serverUrl + QStringLiteral("/register/") + id}});
 }
 
@@ -278,6 +309,10 @@ void Registration::followup(const QString& machineKey, const RegistrationRequest
                             const QHostAddress& peer)
 {
     const QString id = authIdFromUrl(r.followup);
+    if (m_rejected.contains(id)) {
+        reply(200, error(QStringLiteral("registration rejected by an administrator")));
+        return;
+    }
     auto it = m_pending.find(id);
     if (it == m_pending.end()) {
         // Expired or unknown (server restart): a new URL; the same one would make the client
@@ -301,43 +336,119 @@ void Registration::followup(const QString& machineKey, const RegistrationRequest
     it->waiters.append(reply); // held until approved or expired
 }
 
-store::Result<state::LiveNode> Registration::approve(const QString& authId, const QString& userName)
+store::Result<state::LiveNode> Registration::approve(const QString& authId, const QString& userName, const state::Actor& by)
+{
+    const state::SnapshotPtr s = m_state.snapshot();
+    for (const store::User& u : s->users)
+        if (u.name == userName && u.id != state::State::kTaggedDevicesId)
+            return approveRegistration(authId, u.id, by);
+    if (!m_pending.contains(authId))
+        return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
+    return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
+}
+
+store::Result<state::LiveNode> Registration::approveRegistration(const QString& authId, qint64 userId, const state::Actor& by)
 {
     auto it = m_pending.find(authId);
-    if (it == m_pending.end())
+    if (it == m_pending.end() || it->nodeId)
         return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
-    auto user = m_state.store().userByName(userName);
-    if (!user)
-        return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
-    const RegistrationRequest& r = it->request;
-    if (const QStringList refused = refusedTags(user->id, r.requestTags); !refused.isEmpty())
-        return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
     const state::SnapshotPtr s = m_state.snapshot();
+    const store::User* user = s->user(userId);
+    if (!user || userId == state::State::kTaggedDevicesId)
+        return Error::notFound(QStringLiteral("user %1 not found").arg(userId));
+    const QString userName = user->name;
+    const RegistrationRequest r = it->request;
+    const QString machineKey = it->machineKey;
+    if (const QStringList refused = refusedTags(userId, r.requestTags); !refused.isEmpty())
+        return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
     store::Result<state::LiveNode> result = Error::database(QString());
-    if (const state::LiveNode* existing = existingNode(s, it->machineKey, r.oldNodeKey, user->id)) {
+    if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, userId)) {
         // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, user->id, r.requestTags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, userId, r.requestTags);
     } else {
         state::NewNode spec;
-        spec.machineKey = it->machineKey;
+        spec.machineKey = machineKey;
         spec.nodeKey = r.nodeKey;
         spec.nlKey = r.nlKey;
         spec.hostinfoJson = r.hostinfoJson;
-        spec.userId = user->id;
+        spec.userId = userId;
         spec.tags = r.requestTags; // allowed above
         spec.ephemeral = r.ephemeral;
         spec.expiry = r.expiry;
-        spec.registerMethod = QStringLiteral("cli");
+        spec.registerMethod = by.name.startsWith(QLatin1String("oidc:")) ? QStringLiteral("oidc") : QStringLiteral("cli");
+        // An admin approving by name is the device approval; a user's own login (OIDC) is not.
+        spec.preApproved = spec.registerMethod == QLatin1String("cli");
         result = m_state.createNode(spec);
     }
     if (!result)
         return result.error();
+    it = m_pending.find(authId); // creating the node emitted events: handlers may have run
+    if (it == m_pending.end())
+        return result;
     it->nodeId = result->node.id;
+    QJsonObject registration = describe(authId, *it);
+    registration.insert(QStringLiteral("nodeId"), QString::number(result->node.id));
+    registration.insert(QStringLiteral("user"), userName);
     const QList<Reply> waiters = std::exchange(it->waiters, {});
+    m_state.emitEvent(QStringLiteral("registration.approved"), {{QStringLiteral("registration"), registration}});
+    m_state.audit(by, QStringLiteral("registration.approve"), QStringLiteral("registration:%1").arg(authId),
+                  QStringLiteral("node %1 (%2) for user %3").arg(result->node.id).arg(result->node.givenName, userName));
     const QJsonObject body = success(*result);
     for (const Reply& w : waiters)
         w(200, body);
     return result;
+}
+
+store::Result<void> Registration::reject(const QString& authId, const state::Actor& by)
+{
+    auto it = m_pending.find(authId);
+    if (it == m_pending.end() || it->nodeId)
+        return Error::notFound(QStringLiteral("registration %1 not found or expired").arg(authId));
+    const Pending p = *it;
+    m_pending.erase(it);
+    m_rejected.insert(authId, Clock::now());
+    m_state.emitEvent(QStringLiteral("registration.rejected"), {{QStringLiteral("registration"), describe(authId, p)}});
+    m_state.audit(by, QStringLiteral("registration.reject"), QStringLiteral("registration:%1").arg(authId),
+                  p.request.hostinfo.value(QStringLiteral("Hostname")).toString());
+    // The waiting client gets a RegisterResponse with Error: tailscaled reports it as a backend
+    // error (`tailscale up` prints it and fails) and retries later with the same follow-up URL,
+    // which keeps getting this answer until the id expires.
+    for (const Reply& w : p.waiters)
+        w(200, error(QStringLiteral("registration rejected by an administrator")));
+    return {};
+}
+
+QJsonObject Registration::describe(const QString& id, const Pending& p) const
+{
+    const QJsonObject& hi = p.request.hostinfo;
+    const qint64 ttl = m_state.config().tuning.registerCacheExpirationMs;
+    QJsonArray tags;
+    for (const QString& t : p.request.requestTags)
+        tags.append(t);
+    // "mkey:" + the first 8 hex digits: enough to tell machines apart, too short to matter.
+    const QString machine = p.machineKey.left(QStringLiteral("mkey:").size() + 8);
+    return {{QStringLiteral("authId"), id},
+            {QStringLiteral("hostname"), hi.value(QStringLiteral("Hostname")).toString()},
+            {QStringLiteral("machineKey"), machine},
+            {QStringLiteral("os"), hi.value(QStringLiteral("OS")).toString()},
+            {QStringLiteral("clientVersion"), hi.value(QStringLiteral("IPNVersion")).toString()},
+            {QStringLiteral("requestedTags"), tags},
+            {QStringLiteral("createdAt"), p.created.toUTC().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("expiresAt"), p.created.addMSecs(ttl).toUTC().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("sourceAddress"), QString()}};
+}
+
+QJsonArray Registration::pendingJson() const
+{
+    QList<std::pair<QDateTime, QString>> order;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it)
+        if (!it->nodeId)
+            order.append({it->created, it.key()});
+    std::sort(order.begin(), order.end());
+    QJsonArray out;
+    for (const auto& [created, id] : order)
+        out.append(describe(id, m_pending.value(id)));
+    return out;
 }
 
 void Registration::expirePending()
@@ -345,14 +456,21 @@ void Registration::expirePending()
     const QDateTime now = Clock::now();
     const qint64 ttl = m_state.config().tuning.registerCacheExpirationMs;
     QList<Pending> expired;
+    QHash<QString, Pending> expiredIds;
     for (auto it = m_pending.begin(); it != m_pending.end();) {
         if (it->created.msecsTo(now) >= ttl) {
             expired << *it;
+            expiredIds.insert(it.key(), *it);
             it = m_pending.erase(it);
         } else {
             ++it;
         }
     }
+    for (auto it = m_rejected.begin(); it != m_rejected.end();)
+        it = it.value().msecsTo(now) >= ttl ? m_rejected.erase(it) : std::next(it);
+    for (auto it = expiredIds.cbegin(); it != expiredIds.cend(); ++it)
+        if (!it->nodeId)
+            m_state.emitEvent(QStringLiteral("registration.expired"), {{QStringLiteral("registration"), describe(it.key(), *it)}});
     for (const Pending& p : expired) {
         for (const Reply& w : p.waiters) {
             RegistrationRequest fresh = p.request;

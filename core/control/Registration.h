@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 
@@ -37,9 +38,17 @@ public:
     // from one host evicts its own entries, not the ones real users are waiting on.
     static int maxPendingPerAddress(int maxEntries) { return std::max(8, maxEntries / 16); }
 
-    // `keel auth register --auth-id <id> --user <name>`: approves a pending registration and
-    // answers its held follow-up. Errors: NotFound (unknown/expired id or user).
-    store::Result<state::LiveNode> approve(const QString& authId, const QString& userName);
+    // `keel auth register --auth-id <id> --user <name>` / `auth approve`: approves a pending
+    // registration for a user and answers its held follow-up. Errors: NotFound (unknown/expired
+    // id or user), Invalid (tags the user may not assign).
+    store::Result<state::LiveNode> approve(const QString& authId, const QString& userName,
+                                           const state::Actor& by = {});
+    store::Result<state::LiveNode> approveRegistration(const QString& authId, qint64 userId, const state::Actor& by);
+    // `keel auth reject --auth-id <id>`: the waiting client is told so (its `tailscale up` fails
+    // with the message); a follow-up with the same id gets the same answer until it expires.
+    store::Result<void> reject(const QString& authId, const state::Actor& by);
+    // The pending registrations as GET /api/v1/auth/pending shows them, oldest first.
+    QJsonArray pendingJson() const;
     // Drops expired pending entries (their waiters get a fresh AuthURL). Called by a timer.
     void expirePending();
     int pendingCount() const { return int(m_pending.size()); }
@@ -59,6 +68,7 @@ private:
         std::optional<qint64> nodeId; // set once approved
         QList<Reply> waiters;
     };
+    QJsonObject describe(const QString& id, const Pending& p) const;
 
     void withAuthKey(const QString& machineKey, const RegistrationRequest& r, const Reply& reply);
     void interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply, const QHostAddress& peer);
@@ -78,6 +88,7 @@ private:
     state::State& m_state;
     QString m_serverUrl;
     QHash<QString, Pending> m_pending;
+    QHash<QString, QDateTime> m_rejected; // auth id -> when; answered with the rejection until expiry
 };
 
 } // namespace keel::control

@@ -5,6 +5,7 @@
 #include "derp/DerpConnection.h"
 #include "derp/MeshClient.h"
 #include "derp/MetaCertificate.h"
+#include "http/ClientAddress.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 #include "http/Router.h"
@@ -157,7 +158,7 @@ http::HttpResponse DerpServer::handleDerp(const http::HttpRequest& request)
     // the 101, so none is written.
     response.rawUpgrade = request.header("Derp-Fast-Start") == "1";
     QPointer<DerpServer> self(this);
-    const QHostAddress peer = request.peerAddress;
+    const QHostAddress peer = http::ClientAddress::of(request);
     response.upgrade = [self, peer](QIODevice* socket, const QByteArray& buffered) {
         if (!self) {
             socket->deleteLater();
@@ -184,7 +185,7 @@ http::HttpResponse DerpServer::handleWebSocket(const http::HttpRequest& request)
     if (derpOffered)
         response.setHeader("Sec-WebSocket-Protocol", "derp");
     QPointer<DerpServer> self(this);
-    const QHostAddress peer = request.peerAddress;
+    const QHostAddress peer = http::ClientAddress::of(request);
     response.upgrade = [self, peer, derpOffered](QIODevice* socket, const QByteArray& buffered) {
         http::WebSocketFramer framer(http::WebSocketFramer::Role::Server);
         if (!self || !derpOffered) {

@@ -1,6 +1,7 @@
 #include "http/HttpConnection.h"
 
 #include "common/Log.h"
+#include "http/ClientAddress.h"
 #include "http/DirectWrite.h"
 #include "http/Router.h"
 #include "metrics/Metrics.h"
@@ -8,6 +9,8 @@
 #include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QLocalSocket>
+
+#include <sys/socket.h>
 
 namespace keel::http {
 
@@ -23,6 +26,19 @@ void closeDevice(QIODevice* device)
 }
 
 // True until the socket is fully closed: a socket in ClosingState still has bytes to flush.
+// The uid of the process at the other end of a unix socket (for the audit log), or -1.
+qint64 peerUidOf(QIODevice* device)
+{
+    auto* local = qobject_cast<QLocalSocket*>(device);
+    if (!local || local->socketDescriptor() < 0)
+        return -1;
+    struct ucred cred = {};
+    socklen_t len = sizeof cred;
+    if (getsockopt(int(local->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return -1;
+    return qint64(cred.uid);
+}
+
 bool isOpen(QIODevice* device)
 {
     if (auto* tcp = qobject_cast<QAbstractSocket*>(device))
@@ -62,6 +78,7 @@ HttpConnection::HttpConnection(QIODevice* socket, Transport transport, const QHo
         closeAfterWrite();
     });
     m_timer.start(m_options.headerTimeoutMs);
+    m_peerUid = peerUidOf(socket);
     if (socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
@@ -129,11 +146,12 @@ void HttpConnection::processBuffered()
         HttpRequest request = m_parser.takeRequest();
         request.transport = m_transport;
         request.peerAddress = m_peer;
+        request.peerUid = m_peerUid;
         const bool keepAlive = request.keepAlive();
         QElapsedTimer timer;
         timer.start();
         HttpResponse response = m_router.dispatch(request);
-        qCDebug(lcHttp) << request.method << request.path() << "->" << response.status;
+        qCDebug(lcHttp).noquote() << ClientAddress::describe(request) << request.method << request.path() << "->" << response.status;
         recordMetrics(request, response.status, timer.nsecsElapsed());
 
         if (response.upgrade) {

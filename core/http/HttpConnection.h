@@ -68,6 +68,7 @@ private:
     QTimer m_stallTimer; // a paused reader that takes nothing, or a final flush that never ends
     bool m_paused = false;
     bool m_sliceQueued = false;
+    qint64 m_peerUid = -1;
     bool m_closing = false;
     bool m_finished = false;
 };

@@ -28,6 +28,8 @@ struct HttpRequest
     QHostAddress peerAddress;
     QMap<QString, QString> pathParams;  // filled by the Router from "{name}" segments
     QString routePattern;               // the pattern that matched ("/api/v1/user/{id}"), for metrics
+    qint64 peerUid = -1;                // unix socket: the connecting process's uid (SO_PEERCRED)
+    QString principal;                  // who the request acts as, set by an auth guard ("unix:1000")
 
     QByteArray header(const QByteArray& name) const;
     bool hasHeader(const QByteArray& name) const;

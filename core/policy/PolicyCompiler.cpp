@@ -343,11 +343,15 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
             out.append(r);
     }
     if (!g.app.isEmpty()) {
+        // The shape Tailscale's control plane gives app grants (as Headscale's policy/v2
+        // compileOtherDests reproduces it from captures): one CapGrant per destination alias,
+        // each with that alias's prefixes, so a node two destinations match holds two entries.
         FilterRule r = base;
-        CapGrant cg;
         for (const Alias& d : g.dst) {
             if (d.kind == K::AutoSelf)
                 continue;
+            CapGrant cg;
+            cg.capMap = g.app;
             if (d.kind == K::Wildcard) {
                 cg.dsts.append(*IpPrefix::parse(QStringLiteral("0.0.0.0/0")));
                 cg.dsts.append(*IpPrefix::parse(QStringLiteral("::/0")));
@@ -359,12 +363,11 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
                     for (const IpAddress& a : m_topo.nodes[i].addressList())
                         cg.dsts.append(IpPrefix::host(a));
             }
+            if (!cg.dsts.isEmpty())
+                r.capGrants.append(cg);
         }
-        cg.capMap = g.app;
-        if (!cg.dsts.isEmpty()) {
-            r.capGrants.append(cg);
+        if (!r.capGrants.isEmpty())
             out.append(r);
-        }
         const QJsonObject companion = companionCaps(g.app);
         QList<Alias> dstAliases;
         for (const Alias& d : g.dst)

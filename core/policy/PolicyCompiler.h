@@ -43,10 +43,19 @@ public:
     // Indices (into topology.nodes) of the peers the node sees. The first call (or filterFor)
     // builds an index of which nodes each rule touches; later calls cost the size of the answer.
     QList<int> peersOf(int nodeIndex) const;
+    // Grants with `via`: the via tags of the grants that steer `viewer` to `route` (a subnet route
+    // or an exit route a router serves); empty when no via grant covers the pair. Such a viewer
+    // uses only routers carrying one of the tags for the route.
+    QStringList viaTagsFor(const TopologyNode& viewer, const IpPrefix& route) const;
+    bool hasVia() const;
     // Base of the SSH "check" URL (holdAndDelegate).
     void setServerUrl(const QString& url) { m_serverUrl = url; }
     // tailcfg.SSHPolicy JSON ({"rules":[...]}).
     QJsonObject sshPolicyFor(const TopologyNode& node) const;
+    // SSH check mode: how long an approved check of `src` connecting to `dst` stays valid, from
+    // the first "check" rule covering the pair (its checkPeriod; 12 h when unset, 0 for "always").
+    // nullopt when no check rule covers the pair (the server then refuses the check).
+    std::optional<qint64> sshCheckPeriodSeconds(const TopologyNode& src, const TopologyNode& dst) const;
     // Peer capabilities (what WhoIs reports on `node` about a peer): for each address of another
     // node, the app capabilities `node`'s filter grants to that address. Values of one capability
     // granted by several rules are concatenated.

@@ -1,6 +1,8 @@
 // PolicyCompiler: SSH policy (spec C.11) and node capabilities (nodeAttrs).
 #include "policy/PolicyCompiler.h"
 
+#include "policy/SshDuration.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -143,6 +145,39 @@ QJsonObject PolicyCompiler::sshPolicyFor(const TopologyNode& node) const
     for (const QJsonValue& v : accepts)
         rules.append(v);
     return QJsonObject{{QLatin1String("rules"), rules}};
+}
+
+std::optional<qint64> PolicyCompiler::sshCheckPeriodSeconds(const TopologyNode& src, const TopologyNode& dst) const
+{
+    const int srcIndex = indexOf(src);
+    const int dstIndex = indexOf(dst);
+    if (srcIndex < 0 || dstIndex < 0)
+        return std::nullopt;
+    for (const SshRule& r : m_policy.ssh) {
+        if (r.action != QLatin1String("check"))
+            continue;
+        bool fromSrc = false;
+        for (const Alias& a : r.src)
+            fromSrc = fromSrc || matchNodes(a).contains(srcIndex);
+        if (!fromSrc)
+            continue;
+        bool toDst = false;
+        for (const Alias& d : r.dst) {
+            if (d.kind == K::AutoSelf) // the owner's own untagged devices only
+                toDst = toDst || (!src.isTagged() && !dst.isTagged() && src.userId == dst.userId);
+            else
+                toDst = toDst || matchNodes(d).contains(dstIndex);
+        }
+        if (!toDst)
+            continue;
+        // Tailscale's SSH docs: checkPeriod defaults to 12h; "always" re-checks every connection.
+        if (r.checkPeriod.isEmpty())
+            return 12 * 3600;
+        if (r.checkPeriod == QLatin1String("always"))
+            return 0;
+        return qint64(SshDuration::parseSeconds(r.checkPeriod).value_or(0));
+    }
+    return std::nullopt;
 }
 
 QMap<QString, QJsonObject> PolicyCompiler::peerCapsFor(const TopologyNode& node) const

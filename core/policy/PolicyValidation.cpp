@@ -173,6 +173,27 @@ void PolicyParser::validate(Policy& p)
     }
 
     for (const NodeAttr& a : p.nodeAttrs) {
+        // ipPool (Tailscale's IP pool feature, kb/1304/ip-pool; the rule as Headscale's policy/v2
+        // validateNodeAttrIPPool states SaaS's): each pool lies inside the CGNAT range
+        // 100.64.0.0/10 and overlaps neither of the ranges Tailscale keeps for itself,
+        // 100.100.100.0/24 (MagicDNS, TSMP) and 100.115.92.0/23 (Quad100 / ChromeOS).
+        static const IpPrefix cgnat = *IpPrefix::parse(QStringLiteral("100.64.0.0/10"));
+        static const QList<IpPrefix> reserved = {*IpPrefix::parse(QStringLiteral("100.100.100.0/24")),
+                                                 *IpPrefix::parse(QStringLiteral("100.115.92.0/23"))};
+        IpSet cgnatSet;
+        cgnatSet.add(cgnat);
+        for (const IpPrefix& pool : a.ipPool) {
+            if (pool.addr.v6 || pool.bits < cgnat.bits || !cgnatSet.containsAll(pool)) {
+                error(QStringLiteral("nodeAttrs ipPool must be within 100.64.0.0/10: %1").arg(q(pool.toString())));
+                continue;
+            }
+            IpSet one;
+            one.add(pool);
+            for (const IpPrefix& r : reserved)
+                if (one.overlaps(r))
+                    error(QStringLiteral("nodeAttrs ipPool must not overlap reserved Tailscale ranges: %1 overlaps %2")
+                              .arg(q(pool.toString()), q(r.toString())));
+        }
         for (const Alias& t : a.target) {
             checkReference(t, p, QStringLiteral("target"));
             if (t.kind == K::AutoSelf || t.kind == K::AutoInternet || t.kind == K::AutoNonroot || t.kind == K::AutoDangerAll)

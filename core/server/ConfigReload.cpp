@@ -88,6 +88,8 @@ const QList<Entry>& entries()
         KEEL_KEY("derp.server.ipv6", derp.server.ipv6),
         KEEL_KEY("derp.server.rate_limit_bytes_per_sec", derp.server.rateLimitBytesPerSec),
         KEEL_KEY("derp.server.rate_limit_burst_bytes", derp.server.rateLimitBurstBytes),
+        KEEL_KEY("derp.server.mesh_key", derp.server.meshKey),
+        KEEL_KEY("derp.server.mesh_with", derp.server.meshWith),
         KEEL_KEY("derp.urls", derp.urls),
         KEEL_KEY("derp.paths", derp.paths),
         KEEL_KEY("derp.auto_update_enabled", derp.autoUpdateEnabled),
@@ -156,7 +158,7 @@ bool ConfigReload::isReloadable(const QString& key)
     // The relay's rate limit and the log level are plain values read on every use (derper also
     // reloads its rate limit on SIGHUP).
     if (key == QLatin1String("derp.server.rate_limit_bytes_per_sec") || key == QLatin1String("derp.server.rate_limit_burst_bytes")
-        || key == QLatin1String("log.level"))
+        || key == QLatin1String("log.level") || key == QLatin1String("trusted_proxies"))
         return true;
     // base_domain names every node (Node.Name, Domain): a restart re-sends everything cleanly.
     return key.startsWith(QLatin1String("dns.")) && key != QLatin1String("dns.base_domain");
@@ -170,6 +172,7 @@ void ConfigReload::applyReloadable(Config& running, const Config& loaded)
     running.derp.server.rateLimitBytesPerSec = loaded.derp.server.rateLimitBytesPerSec;
     running.derp.server.rateLimitBurstBytes = loaded.derp.server.rateLimitBurstBytes;
     running.log.level = loaded.log.level;
+    running.trustedProxies = loaded.trustedProxies;   // read per request (http::ClientAddress)
 }
 
 } // namespace keel::server

@@ -1,5 +1,6 @@
 #include "server/Server.h"
 
+#include "admin/ApiJson.h"
 #include "common/FileLimit.h"
 
 #include "KeelVersion.h"
@@ -8,14 +9,18 @@
 #include "control/ControlEndpoint.h"
 #include "control/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
+#include "derp/BootstrapDns.h"
 #include "derp/DerpMapBuilder.h"
 #include "derp/DerpServer.h"
 #include "derp/StunServer.h"
+#include "http/ClientAddress.h"
+#include "metrics/Instruments.h"
 #include "metrics/Metrics.h"
 #include "config/ConfigLoader.h"
 #include "server/ConfigReload.h"
 #include "server/DatabaseSettings.h"
 #include "server/DnsRuntime.h"
+#include "server/MetricsCollector.h"
 #include "server/PolicyFileWatcher.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
@@ -92,6 +97,8 @@ bool Server::start(QString* error)
 {
     if (!ensureDirectory(m_config.dataDir, error))
         return false;
+    http::ClientAddress::setTrustedProxies(m_config.trustedProxies);
+    metrics::Instruments::registerAll();
     if (!openStore(error) || !loadKeys(error))
         return false;
     QString stateError;
@@ -121,14 +128,13 @@ bool Server::start(QString* error)
             return m_state->reloadPolicy(&refused) ? QString() : refused;
         });
     }
+    if (m_bootstrapDns)
+        connect(m_derpMap.get(), &derp::DerpMapBuilder::mapChanged, m_bootstrapDns.get(), &derp::BootstrapDns::update);
     m_derpMap->start();
+    if (m_bootstrapDns)
+        m_bootstrapDns->update(m_derpMap->currentMap());
 
-    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, m_config, {}, {}, {}});
-    // The same decision a reload makes (users, tests, sshTests), so `policy set` refuses before
-    // storing what the reload would then refuse.
-    m_adminContext->checkPolicy = [this](const QString& text, QString* against) {
-        return m_state->checkPolicy(text.toUtf8(), {}, against);
-    };
+    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
@@ -141,12 +147,20 @@ bool Server::start(QString* error)
                 routes += state::PrimaryRoutes::servedExitRoutes(n->node);
         return routes;
     };
-    m_adminContext->changed = [this](const QString& what, qint64 id) { m_controlService->adminChanged(what, id); };
-    m_adminContext->approveRegistration = [this](const QString& authId, const QString& user) -> store::Result<store::Node> {
-        auto r = m_controlService->registration().approve(authId, user);
+    m_adminContext->approveRegistration = [this](const QString& authId, const QString& user, const state::Actor& by) -> store::Result<store::Node> {
+        auto r = m_controlService->registration().approve(authId, user, by);
         if (!r)
             return r.error();
         return r->node;
+    };
+    m_adminContext->rejectRegistration = [this](const QString& authId, const state::Actor& by) {
+        return m_controlService->registration().reject(authId, by);
+    };
+    m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
+    // Events show objects exactly as the admin API does.
+    m_state->setEventRenderer(admin::eventRenderer(*m_store));
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
+        return m_controlService->sshCheck().decide(authId, approve);
     };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
@@ -194,6 +208,7 @@ QStringList Server::reload(const QProcessEnvironment& env)
             if (!applied.isEmpty()) {
                 ConfigReload::applyReloadable(m_config, loaded.config);
                 log::setLevel(m_config.log.level);
+                http::ClientAddress::setTrustedProxies(m_config.trustedProxies);
                 applyDerpRateLimit();
                 QString error;
                 if (!m_dnsRuntime->configure(&error))
@@ -292,6 +307,11 @@ void Server::addPublicRoutes()
             return http::HttpResponse::text(404, "registration request not found or expired\n");
         return http::HttpResponse::text(200, control::ControlService::registerPage(authId), "text/html; charset=utf-8");
     });
+    // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
+    m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
+        const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
+        return http::HttpResponse::text(status, html, "text/html; charset=utf-8");
+    });
     // The HA prober's pings come back here: tailscaled answers a PingRequest with HEAD on its URL
     // (control.md 5.5). GET answers the same, for people checking by hand.
     for (const QByteArray& method : {QByteArrayLiteral("HEAD"), QByteArrayLiteral("GET")}) {
@@ -321,7 +341,19 @@ void Server::addPublicRoutes()
         auto& registry = metrics::Registry::instance();
         registry.gauge("keel_build_info", "Build information.", {{"version", KEEL_VERSION}}).set(1);
         registry.gauge("keel_http_open_connections", "Open connections on the public listener.").set(m_public ? m_public->openConnections() : 0);
-        const QByteArray out = registry.render() + metrics::renderProcessMetrics();
+        const state::SnapshotPtr snapshot = m_state->snapshot();
+        MetricsCollector::Sources sources;
+        sources.snapshot = snapshot.get();
+        sources.isOnline = [this](qint64 id) { return m_controlService->isOnline(id); };
+        sources.mapSessions = m_controlService->batcher().sessionCount();
+        sources.derp = m_derp ? &m_derp->stats() : nullptr;
+        if (m_stun) {
+            sources.stun = true;
+            sources.stunSuccess = m_stun->counters().success;
+            sources.stunNotStun = m_stun->counters().notStun;
+            sources.stunWriteError = m_stun->counters().writeError;
+        }
+        const QByteArray out = registry.render() + MetricsCollector::render(sources) + metrics::renderProcessMetrics();
         return http::HttpResponse::text(200, out, "text/plain; version=0.0.4; charset=utf-8");
     });
 }
@@ -363,6 +395,21 @@ bool Server::startDerp(QString* error)
         });
     }
     m_derp->registerRoutes(m_publicRouter);
+    // derper's /bootstrap-dns, as Headscale serves it next to its embedded DERP.
+    m_bootstrapDns = std::make_unique<derp::BootstrapDns>();
+    m_publicRouter.add("GET", QStringLiteral("/bootstrap-dns"), [this](http::HttpRequest& request) {
+        const QString q = request.query().queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+        return http::HttpResponse::json(200, QJsonDocument(m_bootstrapDns->answer(q)));
+    });
+    if (!d.meshKey.isEmpty() && !m_derp->setMeshKey(d.meshKey)) {
+        *error = QStringLiteral("derp.server.mesh_key is not 64 hex digits");
+        return false;
+    }
+    for (const QString& peer : d.meshWith) {
+        // Each sibling is dialled as a DERP client with the mesh key; it reconnects by itself.
+        m_derp->addMeshPeer(QUrl(peer));
+        qCInfo(lcServer).noquote() << "DERP mesh: forwarding with" << peer;
+    }
     m_stun = std::make_unique<derp::StunServer>();
     if (!m_stun->start(d.stunListenAddr, error))
         return false;

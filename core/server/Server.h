@@ -18,6 +18,7 @@ class PolicyFileWatcher;
 class DnsRuntime;
 }
 namespace keel::derp {
+class BootstrapDns;
 class DerpServer;
 class DerpMapBuilder;
 class StunServer;
@@ -58,6 +59,8 @@ public:
 
     const config::Config& config() const { return m_config; }
     store::Store& store() { return *m_store; }
+    // The control logic once start() succeeded (tests run its periodic jobs after moving a clock).
+    control::ControlService* controlService() const { return m_controlService.get(); }
     quint16 httpPort() const;
     quint16 metricsPort() const;
     QString noisePublicKey() const;
@@ -83,6 +86,7 @@ private:
     // DERP: the map every node gets (always), and the embedded relay + STUN (derp.server.enabled).
     std::unique_ptr<derp::DerpMapBuilder> m_derpMap;
     std::unique_ptr<derp::DerpServer> m_derp;
+    std::unique_ptr<derp::BootstrapDns> m_bootstrapDns; // with the embedded DERP only
     std::unique_ptr<derp::StunServer> m_stun;
     std::unique_ptr<PolicyFileWatcher> m_policyWatcher;
     std::unique_ptr<admin::AdminContext> m_adminContext;

@@ -1,5 +1,6 @@
 #include "state/PrimaryRoutes.h"
 
+#include "metrics/Instruments.h"
 #include "policy/IpSet.h"
 
 #include <algorithm>
@@ -152,6 +153,12 @@ void PrimaryRoutes::derive(Snapshot& next, const Snapshot* prev)
         it = next.nodes.contains(*it) ? std::next(it) : next.unhealthy.erase(it);
     next.primaries = elect(online, prev ? prev->primaries : Assignment());
     next.primariesByNode = byNode(next.primaries);
+    if (prev) {
+        // A failover: a prefix that had a primary now has another one (keel_ha_primary_changes_total).
+        for (auto it = prev->primaries.cbegin(); it != prev->primaries.cend(); ++it)
+            if (const auto now = next.primaries.constFind(it.key()); now != next.primaries.cend() && *now != it.value())
+                metrics::Instruments::haPrimaryChange();
+    }
 }
 
 QHash<qint64, QStringList> PrimaryRoutes::byNode(const Assignment& assignment)

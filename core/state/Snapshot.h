@@ -31,6 +31,12 @@ struct Snapshot
     QHash<qint64, QStringList> primariesByNode;       // the inverse, each list sorted
     QSet<qint64> exitNodes;                           // nodes offering both exit routes
     QSet<qint64> unhealthy;                           // routers that missed the HA prober's last ping
+    // Nodes waiting for device approval: they see no peer and no peer sees them.
+    QSet<qint64> unauthorized;
+
+    // Whether what a node sees depends on who it is (a policy, or nodes hidden by device
+    // approval); otherwise every node sees every other.
+    bool perViewer() const { return policy || !unauthorized.isEmpty(); }
 
     QStringList primaryRoutesOf(qint64 id) const { return primariesByNode.value(id); }
     // Whether the node puts any route into its peers' AllowedIPs (then AllowedIPs depend on the viewer).

@@ -139,18 +139,26 @@ void State::publish(std::shared_ptr<Snapshot> next, const ChangeList& changes, b
 {
     ChangeList all = changes;
     deriveRoutes(*next, all, refreshRouters);
-    next->version = snapshot()->version + 1;
+    const SnapshotPtr before = snapshot();
+    next->version = before->version + 1;
+    const SnapshotPtr after = next;
     {
         QMutexLocker lock(&m_snapshotMutex);
         m_snapshot = std::move(next);
     }
     if (m_onChange && !all.isEmpty())
         m_onChange(all);
+    if (before->primaries != after->primaries)
+        emitRouteChanges(*before, *after);
 }
 
 void State::indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n)
 {
     s.nodes.insert(n->node.id, n);
+    if (n->node.authorized)
+        s.unauthorized.remove(n->node.id);
+    else
+        s.unauthorized.insert(n->node.id);
     s.byNodeKey.insert(n->node.nodeKey, n->node.id);
     if (!n->node.givenName.isEmpty())
         s.byLabel.insert(n->node.givenName, n->node.id);
@@ -159,6 +167,7 @@ void State::indexNode(Snapshot& s, const std::shared_ptr<const LiveNode>& n)
 void State::unindexNode(Snapshot& s, const LiveNode& n)
 {
     s.nodes.remove(n.node.id);
+    s.unauthorized.remove(n.node.id);
     if (s.byNodeKey.value(n.node.nodeKey) == n.node.id)
         s.byNodeKey.remove(n.node.nodeKey);
     if (s.byLabel.value(n.node.givenName) == n.node.id)
@@ -237,10 +246,12 @@ Result<LiveNode> State::createNode(const NewNode& spec)
     n.expiry = spec.tags.isEmpty() ? (spec.expiry ? spec.expiry : defaultExpiry()) : std::nullopt;
     n.registerMethod = spec.registerMethod;
     n.authKeyId = spec.authKeyId;
+    n.authorized = !m_config.node.deviceApproval || spec.preApproved;
     autoApprove(*next, n);
+    // Addresses first: a node that cannot get one must not spend its key.
     if (auto r = allocateIps(n); !r)
         return r.error();
-    auto created = m_store.createNode(n);
+    auto created = spec.spendKey && spec.authKeyId ? m_store.saveNodeSpendingKey(n, *spec.authKeyId) : m_store.createNode(n);
     if (!created) {
         releaseIps(n);
         return created.error();
@@ -251,15 +262,16 @@ Result<LiveNode> State::createNode(const NewNode& spec)
     live->offlineSince = Clock::now();
     indexNode(*next, live);
     qCInfo(lcState).noquote() << "node" << live->node.id << live->node.givenName << "registered"
-                              << live->node.ipv4 << live->node.ipv6;
+                              << live->node.ipv4 << live->node.ipv6 << (live->node.authorized ? "" : "(waiting for device approval)");
     const LiveNode result = *live;
     publish(next, {Change::added(result.node.id)});
+    emitNode(QStringLiteral("node.added"), result.node.id);
     return result;
 }
 
 Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
                                    std::optional<QDateTime> expiry, std::optional<qint64> userId,
-                                   const QStringList& tags)
+                                   const QStringList& tags, std::optional<qint64> spendKeyId)
 {
     auto next = mutableCopy();
     const LiveNode* old = next->node(id);
@@ -290,7 +302,7 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
         n.expiry = expiry ? expiry : defaultExpiry();
     }
     autoApprove(*next, n);
-    auto saved = m_store.updateNode(n);
+    auto saved = spendKeyId ? m_store.saveNodeSpendingKey(n, *spendKeyId) : m_store.updateNode(n);
     if (!saved)
         return saved.error();
     unindexNode(*next, *old);
@@ -307,10 +319,11 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
     changes << (keyOnly ? Change::patch(id, Change::Key | Change::Disco | Change::KeyExpiry | Change::Endpoints, true)
                         : Change::changed(id));
     publish(next, changes);
+    emitNode(QStringLiteral("node.changed"), id);
     return result;
 }
 
-Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry)
+Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry, const Actor& by)
 {
     auto next = mutableCopy();
     const LiveNode* old = next->node(id);
@@ -328,10 +341,14 @@ Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry)
     // Expiring needs only the new KeyExpiry (clients flag expired peers themselves); an expired
     // node brought back needs the whole node, or peers keep its Expired flag.
     publish(next, {wasExpired && !result.isExpired(now) ? Change::changed(id) : Change::patch(id, Change::KeyExpiry, true)});
+    emitNode(QStringLiteral("node.changed"), id);
+    if (by.name != Actor::system().name)
+        audit(by, QStringLiteral("node.expire"), QStringLiteral("node:%1").arg(id),
+              expiry ? QStringLiteral("expiry %1").arg(expiry->toUTC().toString(Qt::ISODate)) : QStringLiteral("expiry disabled"));
     return result;
 }
 
-Result<void> State::deleteNode(qint64 id)
+Result<void> State::deleteNode(qint64 id, const Actor& by)
 {
     auto next = mutableCopy();
     const LiveNode* old = next->node(id);
@@ -340,13 +357,16 @@ Result<void> State::deleteNode(qint64 id)
     if (auto r = m_store.deleteNode(id); !r)
         return r.error();
     releaseIps(old->node);
-    qCInfo(lcState).noquote() << "node" << id << old->node.givenName << "deleted";
+    const QString name = old->node.givenName;
+    qCInfo(lcState).noquote() << "node" << id << name << "deleted";
     unindexNode(*next, *old);
     publish(next, {Change::removed(id)});
+    m_events.publish(QStringLiteral("node.removed"), {{QStringLiteral("nodeId"), QString::number(id)}});
+    audit(by, QStringLiteral("node.delete"), QStringLiteral("node:%1").arg(id), name);
     return {};
 }
 
-Result<LiveNode> State::renameNode(qint64 id, const QString& label)
+Result<LiveNode> State::renameNode(qint64 id, const QString& label, const Actor& by)
 {
     if (!dns::DnsName::isValidLabel(label))
         return Error::invalid(QStringLiteral("invalid name \"%1\": use lower-case letters, digits and '-'").arg(label));
@@ -366,6 +386,8 @@ Result<LiveNode> State::renameNode(qint64 id, const QString& label)
     indexNode(*next, live);
     const LiveNode result = *live;
     publish(next, {Change::changed(id)});
+    emitNode(QStringLiteral("node.changed"), id);
+    audit(by, QStringLiteral("node.rename"), QStringLiteral("node:%1").arg(id), label);
     return result;
 }
 
@@ -460,6 +482,10 @@ Result<LiveNode> State::applyReport(qint64 id, const NodeReport& report)
     else if (fields)
         changes << Change::patch(id, fields);
     publish(next, changes);
+    // Watchers hear about what a person would notice (Hostinfo, name, routes), not every new
+    // endpoint or DERP home.
+    if (whole || renamed)
+        emitNode(QStringLiteral("node.changed"), id);
     return result;
 }
 
@@ -490,6 +516,7 @@ void State::setOnline(qint64 id, bool online)
     }
     next->nodes.insert(id, live);
     publish(next, {Change::patch(id, fields)});
+    emitNode(online ? QStringLiteral("node.online") : QStringLiteral("node.offline"), id);
 }
 
 QList<qint64> State::checkExpiry()
@@ -511,6 +538,8 @@ QList<qint64> State::checkExpiry()
         // Nothing in the snapshot changed (expiry is a function of time), but a new version tells
         // readers to rebuild what depends on "now".
         publish(mutableCopy(), changes);
+        for (qint64 id : std::as_const(expired))
+            emitNode(QStringLiteral("node.changed"), id);
     }
     return expired;
 }
@@ -530,52 +559,6 @@ QList<qint64> State::collectEphemeral()
             deleted << id;
     }
     return deleted;
-}
-
-void State::reloadNode(qint64 id)
-{
-    auto next = mutableCopy();
-    const LiveNode* old = next->node(id);
-    auto fresh = m_store.nodeById(id);
-    if (!fresh) {
-        if (old) {
-            releaseIps(old->node);
-            unindexNode(*next, *old);
-            publish(next, {Change::removed(id)});
-        }
-        return;
-    }
-    store::Node n = fresh.value();
-    // New tags or owner may make the node an auto-approver of routes it announces. Not on other
-    // admin changes: an admin who removes an approval keeps it removed (until the node announces
-    // new routes or the policy changes, as in Headscale).
-    const bool identityChanged = !old || old->node.tags != n.tags || old->node.userId != n.userId;
-    if (identityChanged && autoApprove(*next, n)) {
-        if (auto saved = m_store.setApprovedRoutes(id, n.approvedRoutes))
-            n = saved.value();
-        else
-            qCWarning(lcState) << "could not store auto-approved routes of node" << id << saved.error().message;
-    }
-    auto live = old ? std::make_shared<LiveNode>(*old) : std::make_shared<LiveNode>();
-    if (old)
-        unindexNode(*next, *old);
-    live->node = n;
-    indexNode(*next, live);
-    // Tags, owner and approvals decide who sees which route.
-    publish(next, {old ? Change::changed(id) : Change::added(id)}, true);
-}
-
-void State::reloadUsers()
-{
-    auto users = m_store.listUsers();
-    if (!users)
-        return;
-    auto next = mutableCopy();
-    next->users.clear();
-    for (const store::User& u : users.value())
-        next->users.insert(u.id, u);
-    next->users.insert(kTaggedDevicesId, taggedDevicesUser());
-    publish(next, {Change::full()});
 }
 
 bool State::reloadPolicy(QString* error, PolicyLoad when)
@@ -634,6 +617,10 @@ bool State::reloadPolicy(QString* error, PolicyLoad when)
         changes << Change::changed(n.id);
     }
     publish(next, changes, true);
+    for (const Change& c : std::as_const(changes))
+        if (c.kind == Change::Kind::PeerChanged)
+            emitNode(QStringLiteral("node.changed"), c.nodeId);
+    m_events.publish(QStringLiteral("policy.changed"), {});
     return true;
 }
 

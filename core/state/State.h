@@ -2,6 +2,8 @@
 
 #include "config/Config.h"
 #include "state/Change.h"
+#include "state/Event.h"
+#include "state/EventBus.h"
 #include "state/IpAllocator.h"
 #include "state/Snapshot.h"
 #include "store/Result.h"
@@ -28,6 +30,21 @@ struct NewNode
     std::optional<QDateTime> expiry;
     QString registerMethod;       // "authkey" | "cli" | "oidc"
     std::optional<qint64> authKeyId;
+    // Spend authKeyId (a single-use key becomes used) in the transaction that stores the node.
+    bool spendKey = false;
+    // Skips device approval (node.device_approval): an admin approved this registration, or the
+    // pre-auth key says pre-approved.
+    bool preApproved = false;
+};
+
+// How events show objects (the /api/v1 JSON shapes). Set by the admin layer at start; until then
+// events carry minimal objects ({"id": ...}).
+struct EventRenderer
+{
+    std::function<QJsonObject(const Snapshot&, const LiveNode&)> node;
+    std::function<QJsonObject(const store::User&)> user;
+    std::function<QJsonObject(const store::PreAuthKey&)> preAuthKey;
+    std::function<QJsonObject(const store::ApiKey&)> apiKey;
 };
 
 // What a MapRequest tells about its node (control.md 4.2). Empty/absent values leave the stored
@@ -42,10 +59,13 @@ struct NodeReport
 
 // The authoritative in-memory model of the tailnet and its only writer.
 //
-// Every mutation is written to the store first and becomes visible (a new Snapshot) only after
-// the store accepted it, so nothing a client was told can be lost by a crash. Mutations run on the
-// thread that owns the State; snapshot() may be called from any thread. Each mutation reports what
-// changed through the change handler (the batcher).
+// Every mutation is validated, written to the store in one transaction, and only then becomes
+// visible (a new Snapshot), so nothing a client was told can be lost by a crash. Mutations run on
+// the thread that owns the State; snapshot() may be called from any thread. Each mutation reports
+// what changed for the map pipeline through the change handler (the batcher), and what happened
+// for people through the event bus (events(): the admin API's /api/v1/events, the GUI). Admin
+// verbs take the Actor who asked: each leaves one audit entry, one INFO log line and an
+// audit.entry event. This is the one door for every front end: REST, CLI, GUI, OIDC.
 class State
 {
 public:
@@ -53,19 +73,54 @@ public:
 
     SnapshotPtr snapshot() const;
     void setChangeHandler(std::function<void(const ChangeList&)> fn) { m_onChange = std::move(fn); }
-    store::Store& store() { return m_store; }
+    EventBus& events() { return m_events; }
+    void setEventRenderer(EventRenderer renderer) { m_renderer = std::move(renderer); }
+    // Emits an event from a part of the control plane that is not State (registration.*).
+    void emitEvent(const QString& type, QJsonObject payload) { m_events.publish(type, std::move(payload)); }
+    // Writes one audit entry, logs it, and emits audit.entry. Failure to store is logged, not fatal.
+    void audit(const Actor& actor, const QString& action, const QString& target, const QString& detail = {});
+    QJsonObject nodeJson(qint64 id) const;  // as events show it; {} when unknown
+
+    // --- reads that need the store (everything else is in the snapshot)
+    store::Result<store::PreAuthKey> findPreAuthKey(const QString& text);
+    store::Result<store::PreAuthKey> validPreAuthKey(const QString& text); // not expired, not used up
+    // Authenticates an API key (and notes when it was last used).
+    store::Result<store::ApiKey> authenticateApiKey(const QString& text);
+    store::Result<QList<store::AuditEntry>> auditLog(const store::AuditFilter& filter);
+    // Deletes audit entries older than audit.retention; returns how many.
+    int pruneAudit();
     const config::Config& config() const { return m_config; }
 
     // --- registration
     store::Result<LiveNode> createNode(const NewNode& spec);
     // Re-authentication of a known node: new node key (rotation), Hostinfo, expiry, owner.
+    // `spendKeyId`: the pre-auth key this re-authentication uses, spent in the same transaction.
     store::Result<LiveNode> reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
                                        std::optional<QDateTime> expiry, std::optional<qint64> userId,
-                                       const QStringList& tags);
+                                       const QStringList& tags, std::optional<qint64> spendKeyId = std::nullopt);
     // Sets the key expiry (logout and admin expire use `now`; std::nullopt = never).
-    store::Result<LiveNode> setExpiry(qint64 id, std::optional<QDateTime> expiry);
-    store::Result<void> deleteNode(qint64 id);
-    store::Result<LiveNode> renameNode(qint64 id, const QString& label);
+    store::Result<LiveNode> setExpiry(qint64 id, std::optional<QDateTime> expiry, const Actor& by = {});
+    store::Result<void> deleteNode(qint64 id, const Actor& by = {});
+    store::Result<LiveNode> renameNode(qint64 id, const QString& label, const Actor& by = {});
+
+    // --- admin verbs (StateAdmin.cpp): validate, one transaction, publish, events, audit
+    store::Result<LiveNode> setTags(qint64 id, const QStringList& tags, const Actor& by);
+    store::Result<LiveNode> setOwner(qint64 id, qint64 userId, const Actor& by);
+    store::Result<LiveNode> setApprovedRoutes(qint64 id, const QStringList& routes, const Actor& by);
+    // Device approval: lets a waiting node in (peers see it, it gets its peers).
+    store::Result<LiveNode> authorizeNode(qint64 id, const Actor& by);
+    store::Result<store::User> createUser(const store::User& user, const Actor& by);
+    store::Result<store::User> renameUser(qint64 id, const QString& newName, const Actor& by);
+    store::Result<store::User> updateUser(const store::User& user, const Actor& by); // OIDC claims
+    store::Result<void> deleteUser(qint64 id, const Actor& by);
+    store::Result<store::CreatedPreAuthKey> createPreAuthKey(const store::NewPreAuthKey& spec, const Actor& by);
+    store::Result<void> expirePreAuthKey(qint64 id, const Actor& by);
+    store::Result<void> deletePreAuthKey(qint64 id, const Actor& by);
+    store::Result<store::CreatedApiKey> createApiKey(std::optional<QDateTime> expiration, const Actor& by);
+    store::Result<void> expireApiKey(qint64 id, const Actor& by);
+    store::Result<void> deleteApiKey(qint64 id, const Actor& by);
+    // policy.mode database: checks the document as a reload would, stores it, applies it.
+    store::Result<store::PolicyRecord> setPolicy(const QString& text, const Actor& by);
 
     // --- map sessions
     store::Result<LiveNode> applyReport(qint64 id, const NodeReport& report);
@@ -82,9 +137,6 @@ public:
     // Deletes ephemeral nodes offline for longer than node.ephemeral.inactivity_timeout.
     QList<qint64> collectEphemeral();
 
-    // --- changes made behind our back (the admin API writes the store directly)
-    void reloadNode(qint64 id);
-    void reloadUsers();
     // Re-reads the policy (file or database) and publishes it. Refused (false, *error says why,
     // the policy in force stays) when it does not parse, names users ambiguously, or its tests or
     // sshTests fail on the tailnet as it is. At start-up failing tests only warn, as Headscale
@@ -121,12 +173,21 @@ private:
     // Parses against the current users; runs the tests unless `tests` is null, else reports the
     // failure text in *tests (empty when they pass).
     std::optional<policy::Policy> parsePolicy(const QByteArray& text, const QString& fileName, QString* error, QString* tests) const;
+    // Replaces a node after an admin change that may decide who sees which route (tags, owner,
+    // approvals): re-runs auto-approval when tags or owner changed, publishes, emits node.changed.
+    store::Result<LiveNode> replaceNode(const store::Node& stored, bool identityChanged);
+    // The users as stored, into a new snapshot (every node gets a fresh map).
+    store::Result<void> publishUsers();
+    void emitNode(const QString& type, qint64 id);
+    void emitRouteChanges(const Snapshot& before, const Snapshot& after);
 
     store::Store& m_store;
     const config::Config& m_config;
     mutable QMutex m_snapshotMutex;
     SnapshotPtr m_snapshot;
     std::function<void(const ChangeList&)> m_onChange;
+    EventBus m_events;
+    EventRenderer m_renderer;
     IpAllocator m_v4;
     IpAllocator m_v6;
     QDateTime m_lastExpiryCheck;

@@ -99,18 +99,34 @@ const QStringList& step(int version)
                        " key TEXT PRIMARY KEY,"
                        " value TEXT NOT NULL)"), // base64
     };
+    static const QStringList v3 = {
+        // Device approval: existing nodes stay authorized.
+        QStringLiteral("ALTER TABLE nodes ADD COLUMN authorized INTEGER NOT NULL DEFAULT 1"),
+        QStringLiteral("ALTER TABLE pre_auth_keys ADD COLUMN pre_approved INTEGER NOT NULL DEFAULT 0"),
+        // The audit log: who did what to which object (admin verbs and security events).
+        QStringLiteral("CREATE TABLE audit_log ("
+                       " id %ID%,"
+                       " time %BIGINT% NOT NULL,"
+                       " actor TEXT NOT NULL,"
+                       " action TEXT NOT NULL,"
+                       " target TEXT NOT NULL DEFAULT '',"
+                       " detail TEXT NOT NULL DEFAULT '')"),
+        QStringLiteral("CREATE INDEX audit_log_time ON audit_log (time)"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
         return v1;
     case 2:
         return v2;
+    case 3:
+        return v3;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 2;
+constexpr int Latest = 3;
 
 QString dialect(QString sql, bool sqlite)
 {

@@ -33,6 +33,9 @@ struct Node
     bool ephemeral = false;
     QString registerMethod;     // "authkey", "cli", "oidc" or ""
     std::optional<qint64> authKeyId; // the pre-auth key used to register (cleared if that key is deleted)
+    // Device approval (node.device_approval): false while the node waits for an admin. Such a
+    // node is told MachineAuthorized=false and no peer sees it.
+    bool authorized = true;
     QDateTime createdAt;
     QDateTime updatedAt;
 };

@@ -23,6 +23,7 @@ struct PreAuthKey
     std::optional<QDateTime> expiration; // absent = never
     QDateTime createdAt;
     QStringList tags;               // sorted, de-duplicated "tag:x"
+    bool preApproved = false;       // nodes it registers skip device approval
 
     // What lists show: "hskey-auth-<prefix>-***", or a legacy key in full.
     QString displayKey() const;
@@ -37,6 +38,7 @@ struct NewPreAuthKey
     bool ephemeral = false;
     std::optional<QDateTime> expiration;
     QStringList tags;
+    bool preApproved = false;
 };
 
 // What createPreAuthKey returns: the record and, this once, the full secret key text.

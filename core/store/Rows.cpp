@@ -30,7 +30,7 @@ User readUser(const QSqlQuery& q)
 const QString NodeColumns = QStringLiteral(
     "id, machine_key, node_key, disco_key, nl_key, ipv4, ipv6, hostname, given_name, user_id, tags, hostinfo, "
     "endpoints, announced_routes, approved_routes, expiry, last_seen, ephemeral, register_method, auth_key_id, "
-    "created_at, updated_at");
+    "created_at, updated_at, authorized");
 
 Node readNode(const QSqlQuery& q)
 {
@@ -57,11 +57,12 @@ Node readNode(const QSqlQuery& q)
     n.authKeyId = toOptId(q.value(19));
     n.createdAt = toTime(q.value(20));
     n.updatedAt = toTime(q.value(21));
+    n.authorized = q.value(22).toInt() != 0;
     return n;
 }
 
 const QString PakColumns = QStringLiteral(
-    "id, prefix, legacy_key, user_id, reusable, ephemeral, used, expiration, created_at, tags, hash_scheme, hash");
+    "id, prefix, legacy_key, user_id, reusable, ephemeral, used, expiration, created_at, tags, hash_scheme, hash, pre_approved");
 
 PakRow readPak(const QSqlQuery& q)
 {
@@ -78,6 +79,7 @@ PakRow readPak(const QSqlQuery& q)
     r.key.tags = toList(q.value(9));
     r.scheme = q.value(10).toString();
     r.hash = q.value(11).toString().toLatin1();
+    r.key.preApproved = q.value(12).toInt() != 0;
     return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/ApiKey.h"
+#include "store/AuditEntry.h"
 #include "store/DatabaseOptions.h"
 #include "store/Node.h"
 #include "store/PolicyRecord.h"
@@ -65,6 +66,10 @@ public:
     // --- nodes
     Result<Node> createNode(const Node& node); // id, createdAt, updatedAt are assigned
     Result<Node> updateNode(const Node& node); // every field but id and createdAt, by id
+    // Registration with a pre-auth key: spends the key (expired or used single-use keys refused
+    // with the client-facing text) and creates (id 0) or updates the node, in ONE transaction, so
+    // a node that cannot be stored leaves its key unspent.
+    Result<Node> saveNodeSpendingKey(const Node& node, qint64 keyId);
     Result<Node> nodeById(qint64 id);
     Result<Node> nodeByNodeKey(const QString& nodeKey);
     // One machine may own one node per user, so a machine key can find several nodes.
@@ -112,6 +117,11 @@ public:
     // --- policy (policy.mode: database)
     Result<std::optional<PolicyRecord>> policy();
     Result<PolicyRecord> setPolicy(const QString& text);
+
+    // --- audit log (newest first)
+    Result<AuditEntry> appendAudit(const AuditEntry& entry); // id assigned; time defaults to now
+    Result<QList<AuditEntry>> listAudit(const AuditFilter& filter = {});
+    Result<int> pruneAudit(const QDateTime& olderThan);     // returns how many were deleted
 
     // --- small server state (key/value), e.g. the IP allocator's cursor or a server id
     Result<std::optional<QByteArray>> stateValue(const QString& key);

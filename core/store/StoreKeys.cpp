@@ -102,13 +102,13 @@ Result<PreAuthKey> insertPak(QSqlDatabase& db, const PreAuthKey& key, const Stor
     const bool plain = secret.scheme == SecretHasher::Plain;
     if (!exec(q,
               QStringLiteral("INSERT INTO pre_auth_keys (prefix, hash_scheme, hash, legacy_key, user_id, reusable, "
-                             "ephemeral, used, tags, expiration, created_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                             "ephemeral, used, tags, expiration, created_at, pre_approved) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
               {nullIfEmpty(plain ? QString() : key.prefix), secret.scheme,
                plain ? QString() : QString::fromLatin1(secret.value),
                nullIfEmpty(plain ? QString::fromLatin1(secret.value) : QString()), optId(key.userId),
                key.reusable ? 1 : 0, key.ephemeral ? 1 : 0, key.used ? 1 : 0, list(key.tags), optTime(key.expiration),
-               time(key.createdAt.isValid() ? key.createdAt : now())},
+               time(key.createdAt.isValid() ? key.createdAt : now()), key.preApproved ? 1 : 0},
               &err))
         return err;
     if (!q.next())
@@ -186,6 +186,7 @@ Result<CreatedPreAuthKey> Store::createPreAuthKey(const NewPreAuthKey& spec)
     key.ephemeral = spec.ephemeral;
     key.expiration = spec.expiration;
     key.tags = *tags;
+    key.preApproved = spec.preApproved;
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<CreatedPreAuthKey> {
         Result<PreAuthKey> r
             = insertPak(db, key, StoredSecret{SecretHasher::Sha256, SecretHasher::sha256Hex(secret.secret)});

@@ -99,6 +99,7 @@ QVariantList nodeValues(const Node& n, const QDateTime& updatedAt)
             n.ephemeral ? 1 : 0,
             n.registerMethod,
             optId(n.authKeyId),
+            n.authorized ? 1 : 0,
             time(updatedAt)};
 }
 
@@ -118,57 +119,100 @@ Result<Node> updateColumns(QSqlDatabase& db, qint64 id, const QString& assignmen
 
 } // namespace
 
+namespace {
+
+Result<Node> insertNode(QSqlDatabase& db, const Node& node)
+{
+    Node n = node;
+    n.id = 0;
+    if (auto u = checkUnique(db, n); !u.ok())
+        return u.error();
+    const QDateTime t = now();
+    QVariantList values = nodeValues(n, t);
+    values << time(t);
+    QSqlQuery q(db);
+    Error err;
+    if (!exec(q,
+              QStringLiteral("INSERT INTO nodes (machine_key, node_key, disco_key, nl_key, ipv4, ipv6, hostname, "
+                             "given_name, user_id, tags, hostinfo, endpoints, announced_routes, approved_routes, "
+                             "expiry, last_seen, ephemeral, register_method, auth_key_id, authorized, updated_at, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+              values, &err))
+        return err;
+    if (!q.next())
+        return Error::database(QStringLiteral("insert returned no id"));
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    return fetchNode(db, QStringLiteral("id"), id);
+}
+
+Result<Node> writeNode(QSqlDatabase& db, const Node& node)
+{
+    if (auto u = checkUnique(db, node); !u.ok())
+        return u.error();
+    QVariantList values = nodeValues(node, now());
+    values << QVariant::fromValue<qint64>(node.id);
+    QSqlQuery q(db);
+    Error err;
+    if (!exec(q,
+              QStringLiteral("UPDATE nodes SET machine_key = ?, node_key = ?, disco_key = ?, nl_key = ?, ipv4 = ?, "
+                             "ipv6 = ?, hostname = ?, given_name = ?, user_id = ?, tags = ?, hostinfo = ?, "
+                             "endpoints = ?, announced_routes = ?, approved_routes = ?, expiry = ?, last_seen = ?, "
+                             "ephemeral = ?, register_method = ?, auth_key_id = ?, authorized = ?, updated_at = ? WHERE id = ?"),
+              values, &err))
+        return err;
+    if (q.numRowsAffected() == 0)
+        return Error::notFound(QStringLiteral("node not found"));
+    q.finish();
+    return fetchNode(db, QStringLiteral("id"), node.id);
+}
+
+// Spends a pre-auth key inside the caller's transaction: still valid (not expired; a single-use
+// key not used yet) and, for a single-use key, marked used by one conditional UPDATE, so of two
+// racing registrations exactly one gets past it. Errors are the texts the client shows.
+Result<void> spendKey(QSqlDatabase& db, qint64 keyId)
+{
+    QSqlQuery q(db);
+    Error err;
+    if (!exec(q, QStringLiteral("SELECT expiration FROM pre_auth_keys WHERE id = ?"), {keyId}, &err))
+        return err;
+    if (!q.next())
+        return Error::invalid(QStringLiteral("invalid authkey"));
+    const std::optional<QDateTime> expiration = toOptTime(q.value(0));
+    q.finish();
+    if (expiration && *expiration < now())
+        return Error::invalid(QStringLiteral("authkey expired"));
+    if (!exec(q, QStringLiteral("UPDATE pre_auth_keys SET used = 1 WHERE id = ? AND (used = 0 OR reusable = 1)"), {keyId}, &err))
+        return err;
+    if (q.numRowsAffected() != 1)
+        return Error::invalid(QStringLiteral("authkey already used"));
+    return {};
+}
+
+} // namespace
+
 Result<Node> Store::createNode(const Node& node)
 {
     if (auto v = validate(node); !v.ok())
         return v.error();
-    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<Node> {
-        Node n = node;
-        n.id = 0;
-        if (auto u = checkUnique(db, n); !u.ok())
-            return u.error();
-        const QDateTime t = now();
-        QVariantList values = nodeValues(n, t);
-        values << time(t);
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("INSERT INTO nodes (machine_key, node_key, disco_key, nl_key, ipv4, ipv6, hostname, "
-                                 "given_name, user_id, tags, hostinfo, endpoints, announced_routes, approved_routes, "
-                                 "expiry, last_seen, ephemeral, register_method, auth_key_id, updated_at, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                  values, &err))
-            return err;
-        if (!q.next())
-            return Error::database(QStringLiteral("insert returned no id"));
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
-        return fetchNode(db, QStringLiteral("id"), id);
-    });
+    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) { return insertNode(db, node); });
 }
 
 Result<Node> Store::updateNode(const Node& node)
 {
     if (auto v = validate(node); !v.ok())
         return v.error();
+    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) { return writeNode(db, node); });
+}
+
+Result<Node> Store::saveNodeSpendingKey(const Node& node, qint64 keyId)
+{
+    if (auto v = validate(node); !v.ok())
+        return v.error();
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<Node> {
-        if (auto u = checkUnique(db, node); !u.ok())
-            return u.error();
-        QVariantList values = nodeValues(node, now());
-        values << QVariant::fromValue<qint64>(node.id);
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("UPDATE nodes SET machine_key = ?, node_key = ?, disco_key = ?, nl_key = ?, ipv4 = ?, "
-                                 "ipv6 = ?, hostname = ?, given_name = ?, user_id = ?, tags = ?, hostinfo = ?, "
-                                 "endpoints = ?, announced_routes = ?, approved_routes = ?, expiry = ?, last_seen = ?, "
-                                 "ephemeral = ?, register_method = ?, auth_key_id = ?, updated_at = ? WHERE id = ?"),
-                  values, &err))
-            return err;
-        if (q.numRowsAffected() == 0)
-            return Error::notFound(QStringLiteral("node not found"));
-        q.finish();
-        return fetchNode(db, QStringLiteral("id"), node.id);
+        if (auto spent = spendKey(db, keyId); !spent.ok())
+            return spent.error();
+        return node.id == 0 ? insertNode(db, node) : writeNode(db, node);
     });
 }
 

@@ -1,6 +1,7 @@
 #include "store/Transaction.h"
 
 #include "common/Log.h"
+#include "metrics/Instruments.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -9,7 +10,9 @@ namespace keel::store {
 
 Transaction::Transaction(QSqlDatabase db, bool sqlite, Mode mode)
     : m_db(std::move(db))
+    , m_mode(mode)
 {
+    m_took.start();
     if (!m_db.isOpen()) {
         m_error = QStringLiteral("database is not open");
         return;
@@ -22,6 +25,7 @@ Transaction::~Transaction()
 {
     if (m_active && !run(QStringLiteral("ROLLBACK")))
         qCWarning(lcStore) << "rollback failed:" << m_error;
+    metrics::Instruments::databaseOperation(m_mode == Write ? "write" : "read", double(m_took.nsecsElapsed()) / 1e9);
 }
 
 bool Transaction::commit()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +28,8 @@ private:
     bool run(const QString& sql);
 
     QSqlDatabase m_db;
+    QElapsedTimer m_took;   // keel_database_operation_duration_seconds{op}
+    Mode m_mode;
     bool m_active = false;
     QString m_error;
 };

@@ -5,6 +5,7 @@
 #include "admin/AdminApi.h"
 #include "admin/AdminContext.h"
 #include "http/Router.h"
+#include "state/State.h"
 #include "store/Store.h"
 
 #include <QCoreApplication>
@@ -23,6 +24,7 @@ struct World
     QTemporaryDir dir;
     config::Config config;
     std::unique_ptr<store::Store> store;
+    std::unique_ptr<state::State> state;
     std::unique_ptr<admin::AdminContext> context;
     std::unique_ptr<admin::AdminApi> api;
     http::Router router;
@@ -37,7 +39,10 @@ struct World
         if (!store)
             qFatal("store: %s", qPrintable(error));
         config.prefixes.v4 = QStringLiteral("100.64.0.0/10");
-        context = std::make_unique<admin::AdminContext>(admin::AdminContext{*store, config});
+        state = state::State::load(*store, config, &error);
+        if (!state)
+            qFatal("state: %s", qPrintable(error));
+        context = std::make_unique<admin::AdminContext>(admin::AdminContext{*store, *state, config});
         api = std::make_unique<admin::AdminApi>(*context);
         api->registerRoutes(router);
         for (const auto& r : router.routes())

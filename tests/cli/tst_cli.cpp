@@ -1,4 +1,5 @@
 #include "CommandLine.h"
+#include "LegacyForms.h"
 #include "Output.h"
 
 #include <QJsonArray>
@@ -173,6 +174,53 @@ private slots:
         QCOMPARE(humanTime(QJsonValue(QStringLiteral("2026-01-02T03:04:05Z"))), QStringLiteral("2026-01-02 03:04:05"));
         QCOMPARE(humanTime(QJsonValue(QStringLiteral("0001-01-01T00:00:00Z"))), QString());
         QCOMPARE(humanTime(QJsonValue()), QString());
+    }
+
+    // The forms of the older Headscale guides (seeds 002 and 003) and what they become.
+    void legacyForms_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("want");
+        QTest::addColumn<bool>("noted");
+        QTest::newRow("ns ls") << QStringList{"ns", "ls"} << QStringList{"users", "ls"} << true;
+        QTest::newRow("namespace create") << QStringList{"namespace", "create", "first"} << QStringList{"users", "create", "first"} << true;
+        QTest::newRow("-n node ls") << QStringList{"-n", "guest", "node", "ls"} << QStringList{"node", "ls", "--user", "guest"} << true;
+        QTest::newRow("-n node ls -t") << QStringList{"-n", "guest", "node", "ls", "-t"} << QStringList{"node", "ls", "--user", "guest"} << true;
+        QTest::newRow("-n node register KEY") << QStringList{"-n", "first", "node", "register", "MKEY"}
+                                              << QStringList{"node", "register", "--key", "MKEY", "--user", "first"} << true;
+        QTest::newRow("-n preauthkey create") << QStringList{"-n", "first", "preauthkey", "create", "--reusable", "--expiration", "24h"}
+                                              << QStringList{"preauthkey", "create", "--reusable", "--expiration", "24h", "--user", "first"} << true;
+        QTest::newRow("-u nodes register --key") << QStringList{"-u", "alice", "nodes", "register", "--key", "K"}
+                                                 << QStringList{"nodes", "register", "--key", "K", "--user", "alice"} << true;
+        QTest::newRow("users rename OLD NEW") << QStringList{"users", "rename", "old", "new"}
+                                              << QStringList{"users", "rename", "--name", "old", "--new-name", "new"} << true;
+        QTest::newRow("users destroy NAME") << QStringList{"users", "destroy", "bob"} << QStringList{"users", "destroy", "--name", "bob"} << true;
+        QTest::newRow("routes list") << QStringList{"routes", "list"} << QStringList{"nodes", "list-routes"} << true;
+        QTest::newRow("-c stays") << QStringList{"-c", "x.yaml", "ns", "ls"} << QStringList{"-c", "x.yaml", "users", "ls"} << true;
+        // Today's forms pass unchanged and silently.
+        QTest::newRow("current rename") << QStringList{"users", "rename", "-n", "a", "-r", "b"} << QStringList{"users", "rename", "-n", "a", "-r", "b"} << false;
+        QTest::newRow("current list -n") << QStringList{"users", "list", "-n", "a"} << QStringList{"users", "list", "-n", "a"} << false;
+        QTest::newRow("current register") << QStringList{"nodes", "register", "--user", "u", "--key", "k"}
+                                          << QStringList{"nodes", "register", "--user", "u", "--key", "k"} << false;
+    }
+
+    void legacyForms()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, want);
+        QFETCH(bool, noted);
+        const LegacyRewrite r = rewriteLegacyForms(args);
+        QCOMPARE(r.refusal, QString());
+        QCOMPARE(r.args, want);
+        QCOMPARE(!r.notes.isEmpty(), noted);
+    }
+
+    void legacyFormsWithoutAMappingAreRefused()
+    {
+        const LegacyRewrite enable = rewriteLegacyForms({"routes", "enable", "-r", "3"});
+        QVERIFY(enable.refusal.contains("keel nodes approve-routes -i NODE_ID -r"));
+        const LegacyRewrite global = rewriteLegacyForms({"-n", "x", "apikeys", "list"});
+        QVERIFY(global.refusal.contains("keel apikeys --help"));
     }
 };
 

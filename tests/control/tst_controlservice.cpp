@@ -78,6 +78,8 @@ class TestControlService : public QObject
         return true;
     }
 
+    qint64 idOf(int n) const { return m_state->snapshot()->nodeByKey(fakeKey("nodekey:", n))->node.id; }
+
     std::shared_ptr<FakeMachine::Call> join(FakeMachine& m, int n, const QString& key)
     {
         const QJsonObject r = m.registerNode(registerRequest(n, key, QStringLiteral("node%1").arg(n)));
@@ -265,6 +267,73 @@ private Q_SLOTS:
         QVERIFY(!m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 1)));
     }
 
+    void rejectedRegistrationIsAnswered()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QString url = m.registerNode(registerRequest(1, QString(), "laptop"))["AuthURL"].toString();
+        const QString authId = control::Registration::authIdFromUrl(url);
+        const QJsonArray pending = m_service->registration().pendingJson();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending[0]["authId"].toString(), authId);
+        QCOMPARE(pending[0]["hostname"].toString(), QString("laptop"));
+        QVERIFY(pending[0]["machineKey"].toString().startsWith("mkey:"));
+        QList<QString> events;
+        m_state->events().subscribe([&](const state::Event& e) { events << e.type; });
+        QJsonObject follow = registerRequest(1, QString(), "laptop");
+        follow.insert("Followup", url);
+        auto held = m.post("/machine/register", follow);
+        QTest::qWait(20);
+        QVERIFY(!held->done());
+        QVERIFY(m_service->registration().reject(authId, state::Actor::of("unix:0")));
+        // The waiting client gets its answer now, not a timeout.
+        QVERIFY(QTest::qWaitFor([&] { return held->done(); }, 5000));
+        QCOMPARE(held->json()["Error"].toString(), QString("registration rejected by an administrator"));
+        QVERIFY(m_service->registration().pendingJson().isEmpty());
+        // Its retry with the same link gets the same answer; nothing was registered.
+        QCOMPARE(m.registerNode(follow)["Error"].toString(), QString("registration rejected by an administrator"));
+        QVERIFY(m_store->listNodes()->isEmpty());
+        QCOMPARE(m_service->registration().approve(authId, "alice").error().kind, store::Error::NotFound);
+        QCOMPARE(events, (QList<QString>{"registration.rejected", "audit.entry"}));
+        QCOMPARE(m_store->listAudit()->first().action, QString("registration.reject"));
+    }
+
+    void deviceApprovalKeepsNodeOutOfMaps()
+    {
+        m_config.node.deviceApproval = true;
+        start();
+        store::NewPreAuthKey k;
+        k.userId = m_alice;
+        k.reusable = true;
+        k.preApproved = true;
+        const QString preApproved = m_store->createPreAuthKey(k)->fullKey;
+        FakeMachine a(*m_service, 1), b(*m_service, 2), c(*m_service, 3);
+        auto sa = join(a, 1, preApproved);
+        const qint64 idA = idOf(1);
+        QCOMPARE(sa->netmap.self()["MachineAuthorized"].toBool(), true);
+        // A plain key: b registers but waits, and is told so.
+        const QJsonObject rb = b.registerNode(registerRequest(2, newKey(), "node2"));
+        QCOMPARE(rb["MachineAuthorized"].toBool(), false);
+        auto sb = b.post("/machine/map", mapRequest(2, true));
+        QVERIFY(QTest::qWaitFor([&] { return !sb->messages.isEmpty(); }, 5000));
+        const qint64 idB = idOf(2);
+        QCOMPARE(sb->netmap.self()["MachineAuthorized"].toBool(), false);
+        QVERIFY(sb->netmap.peerIds().isEmpty());
+        // c (pre-approved) joins after b: once a has c, it would have had b too.
+        auto sc = join(c, 3, preApproved);
+        const qint64 idC = idOf(3);
+        QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peerIds().contains(idC); }, 5000));
+        QCOMPARE(sa->netmap.peerIds(), QSet<qint64>{idC});
+        QCOMPARE(sc->netmap.peerIds(), QSet<qint64>{idA});
+        QVERIFY(sb->netmap.peerIds().isEmpty());
+
+        QVERIFY(m_state->authorizeNode(idB, state::Actor::of("unix:0")));
+        QVERIFY(QTest::qWaitFor([&] {
+            return sa->netmap.peerIds() == (QSet<qint64>{idB, idC}) && sc->netmap.peerIds() == (QSet<qint64>{idA, idB})
+                   && sb->netmap.peerIds() == (QSet<qint64>{idA, idC}) && sb->netmap.self()["MachineAuthorized"].toBool();
+        }, 5000));
+    }
+
     void pendingRegistrationExpires()
     {
         start();
@@ -432,8 +501,7 @@ private Q_SLOTS:
         auto streamA = join(a, 1, key);
         auto streamB = join(b, 2, key);
         const qint64 idB = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 2))->node.id;
-        QVERIFY(m_store->deleteNode(idB));
-        m_service->adminChanged("node", idB); // what the admin API reports
+        QVERIFY(m_state->deleteNode(idB, state::Actor::of("unix:0"))); // what the admin API does
         QVERIFY(QTest::qWaitFor([&] { return streamB->done(); }, 5000));
         QVERIFY(QTest::qWaitFor([&] {
             return !streamA->messages.isEmpty() && streamA->messages.last()["PeersRemoved"].toArray() == QJsonArray{idB};
@@ -523,9 +591,8 @@ private Q_SLOTS:
         c.registerNode(registerRequest(3, newKey(false, false, {"tag:db"}), "db"));
         auto sc = c.post("/machine/map", mapRequest(3, true));
         QVERIFY(QTest::qWaitFor([&] { return converged({sa, sb, sc}); }, 5000));
-        QVERIFY(m_store->setPolicy(R"({"tagOwners":{"tag:db":["alice@"]},
-            "acls":[{"action":"accept","src":["alice@"],"dst":["tag:db:5432"]}]})"));
-        m_service->adminChanged("policy", 0);
+        QVERIFY(m_state->setPolicy(R"({"tagOwners":{"tag:db":["alice@"]},
+            "acls":[{"action":"accept","src":["alice@"],"dst":["tag:db:5432"]}]})", state::Actor::system()));
         const qint64 db = m_state->snapshot()->nodeByKey(fakeKey("nodekey:", 3))->node.id;
         QVERIFY(QTest::qWaitFor([&] { return sa->netmap.peerIds() == QSet<qint64>{db}; }, 5000));
         QVERIFY(sa->netmap.packetFilter().isEmpty()); // nothing may reach alice's nodes now
@@ -601,11 +668,12 @@ private Q_SLOTS:
         auto sa = join(a, 1, newKey());
         QVERIFY(!sa->messages.isEmpty());
         QVERIFY(!sa->messages.first()["SSHPolicy"].toObject()["rules"].toArray().isEmpty());
-        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})"));
         const int before = int(sa->messages.size());
         // A policy change and a user change in one batch: the node gets one full map.
-        m_service->adminChanged("policy", 0);
-        m_service->adminChanged("user", 0);
+        QVERIFY(m_state->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})", state::Actor::system()));
+        store::User carol;
+        carol.name = "carol";
+        QVERIFY(m_state->createUser(carol, state::Actor::system()));
         QVERIFY(QTest::qWaitFor([&] { return sa->messages.size() > before; }, 5000));
         const QJsonObject full = sa->messages.last();
         QVERIFY2(full.contains("Node") && full.contains("DERPMap"), "expected a full map");

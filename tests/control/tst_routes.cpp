@@ -93,8 +93,7 @@ class TestRoutes : public QObject
 
     void approve(qint64 id, const QStringList& routes)
     {
-        QVERIFY(m_store->setApprovedRoutes(id, routes));
-        m_service->adminChanged("node", id);
+        QVERIFY(m_state->setApprovedRoutes(id, routes, state::Actor::system()));
     }
 
     // The peer as `call`'s client currently has it.
@@ -255,7 +254,7 @@ private Q_SLOTS:
     {
         // Alice may reach 10.0.0.0/24, bob only 192.168.0.0/24; both reach everyone's nodes.
         m_config.policy.mode = "database";
-        QVERIFY(m_store->setPolicy(R"({
+        QVERIFY(m_state->setPolicy(R"({
             "acls":[{"action":"accept","src":["alice@"],"dst":["10.0.0.0/24:*","alice@:*","bob@:*"]},
                     {"action":"accept","src":["bob@"],"dst":["192.168.0.0/24:*","alice@:*","bob@:*"]}]})"));
         start();
@@ -277,8 +276,7 @@ private Q_SLOTS:
         // A policy change that takes alice's route away reaches her without the router changing.
         QVERIFY(m_store->setPolicy(R"({
             "acls":[{"action":"accept","src":["alice@"],"dst":["alice@:*","bob@:*"]},
-                    {"action":"accept","src":["bob@"],"dst":["192.168.0.0/24:*","alice@:*","bob@:*"]}]})"));
-        m_service->adminChanged("policy", 0);
+                    {"action":"accept","src":["bob@"],"dst":["192.168.0.0/24:*","alice@:*","bob@:*"]}]})", state::Actor::system()));
         QVERIFY(waitFor([&] { return streamA->netmap.peers().contains(idR) && primary(streamA, idR).isEmpty()
                                      && !allowed(streamA, idR).contains(kRoute); }));
         QCOMPARE(primary(streamB, idR), QStringList{"192.168.0.0/24"});

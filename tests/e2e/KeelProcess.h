@@ -32,6 +32,7 @@ public:
     QString socketPath() const { return m_dir.filePath(QStringLiteral("keel.sock")); }
     QString databasePath() const { return m_dir.filePath(QStringLiteral("db.sqlite")); }
     quint16 port() const { return m_port; }
+    quint16 metricsPort() const { return m_metricsPort; }
 
     // Writes config.yaml: a minimal valid config on this instance's ports and paths, plus `extra` YAML.
     void writeConfig(const QByteArray& extra = {});

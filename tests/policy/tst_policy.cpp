@@ -227,6 +227,13 @@ void TestPolicy::validationErrors_data()
     QTest::newRow("admin outside nodeAttrs") << QByteArray(R"({"acls":[{"action":"accept","src":["autogroup:admin"],"dst":["*:*"]}]})") << "\"autogroup:admin\" is only supported as a nodeAttrs target";
     QTest::newRow("app to internet") << QByteArray(R"({"grants":[{"src":["*"],"dst":["autogroup:internet"],"app":{"example.com/cap/x":[{}]}}]})") << "cannot use app grants with autogroup:internet";
     QTest::newRow("bad ipPool") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["100.81.0.1/16"]}]})") << "nodeAttrs[0].ipPool: invalid prefix";
+    // ipPool lies inside 100.64.0.0/10 and off Tailscale's own ranges (kb/1304/ip-pool; Headscale
+    // policy/v2 validateNodeAttrIPPool).
+    QTest::newRow("ipPool outside CGNAT") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["10.0.0.0/16"]}]})") << "ipPool must be within 100.64.0.0/10";
+    QTest::newRow("ipPool wider than CGNAT") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["100.0.0.0/8"]}]})") << "ipPool must be within 100.64.0.0/10";
+    QTest::newRow("ipPool IPv6") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["fd7a:115c:a1e0::/64"]}]})") << "ipPool must be within 100.64.0.0/10";
+    QTest::newRow("ipPool on MagicDNS") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["100.100.0.0/16"]}]})") << "must not overlap reserved Tailscale ranges";
+    QTest::newRow("ipPool on Quad100") << QByteArray(R"({"nodeAttrs":[{"target":["*"],"ipPool":["100.115.92.0/24"]}]})") << "must not overlap reserved Tailscale ranges";
 }
 
 void TestPolicy::validationErrors()

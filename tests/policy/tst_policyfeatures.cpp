@@ -84,6 +84,9 @@ private slots:
     void yamlErrorsHavePositions();
     void legacyNamespaceAliases();
     void ambiguousUserReference();
+    void appGrantHasOneCapGrantPerDestination();
+    void sshCheckPeriodOfThePair();
+    void viaTagsOfAViewer();
 };
 
 void TestPolicyFeatures::localpartEmitsPerUserRules()
@@ -360,6 +363,60 @@ void TestPolicyFeatures::ambiguousUserReference()
     QVERIFY(!parser.parse(QByteArray(R"({"acls":[{"action":"accept","src":["dana@"],"dst":["*:*"]}]})")));
     QVERIFY2(parser.errorText().contains(QLatin1String("multiple users found: token \"dana@\" found: [dana@example.com dana@example.net]")), qPrintable(parser.errorText()));
     QVERIFY(parser.parse(QByteArray(R"({"acls":[{"action":"accept","src":["dana@example.net","alice@"],"dst":["*:*"]}]})")));
+}
+
+
+// Tailscale's control plane gives an app grant one CapGrant per destination alias (Headscale's
+// policy/v2 compileOtherDests, matched to captures): a node two destinations match holds two.
+void TestPolicyFeatures::appGrantHasOneCapGrantPerDestination()
+{
+    const auto p = parse(R"("grants":[{"src":["alice@example.com"],"dst":["tag:server","100.64.0.4/32"],
+                                       "app":{"example.com/cap/x":[{"a":1}]}}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    const QList<FilterRule> f = c.filterFor(t.nodes[3]);
+    QCOMPARE(f.size(), 1);
+    QCOMPARE(f[0].capGrants.size(), 2);
+    QCOMPARE(f[0].capGrants[0].dsts, (QList<IpPrefix>{pfx("100.64.0.4/32"), pfx("fd7a:115c:a1e0::4/128")}));
+    QCOMPARE(f[0].capGrants[1].dsts, QList<IpPrefix>{pfx("100.64.0.4/32")});
+    QVERIFY(c.filterFor(t.nodes[0]).isEmpty());
+}
+
+// Tailscale SSH docs: checkPeriod defaults to 12h, "always" checks every time; the first check
+// rule covering the pair decides; autogroup:self covers only the owner's own untagged devices.
+void TestPolicyFeatures::sshCheckPeriodOfThePair()
+{
+    const auto p = parse(R"("ssh":[{"action":"accept","src":["bob@example.org"],"dst":["tag:server"],"users":["root"]},
+                                   {"action":"check","src":["alice@example.com"],"dst":["tag:server"],"users":["root"],"checkPeriod":"2h30m"},
+                                   {"action":"check","src":["autogroup:member"],"dst":["tag:server"],"users":["root"]},
+                                   {"action":"check","src":["autogroup:member"],"dst":["autogroup:self"],"users":["root"],"checkPeriod":"always"}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    QCOMPARE(c.sshCheckPeriodSeconds(t.nodes[0], t.nodes[3]), std::optional<qint64>(9000));     // alice: her rule
+    QCOMPARE(c.sshCheckPeriodSeconds(t.nodes[1], t.nodes[3]), std::optional<qint64>(12 * 3600)); // bob: the member rule
+    QCOMPARE(c.sshCheckPeriodSeconds(t.nodes[0], t.nodes[0]), std::optional<qint64>(0));          // own device: always
+    QCOMPARE(c.sshCheckPeriodSeconds(t.nodes[0], t.nodes[1]), std::nullopt);                      // another user's device
+    QCOMPARE(c.sshCheckPeriodSeconds(t.nodes[3], t.nodes[3]), std::nullopt);                      // tagged source
+}
+
+// Grants with via (Tailscale's grants docs): the via tags steer the grant's sources to a route a
+// destination overlaps; autogroup:internet covers the exit routes.
+void TestPolicyFeatures::viaTagsOfAViewer()
+{
+    const auto p = parse(R"("grants":[{"src":["alice@example.com"],"dst":["10.0.0.0/8"],"ip":["*"],"via":["tag:router-a"]},
+                                      {"src":["autogroup:member"],"dst":["autogroup:internet"],"ip":["*"],"via":["tag:router-b"]},
+                                      {"src":["*"],"dst":["10.44.0.0/16"],"ip":["*"]}])");
+    QVERIFY(p);
+    const Topology t = tailnet();
+    const PolicyCompiler c(*p, t);
+    QVERIFY(c.hasVia());
+    QCOMPARE(c.viaTagsFor(t.nodes[0], pfx("10.44.0.0/16")), QStringList{QStringLiteral("tag:router-a")});
+    QVERIFY(c.viaTagsFor(t.nodes[1], pfx("10.44.0.0/16")).isEmpty());        // bob has no via grant to it
+    QVERIFY(c.viaTagsFor(t.nodes[0], pfx("192.168.0.0/24")).isEmpty());      // outside the destination
+    QCOMPARE(c.viaTagsFor(t.nodes[1], pfx("0.0.0.0/0")), QStringList{QStringLiteral("tag:router-b")});
+    QVERIFY(c.viaTagsFor(t.nodes[3], pfx("0.0.0.0/0")).isEmpty());           // tagged: not a member
 }
 
 QTEST_GUILESS_MAIN(TestPolicyFeatures)

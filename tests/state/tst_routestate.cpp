@@ -13,6 +13,7 @@
 using namespace keel;
 using state::Change;
 using state::State;
+using state::Actor;
 
 namespace {
 
@@ -74,10 +75,9 @@ class TestRouteState : public QObject
             return 0;
         const qint64 id = created->node.id;
         if (!approve.isEmpty()) {
-            // What the admin API does: write the store, then tell State.
-            if (!m_store->setApprovedRoutes(id, approve))
+            // What the admin API does: one State verb.
+            if (!s.setApprovedRoutes(id, approve, Actor::system()))
                 return 0;
-            s.reloadNode(id);
         }
         return id;
     }
@@ -181,12 +181,10 @@ private Q_SLOTS:
         const qint64 id = router(*s, 1, {"10.0.0.0/24"});
         QVERIFY(m_store->nodeById(id)->approvedRoutes.isEmpty()); // alice's node: not an approver
         // Tagged by an admin: now an approver, the announced route is approved.
-        QVERIFY(m_store->setNodeTags(id, {"tag:router"}));
-        s->reloadNode(id);
+        QVERIFY(s->setTags(id, {"tag:router"}, Actor::system()));
         QCOMPARE(m_store->nodeById(id)->approvedRoutes, QStringList{"10.0.0.0/24"});
-        // The admin takes the approval away: it stays away on this reload.
-        QVERIFY(m_store->setApprovedRoutes(id, {}));
-        s->reloadNode(id);
+        // The admin takes the approval away: it stays away.
+        QVERIFY(s->setApprovedRoutes(id, {}, Actor::system()));
         QVERIFY(s->snapshot()->node(id)->node.approvedRoutes.isEmpty());
         QVERIFY(s->snapshot()->primaries.isEmpty());
     }
@@ -227,11 +225,9 @@ private Q_SLOTS:
         const qint64 a = router(*s, 1, {"10.0.0.0/24", "10.9.0.0/16"}, {"10.0.0.0/24"});
         s->setOnline(a, true);
         QCOMPARE(s->snapshot()->primaryRoutesOf(a), QStringList{"10.0.0.0/24"});
-        QVERIFY(m_store->setApprovedRoutes(a, {"10.0.0.0/24", "10.9.0.0/16"}));
-        s->reloadNode(a);
+        QVERIFY(s->setApprovedRoutes(a, {"10.0.0.0/24", "10.9.0.0/16"}, Actor::system()));
         QCOMPARE(s->snapshot()->primaryRoutesOf(a), (QStringList{"10.0.0.0/24", "10.9.0.0/16"}));
-        QVERIFY(m_store->setApprovedRoutes(a, {}));
-        s->reloadNode(a);
+        QVERIFY(s->setApprovedRoutes(a, {}, Actor::system()));
         QVERIFY(s->snapshot()->primaries.isEmpty());
     }
 

@@ -11,6 +11,7 @@
 using namespace keel;
 using state::Change;
 using state::State;
+using state::Actor;
 
 namespace {
 
@@ -319,16 +320,16 @@ private Q_SLOTS:
         QVERIFY(m_changes.last().fields & Change::Key);
     }
 
-    void adminChangesReloaded()
+    void adminVerbs()
     {
         auto s = loadState();
         const qint64 id = s->createNode(spec(1, "web"))->node.id;
-        QVERIFY(m_store->setNodeTags(id, {"tag:web"}));
-        s->reloadNode(id);
+        QVERIFY(s->setTags(id, {"tag:web"}, Actor::of("unix:0")));
         QCOMPARE(s->snapshot()->node(id)->node.tags, QStringList{"tag:web"});
-        QVERIFY(m_store->deleteNode(id));
-        s->reloadNode(id);
+        QCOMPARE(m_store->nodeById(id)->tags, QStringList{"tag:web"});
+        QVERIFY(s->deleteNode(id, Actor::of("unix:0")));
         QVERIFY(!s->snapshot()->node(id));
+        QVERIFY(!m_store->nodeById(id));
         QCOMPARE(m_changes.last().kind, Change::Kind::PeerRemoved);
     }
 

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "state/Event.h"
+
+#include <QList>
+#include <QMutex>
+
+#include <deque>
+#include <functional>
+
+namespace keel::state {
+
+// Numbers events, keeps the last `capacity` of them for watchers that reconnect, and hands each
+// one to every subscriber, in order, on the thread that publishes (the State's thread).
+//
+// Sequence numbers start at 1 in every process and grow by exactly 1, so a watcher can tell a gap;
+// the epoch (random, per process) tells it that numbers started over.
+class EventBus
+{
+public:
+    using Subscriber = std::function<void(const Event&)>;
+
+    explicit EventBus(int capacity = 10'000);
+
+    Event publish(const QString& type, QJsonObject payload);
+    int subscribe(Subscriber fn);
+    void unsubscribe(int id);
+
+    // The kept events with seq > `since`, oldest first. *complete is false when some events after
+    // `since` are no longer kept (the watcher must resync); `since` = 0 asks for nothing old.
+    QList<Event> since(quint64 since, bool* complete) const;
+    quint64 lastSeq() const;
+    QString epoch() const { return m_epoch; }
+    int capacity() const { return m_capacity; }
+
+private:
+    const int m_capacity;
+    const QString m_epoch;
+    mutable QMutex m_mutex;  // the ring may be read from other threads (in-process GUI)
+    std::deque<Event> m_ring;
+    quint64 m_seq = 0;
+    QList<std::pair<int, Subscriber>> m_subscribers;
+    int m_nextId = 1;
+    std::deque<Event> m_queue;  // published, not yet delivered (publishing thread only)
+    bool m_delivering = false;
+};
+
+} // namespace keel::state
