@@ -4,6 +4,9 @@
 #include "KeelVersion.h"
 #include "crypto/Keys.h"
 #include "server/Maintenance.h"
+#include "server/OidcLogin.h"
+
+#include <QJsonArray>
 
 #include <QFile>
 
@@ -26,8 +29,11 @@ QList<Command> miscCommands(Cli& cli)
             const QString source = load && !load->config.sourcePath.isEmpty() ? load->config.sourcePath : QStringLiteral("the embedded default (no config file found)");
             if (!config)
                 return cli.fail(QStringLiteral("%1: %2 error(s), %3 warning(s)").arg(source).arg(errors).arg(warnings));
-            cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("source"), source}, {QStringLiteral("warnings"), warnings}},
-                      QStringLiteral("%1 is valid (%2 warning(s))").arg(source).arg(warnings));
+            // Which login is in force: a wrong issuer or a missing secret shows here, not at the first login.
+            const QStringList oidc = server::OidcLogin::describe(*config);
+            cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("source"), source}, {QStringLiteral("warnings"), warnings},
+                                  {QStringLiteral("oidc"), QJsonArray::fromStringList(oidc)}},
+                      QStringLiteral("%1 is valid (%2 warning(s))\n%3").arg(source).arg(warnings).arg(oidc.join(QLatin1Char('\n'))));
             return 0;
         }, {}, {}};
 

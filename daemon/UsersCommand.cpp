@@ -14,13 +14,25 @@ const Flag nameFlag{QStringLiteral("name"), QLatin1Char('n'), QStringLiteral("us
 QString userTable(const QJsonArray& users)
 {
     QList<QStringList> rows;
+    bool anyGroups = false;
     for (const QJsonValue& v : users) {
         const QJsonObject u = v.toObject();
+        QStringList groups;
+        for (const QJsonValue& g : u.value(QStringLiteral("providerGroups")).toArray())
+            groups << g.toString();
+        anyGroups = anyGroups || !groups.isEmpty();
         rows.append({idFrom(u.value(QStringLiteral("id"))), u.value(QStringLiteral("displayName")).toString(),
                      u.value(QStringLiteral("name")).toString(), u.value(QStringLiteral("email")).toString(),
-                     humanTime(u.value(QStringLiteral("createdAt")))});
+                     humanTime(u.value(QStringLiteral("createdAt"))), groups.join(QStringLiteral(", "))});
     }
-    return table({QStringLiteral("ID"), QStringLiteral("Name"), QStringLiteral("Username"), QStringLiteral("Email"), QStringLiteral("Created")}, rows);
+    QStringList header{QStringLiteral("ID"), QStringLiteral("Name"), QStringLiteral("Username"), QStringLiteral("Email"), QStringLiteral("Created")};
+    // Headscale's columns, plus the OIDC groups (policy: oidcgroup:<name>) once any user has some.
+    if (anyGroups)
+        header << QStringLiteral("Provider groups");
+    else
+        for (QStringList& row : rows)
+            row.removeLast();
+    return table(header, rows);
 }
 
 // -i or -n picks exactly one user; returns its JSON, or nullopt after printing why.

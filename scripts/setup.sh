@@ -5,7 +5,8 @@
 #   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing,
 #                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client,
 #                               nginx for the reverse-proxy test, prometheus for promtool, debootstrap
-#                               for scripts/test-deb-install.sh)
+#                               for scripts/test-deb-install.sh, Node.js and the OpenID provider of
+#                               tests/oidc from the npm registry)
 set -euo pipefail
 
 want_test=0
@@ -25,6 +26,10 @@ packages=(
 )
 if [ "$want_test" = 1 ]; then
     packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap)
+    # Node.js for the OIDC tests' provider; Debian's, unless a node (with its own npm) is already there.
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        packages+=(nodejs npm)
+    fi
 fi
 
 missing=()
@@ -55,4 +60,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     done
 else
     echo "setup: all ${#packages[@]} packages present"
+fi
+
+# The real OpenID provider the OIDC tests run (tests/oidc/provider.mjs): npm's oidc-provider at the
+# version pinned in tests/oidc/package-lock.json, installed beside it, never globally.
+if [ "$want_test" = 1 ]; then
+    oidc_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/oidc"
+    if [ ! -f "$oidc_dir/node_modules/oidc-provider/package.json" ] \
+        || [ "$oidc_dir/package-lock.json" -nt "$oidc_dir/node_modules/.package-lock.json" ]; then
+        echo "setup: installing the OIDC test provider (npm ci in tests/oidc)"
+        (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
 fi

@@ -53,15 +53,16 @@ DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq --no-install-recom
 step "checking the installed files"
 in_root /usr/bin/keel version >/dev/null || fail "/usr/bin/keel does not run"
 in_root id keel >/dev/null || fail "no keel user"
-[ "$(stat -c '%a %U %G' "$root/var/lib/keel")" = "750 keel keel" ] || fail "/var/lib/keel is $(stat -c '%a %U %G' "$root/var/lib/keel")"
-[ "$(stat -c '%a %U %G' "$root/etc/keel/config.yaml")" = "640 root keel" ] || fail "/etc/keel/config.yaml is $(stat -c '%a %U %G' "$root/etc/keel/config.yaml")"
+[ "$(in_root stat -c '%a %U %G' /var/lib/keel)" = "750 keel keel" ] || fail "/var/lib/keel is $(in_root stat -c '%a %U %G' /var/lib/keel)"
+[ "$(in_root stat -c '%a %U %G' /etc/keel/config.yaml)" = "640 root keel" ] || fail "/etc/keel/config.yaml is $(in_root stat -c '%a %U %G' /etc/keel/config.yaml)"
 in_root /usr/bin/keel configtest -c /etc/keel/config.yaml || fail "configtest of the installed config"
 in_root systemd-analyze verify /usr/lib/systemd/system/keel.service || fail "systemd-analyze verify"
 
 step "keel serve as the keel user (the unit's ExecStart), /health"
 port=$(( 20000 + RANDOM % 20000 ))
 mport=$(( port + 1 ))
-chroot --userspec=keel:keel "$root" env KEEL_DATA_DIR=/var/lib/keel KEEL_LISTEN_ADDR=127.0.0.1:$port \
+# Numeric ids: the host's user database is not the root's.
+chroot --userspec="$(in_root id -u keel):$(in_root id -g keel)" "$root" env KEEL_DATA_DIR=/var/lib/keel KEEL_LISTEN_ADDR=127.0.0.1:$port \
     KEEL_METRICS_LISTEN_ADDR=127.0.0.1:$mport KEEL_DERP_URLS= /usr/bin/keel serve -c /etc/keel/config.yaml >"$work/serve.log" 2>&1 &
 server_pid=$!
 healthy=0
@@ -76,8 +77,8 @@ for _ in $(seq 1 100); do
 done
 [ "$healthy" = 1 ] || { cat "$work/serve.log"; fail "/health did not answer 200"; }
 kill "$server_pid"; wait "$server_pid" || true; server_pid=
-[ "$(stat -c '%U' "$root/var/lib/keel/db.sqlite")" = keel ] || fail "the database is not owned by keel"
-[ "$(stat -c '%a' "$root/var/lib/keel/noise_private.key")" = 600 ] || fail "the Noise key is not 0600"
+[ "$(in_root stat -c '%U' /var/lib/keel/db.sqlite)" = keel ] || fail "the database is not owned by keel"
+[ "$(in_root stat -c '%a' /var/lib/keel/noise_private.key)" = 600 ] || fail "the Noise key is not 0600"
 
 step "dpkg --purge keeps the data"
 in_root dpkg --purge keel >/dev/null 2>&1

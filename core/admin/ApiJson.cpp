@@ -58,7 +58,9 @@ QJsonObject user(const store::User& u)
             {QStringLiteral("email"), u.email},
             {QStringLiteral("providerId"), u.providerId},
             {QStringLiteral("provider"), u.provider},
-            {QStringLiteral("profilePicUrl"), u.profilePicUrl}};
+            {QStringLiteral("profilePicUrl"), u.profilePicUrl},
+            // Keel's own: groups from the last OIDC login (oidcgroup:<name> in the policy).
+            {QStringLiteral("providerGroups"), QJsonArray::fromStringList(u.providerGroups)}};
 }
 
 QJsonObject preAuthKey(const store::PreAuthKey& key, const std::optional<store::User>& owner, const QString& fullKey)

@@ -264,6 +264,9 @@ void ConfigBuilder::readOidc(Config& c)
     readList(QStringLiteral("oidc.allowed_groups"), o.allowedGroups);
     readBool(QStringLiteral("oidc.email_verified_required"), o.emailVerifiedRequired);
     readBool(QStringLiteral("oidc.use_expiry_from_token"), o.useExpiryFromToken);
+    // Keel's default is PKCE on (RFC 9700 recommends it for every client; providers that do not
+    // know it ignore it); Headscale's is off. Config{} keeps false: without a file OIDC is off anyway.
+    o.pkce.enabled = true;
     readBool(QStringLiteral("oidc.pkce.enabled"), o.pkce.enabled);
     readString(QStringLiteral("oidc.pkce.method"), o.pkce.method);
 

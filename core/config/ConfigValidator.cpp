@@ -37,6 +37,13 @@ bool isHttpUrl(const QString& text)
         && !url.host().isEmpty();
 }
 
+bool isLoopbackUrl(const QString& text)
+{
+    const QString host = QUrl(text, QUrl::StrictMode).host();
+    const QHostAddress address(host);
+    return host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
+}
+
 bool isDomainName(const QString& name)
 {
     static const QRegularExpression label(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
@@ -325,6 +332,9 @@ void ConfigValidator::checkOidc(const Config& c, DiagnosticSink& sink)
         return;
     if (!isHttpUrl(o.issuer))
         sink.error(QStringLiteral("oidc.issuer"), QStringLiteral("oidc.issuer must be a valid http(s) URL: got \"%1\"").arg(o.issuer));
+    else if (o.issuer.startsWith(QLatin1String("http://")) && !isLoopbackUrl(o.issuer))
+        // Codes, tokens and the client secret would cross the network in the clear.
+        sink.error(QStringLiteral("oidc.issuer"), QStringLiteral("oidc.issuer must use https (plain http only for a provider on a loopback address): got \"%1\"").arg(o.issuer));
     if (o.clientId.isEmpty())
         sink.error(QStringLiteral("oidc.client_id"), QStringLiteral("oidc.client_id is required when oidc.issuer is set"));
     if (o.clientSecret.isEmpty() && o.clientSecretPath.isEmpty())

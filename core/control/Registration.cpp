@@ -5,6 +5,7 @@
 #include "control/Mapper.h"
 #include "metrics/Instruments.h"
 #include "policy/PolicyApprovals.h"
+#include "state/PolicyTopology.h"
 
 #include <QRandomGenerator>
 
@@ -102,7 +103,7 @@ QStringList Registration::refusedTags(std::optional<qint64> userId, const QStrin
         return tags;
     policy::Topology topology;
     for (const store::User& u : s->users)
-        topology.users.append({u.id, u.name, u.email});
+        topology.users.append(state::policyUser(u));
     return policy::PolicyApprovals(*s->policy, topology).refusedTags(*userId, tags);
 }
 
@@ -336,6 +337,15 @@ void Registration::followup(const QString& machineKey, const RegistrationRequest
     it->waiters.append(reply); // held until approved or expired
 }
 
+std::optional<Registration::PendingInfo> Registration::pendingInfo(const QString& authId) const
+{
+    const auto it = m_pending.constFind(authId);
+    if (it == m_pending.constEnd() || it->created.msecsTo(Clock::now()) >= m_state.config().tuning.registerCacheExpirationMs)
+        return std::nullopt;
+    return PendingInfo{it->machineKey, it->request.hostinfo.value(QLatin1String("Hostname")).toString(),
+                       it->request.hostinfo.value(QLatin1String("OS")).toString(), it->request.requestTags};
+}
+
 store::Result<state::LiveNode> Registration::approve(const QString& authId, const QString& userName, const state::Actor& by)
 {
     const state::SnapshotPtr s = m_state.snapshot();
@@ -347,7 +357,8 @@ store::Result<state::LiveNode> Registration::approve(const QString& authId, cons
     return Error::notFound(QStringLiteral("user %1 not found").arg(userName));
 }
 
-store::Result<state::LiveNode> Registration::approveRegistration(const QString& authId, qint64 userId, const state::Actor& by)
+store::Result<state::LiveNode> Registration::approveRegistration(const QString& authId, qint64 userId, const state::Actor& by,
+                                                                 std::optional<QDateTime> expiry)
 {
     auto it = m_pending.find(authId);
     if (it == m_pending.end() || it->nodeId)
@@ -358,13 +369,15 @@ store::Result<state::LiveNode> Registration::approveRegistration(const QString& 
         return Error::notFound(QStringLiteral("user %1 not found").arg(userId));
     const QString userName = user->name;
     const RegistrationRequest r = it->request;
+    if (!expiry)
+        expiry = r.expiry;
     const QString machineKey = it->machineKey;
     if (const QStringList refused = refusedTags(userId, r.requestTags); !refused.isEmpty())
         return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, userId)) {
         // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, userId, r.requestTags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, expiry, userId, r.requestTags);
     } else {
         state::NewNode spec;
         spec.machineKey = machineKey;
@@ -374,7 +387,7 @@ store::Result<state::LiveNode> Registration::approveRegistration(const QString& 
         spec.userId = userId;
         spec.tags = r.requestTags; // allowed above
         spec.ephemeral = r.ephemeral;
-        spec.expiry = r.expiry;
+        spec.expiry = expiry;
         spec.registerMethod = by.name.startsWith(QLatin1String("oidc:")) ? QStringLiteral("oidc") : QStringLiteral("cli");
         // An admin approving by name is the device approval; a user's own login (OIDC) is not.
         spec.preApproved = spec.registerMethod == QLatin1String("cli");

@@ -43,7 +43,19 @@ public:
     // id or user), Invalid (tags the user may not assign).
     store::Result<state::LiveNode> approve(const QString& authId, const QString& userName,
                                            const state::Actor& by = {});
-    store::Result<state::LiveNode> approveRegistration(const QString& authId, qint64 userId, const state::Actor& by);
+    // By user id (also the OIDC login's call, with an "oidc:<user>" actor: register method oidc):
+    // `expiry` overrides the node's key expiry (the ID token's with oidc.use_expiry_from_token).
+    store::Result<state::LiveNode> approveRegistration(const QString& authId, qint64 userId, const state::Actor& by,
+                                                       std::optional<QDateTime> expiry = std::nullopt);
+    // What a login page shows about a pending registration; nullopt when unknown or expired.
+    struct PendingInfo
+    {
+        QString machineKey;
+        QString hostname;
+        QString os;
+        QStringList requestedTags;
+    };
+    std::optional<PendingInfo> pendingInfo(const QString& authId) const;
     // `keel auth reject --auth-id <id>`: the waiting client is told so (its `tailscale up` fails
     // with the message); a follow-up with the same id gets the same answer until it expires.
     store::Result<void> reject(const QString& authId, const state::Actor& by);

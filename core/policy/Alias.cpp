@@ -27,6 +27,18 @@ std::optional<Alias> Alias::parse(const QString& raw, QString* error)
         a.kind = Kind::Wildcard;
         return a;
     }
+    if (s.startsWith(QLatin1String("oidcgroup:"))) {
+        // Keel's own: a group as the identity provider names it, verbatim (case, slashes and all;
+        // Keycloak's are paths like "/eng"). Its own prefix, so a provider group can never stand in
+        // for a "group:" the policy defines, nor the other way round.
+        a.kind = Kind::ProviderGroup;
+        a.name = s.mid(10);
+        if (a.name.isEmpty()) {
+            *error = QStringLiteral("invalid alias format: \"%1\", a provider group must be oidcgroup:<name>").arg(s);
+            return std::nullopt;
+        }
+        return a;
+    }
     if (s.startsWith(QLatin1String("user:"))) {
         // Tailscale's domain wildcard; only the `*` local part is defined.
         const QString rest = s.mid(5);

@@ -25,6 +25,7 @@ struct Alias {
         UserDomain,    // user:*@example.com: every user whose email is in that domain (name = domain)
         AutoAdmin,     // autogroup:admin: nodes of the tailnet's admins (nodeAttrs targets only)
         AutoOwner,     // autogroup:owner: nodes of the tailnet's owner (nodeAttrs targets only)
+        ProviderGroup, // oidcgroup:<name>: users whose last OIDC login named group <name> (name = <name>)
     };
     Kind kind = Kind::Wildcard;
     QString text; // as written (trimmed), for messages

@@ -31,6 +31,8 @@ bool PolicyApprovals::userMatches(qint64 userId, const Alias& owner) const
         return u->email == owner.name || u->name == owner.name;
     case K::UserDomain:
         return u->email.endsWith(QLatin1Char('@') + owner.name, Qt::CaseInsensitive);
+    case K::ProviderGroup:
+        return u->providerGroups.contains(owner.name);
     case K::Group:
         for (const QString& m : m_policy.groups.value(owner.name)) {
             QString e;

@@ -15,6 +15,7 @@ QJsonObject PolicyExplainer::Answer::toJson() const
     return {{QLatin1String("allowed"), allowed},
             {QLatin1String("peers"), peers},
             {QLatin1String("rules"), QJsonArray::fromStringList(rules)},
+            {QLatin1String("srcProviderGroups"), QJsonArray::fromStringList(srcProviderGroups)},
             {QLatin1String("reason"), reason}};
 }
 
@@ -60,11 +61,15 @@ PolicyExplainer::Answer PolicyExplainer::explain(int srcNode, int dstNode, int p
         }
     }
     ans.allowed = !ans.rules.isEmpty();
+    if (const TopologyUser* owner = a.isTagged() ? nullptr : m_topo.user(a.userId))
+        ans.srcProviderGroups = owner->providerGroups;
     const QString what = portless ? QStringLiteral("protocol %1").arg(proto) : QStringLiteral("port %1/%2").arg(port).arg(proto);
     if (ans.allowed)
         ans.reason = QStringLiteral("%1 may reach %2 on %3, allowed by %4").arg(a.name, b.name, what, ans.rules.join(QStringLiteral(", ")));
     else
         ans.reason = QStringLiteral("%1 may not reach %2 on %3: no rule in %2's packet filter allows it").arg(a.name, b.name, what);
+    if (!ans.srcProviderGroups.isEmpty())
+        ans.reason += QStringLiteral(" (%1's owner is in provider groups %2)").arg(a.name, ans.srcProviderGroups.join(QStringLiteral(", ")));
     return ans;
 }
 

@@ -18,6 +18,9 @@ public:
         bool peers = false;     // A and B are in each other's peer lists
         QStringList rules;      // policy entries that allow it ("acls[0]", "grants[2]")
         QString reason;         // one human sentence
+        // The provider groups (oidcgroup:) of A's owner from its last OIDC login: what an
+        // oidcgroup: rule matched or missed.
+        QStringList srcProviderGroups;
         QJsonObject toJson() const;
     };
 

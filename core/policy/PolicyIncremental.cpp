@@ -24,6 +24,7 @@ bool dependsOnNodes(const Alias& a)
     case K::AutoMember:
     case K::AutoTagged:
     case K::UserDomain:
+    case K::ProviderGroup:
     case K::AutoAdmin:
     case K::AutoOwner:
         return true;

@@ -51,6 +51,11 @@ QList<int> PolicyCompiler::matchNodes(const Alias& a) const
             if (emailDomain(u.email).compare(a.name, Qt::CaseInsensitive) == 0)
                 out.append(userNodes(u.id));
         break;
+    case K::ProviderGroup:
+        for (const TopologyUser& u : m_topo.users)
+            if (u.providerGroups.contains(a.name))
+                out.append(userNodes(u.id));
+        break;
     case K::Group:
         for (const QString& m : m_policy.groups.value(a.name)) {
             QString e;
@@ -111,6 +116,7 @@ bool PolicyCompiler::aliasMatchesNode(const Alias& a, int nodeIndex) const
     case K::Wildcard:
         return m_wildcardSources.overlaps(n.addresses());
     case K::UserDomain:
+    case K::ProviderGroup:
     case K::AutoAdmin:
     case K::AutoOwner:
         return matchNodes(a).contains(nodeIndex);

@@ -10,7 +10,10 @@ using K = Alias::Kind;
 
 QString q(const QString& s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
-bool isUserish(const Alias& a) { return a.kind == K::User || a.kind == K::UserDomain || a.kind == K::Group || a.kind == K::AutoMember; }
+bool isUserish(const Alias& a)
+{
+    return a.kind == K::User || a.kind == K::UserDomain || a.kind == K::Group || a.kind == K::ProviderGroup || a.kind == K::AutoMember;
+}
 
 const QStringList kAllowedTailscaleCaps = {
     QStringLiteral("tailscale.com/cap/drive"),      QStringLiteral("tailscale.com/cap/relay"),
@@ -45,7 +48,7 @@ void PolicyParser::validate(Policy& p)
                 error(QStringLiteral("tag %1 references undefined tag %2").arg(q(it.key()), q(o.name)));
             else if (o.kind == K::Group && !p.groups.contains(o.name))
                 error(QStringLiteral("group not defined in policy: %1").arg(q(o.name)));
-            else if (o.kind != K::Tag && o.kind != K::Group && o.kind != K::User)
+            else if (o.kind != K::Tag && o.kind != K::Group && o.kind != K::User && o.kind != K::ProviderGroup)
                 error(QStringLiteral("tagOwners[%1]: invalid owner %2").arg(q(it.key()), q(o.text)));
         }
     }
@@ -146,6 +149,7 @@ void PolicyParser::validate(Policy& p)
             case K::Host:
             case K::Prefix:
             case K::Group:
+            case K::ProviderGroup:
             case K::UserDomain:
             case K::AutoInternet:
             case K::AutoDangerAll:

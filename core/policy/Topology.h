@@ -20,6 +20,8 @@ struct TopologyUser {
     // and the owner, autogroup:owner the owner.
     bool admin = false;
     bool owner = false;
+    // Groups from the user's last OIDC login (`oidcgroup:<name>`).
+    QStringList providerGroups;
     friend bool operator==(const TopologyUser&, const TopologyUser&) = default;
 };
 

@@ -21,6 +21,7 @@
 #include "server/DatabaseSettings.h"
 #include "server/DnsRuntime.h"
 #include "server/MetricsCollector.h"
+#include "server/OidcLogin.h"
 #include "server/PolicyFileWatcher.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
@@ -133,6 +134,12 @@ bool Server::start(QString* error)
     m_derpMap->start();
     if (m_bootstrapDns)
         m_bootstrapDns->update(m_derpMap->currentMap());
+    if (m_config.oidc.enabled()) {
+        m_oidc = std::make_unique<OidcLogin>(m_config, *m_state, m_controlService->registration());
+        if (!m_oidc->start(error))
+            return false;
+        m_oidc->registerRoutes(m_publicRouter);
+    }
 
     m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
@@ -305,6 +312,8 @@ void Server::addPublicRoutes()
         const QString authId = request.pathParams.value(QStringLiteral("authId"));
         if (!m_controlService->registration().isPending(authId))
             return http::HttpResponse::text(404, "registration request not found or expired\n");
+        if (m_oidc) // with OIDC the link starts a login at the provider
+            return m_oidc->registerPage(request);
         return http::HttpResponse::text(200, control::ControlService::registerPage(authId), "text/html; charset=utf-8");
     });
     // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).

@@ -16,6 +16,7 @@ class ControlService;
 namespace keel::server {
 class PolicyFileWatcher;
 class DnsRuntime;
+class OidcLogin;
 }
 namespace keel::derp {
 class BootstrapDns;
@@ -89,6 +90,7 @@ private:
     std::unique_ptr<derp::BootstrapDns> m_bootstrapDns; // with the embedded DERP only
     std::unique_ptr<derp::StunServer> m_stun;
     std::unique_ptr<PolicyFileWatcher> m_policyWatcher;
+    std::unique_ptr<OidcLogin> m_oidc; // oidc.issuer set
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
     http::Router m_publicRouter;

@@ -9,7 +9,9 @@ namespace keel::state {
 
 policy::TopologyUser policyUser(const store::User& u)
 {
-    return {u.id, u.name, u.email};
+    policy::TopologyUser t{u.id, u.name, u.email};
+    t.providerGroups = u.providerGroups;
+    return t;
 }
 
 policy::TopologyNode policyNode(const store::Node& n)

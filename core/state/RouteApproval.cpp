@@ -1,6 +1,7 @@
 #include "state/RouteApproval.h"
 
 #include "policy/PolicyApprovals.h"
+#include "state/PolicyTopology.h"
 #include "state/PrimaryRoutes.h"
 
 namespace keel::state {
@@ -15,7 +16,7 @@ std::optional<QStringList> RouteApproval::withAutoApprovals(const policy::Policy
     // The approvers are users, groups and tags: the node and the users are all the topology needs.
     policy::Topology topology;
     for (const store::User& u : users)
-        topology.users.append({u.id, u.name, u.email});
+        topology.users.append(policyUser(u));
     policy::TopologyNode t;
     t.id = node.id;
     t.name = node.givenName;

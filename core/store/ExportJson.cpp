@@ -188,6 +188,7 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
                                  {QStringLiteral("providerId"), u.providerId},
                                  {QStringLiteral("provider"), u.provider},
                                  {QStringLiteral("profilePicUrl"), u.profilePicUrl},
+                                 {QStringLiteral("providerGroups"), QJsonArray::fromStringList(u.providerGroups)},
                                  {QStringLiteral("createdAt"), time(u.createdAt)},
                                  {QStringLiteral("updatedAt"), time(u.updatedAt)}});
     QJsonArray paks;
@@ -295,6 +296,8 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
         u.providerId = r.string(o, where, "providerId");
         u.provider = r.string(o, where, "provider");
         u.profilePicUrl = r.string(o, where, "profilePicUrl");
+        if (o.contains(QStringLiteral("providerGroups"))) // absent in exports before OIDC logins
+            u.providerGroups = r.strings(o, where, "providerGroups");
         u.createdAt = r.time(o, where, "createdAt");
         u.updatedAt = r.time(o, where, "updatedAt");
         doc.users << u;

@@ -179,13 +179,13 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
     {
         Inserter ins(db, QStringLiteral("users"),
                      QStringLiteral("id, name, display_name, email, provider_id, provider, profile_pic_url, created_at, "
-                                    "updated_at"),
-                     9, progress, doc.users.size());
+                                    "updated_at, provider_groups"),
+                     10, progress, doc.users.size());
         for (qsizetype i = 0; i < doc.users.size(); ++i) {
             const User& u = doc.users[i];
             if (Result<void> r = ins.insert(QStringLiteral("users[%1]").arg(i),
                                             {u.id, u.name, u.displayName, u.email, nullIfEmpty(u.providerId), u.provider,
-                                             u.profilePicUrl, time(u.createdAt), time(u.updatedAt)});
+                                             u.profilePicUrl, time(u.createdAt), time(u.updatedAt), list(u.providerGroups)});
                 !r.ok())
                 return r;
         }

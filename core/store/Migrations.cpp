@@ -113,6 +113,10 @@ const QStringList& step(int version)
                        " detail TEXT NOT NULL DEFAULT '')"),
         QStringLiteral("CREATE INDEX audit_log_time ON audit_log (time)"),
     };
+    static const QStringList v4 = {
+        // The groups an OIDC login named (JSON array), for `oidcgroup:` in the policy.
+        QStringLiteral("ALTER TABLE users ADD COLUMN provider_groups TEXT NOT NULL DEFAULT '[]'"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
@@ -121,12 +125,14 @@ const QStringList& step(int version)
         return v2;
     case 3:
         return v3;
+    case 4:
+        return v4;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 3;
+constexpr int Latest = 4;
 
 QString dialect(QString sql, bool sqlite)
 {

@@ -10,7 +10,7 @@ namespace keel::store::rows {
 using namespace SqlValues;
 
 const QString UserColumns = QStringLiteral(
-    "id, name, display_name, email, provider_id, provider, profile_pic_url, created_at, updated_at");
+    "id, name, display_name, email, provider_id, provider, profile_pic_url, created_at, updated_at, provider_groups");
 
 User readUser(const QSqlQuery& q)
 {
@@ -24,6 +24,7 @@ User readUser(const QSqlQuery& q)
     u.profilePicUrl = q.value(6).toString();
     u.createdAt = toTime(q.value(7));
     u.updatedAt = toTime(q.value(8));
+    u.providerGroups = toList(q.value(9));
     return u;
 }
 

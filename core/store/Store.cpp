@@ -173,10 +173,10 @@ Result<User> Store::createUser(const User& user)
         Error err;
         if (!exec(q,
                   QStringLiteral("INSERT INTO users (name, display_name, email, provider_id, provider, "
-                                 "profile_pic_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                 "profile_pic_url, created_at, updated_at, provider_groups) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                  "RETURNING id"),
                   {user.name, user.displayName, user.email, nullIfEmpty(user.providerId), user.provider,
-                   user.profilePicUrl, time(t), time(t)},
+                   user.profilePicUrl, time(t), time(t), list(user.providerGroups)},
                   &err))
             return err;
         if (!q.next())
@@ -269,9 +269,9 @@ Result<User> Store::updateUser(const User& user)
         Error err;
         if (!exec(q,
                   QStringLiteral("UPDATE users SET name = ?, display_name = ?, email = ?, provider_id = ?, "
-                                 "provider = ?, profile_pic_url = ?, updated_at = ? WHERE id = ?"),
+                                 "provider = ?, profile_pic_url = ?, updated_at = ?, provider_groups = ? WHERE id = ?"),
                   {user.name, user.displayName, user.email, nullIfEmpty(user.providerId), user.provider,
-                   user.profilePicUrl, time(now()), user.id},
+                   user.profilePicUrl, time(now()), list(user.providerGroups), user.id},
                   &err))
             return err;
         if (q.numRowsAffected() == 0)

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 namespace keel::store {
 
@@ -16,6 +17,9 @@ struct User
     QString providerId;
     QString provider;   // "oidc" or ""
     QString profilePicUrl;
+    // The groups the identity provider named at the last OIDC login (`oidcgroup:<name>` in the
+    // policy); replaced at each login, empty for users that never logged in through OIDC.
+    QStringList providerGroups;
     QDateTime createdAt;
     QDateTime updatedAt;
 };

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "auth/OidcClaims.h"
+#include "auth/OidcProvider.h"
+#include "auth/OidcSessions.h"
+#include "config/Config.h"
+#include "http/Router.h"
+#include "server/DeferredResponse.h"
+
+#include <QObject>
+
+namespace keel::state {
+class State;
+}
+namespace keel::control {
+class Registration;
+}
+
+namespace keel::server {
+
+// OpenID Connect login for interactive registrations (oidc.issuer set). The AuthURL a node gets,
+// <server_url>/register/<id>, redirects to the provider (authorization code flow with state,
+// nonce and, unless oidc.pkce.enabled is false, PKCE); the provider sends the browser back to
+// <server_url>/oidc/callback, where Keel exchanges the code, verifies the ID token, merges UserInfo,
+// applies oidc.allowed_* and creates or updates the user; a confirmation page (a form with a
+// one-time token, bound to the browser by a cookie) then registers the node on POST
+// /register/confirm/<id>. Every URL is built from server_url, never from the request's Host.
+class OidcLogin : public QObject
+{
+    Q_OBJECT
+public:
+    OidcLogin(const config::Config& config, state::State& state, control::Registration& registration, QObject* parent = nullptr);
+
+    // Discovery at start-up. With oidc.only_start_if_oidc_is_available it waits (up to the
+    // request timeout) and fails with a sentence; otherwise it only starts and logs the outcome.
+    bool start(QString* error);
+    void registerRoutes(http::Router& router);
+    http::HttpResponse registerPage(http::HttpRequest& request);
+
+    auth::OidcProvider& provider() { return *m_provider; }
+
+    // `keel configtest`: one line per oidc.* setting in force (secrets are never printed).
+    static QStringList describe(const config::Config& config);
+
+private:
+    http::HttpResponse callback(http::HttpRequest& request);
+    http::HttpResponse confirm(http::HttpRequest& request);
+    void redirectToProvider(const QString& authId, const Respond& respond);
+    void completeLogin(const auth::OidcSessions::Login& login, const QString& code, const Respond& respond);
+    void finishLogin(const auth::OidcSessions::Login& login, auth::OidcClaims claims, const QDateTime& tokenExpiry,
+                     const Respond& respond);
+    http::HttpResponse cookieHeader(http::HttpResponse r, const QByteArray& name, const QString& value, const QString& path,
+                                    const QByteArray& sameSite, qint64 maxAgeSeconds) const;
+    static http::HttpResponse page(int status, const QByteArray& html);
+    http::HttpResponse refuse(int status, const QString& title, const QString& detail) const;
+
+    const config::Config& m_config;
+    state::State& m_state;
+    control::Registration& m_registration;
+    QString m_serverUrl;
+    bool m_secureCookies = false;
+    auth::OidcProvider* m_provider;
+    auth::OidcAccessRules m_rules;
+    auth::OidcSessions m_sessions;
+};
+
+} // namespace keel::server
