@@ -28,6 +28,8 @@
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -295,17 +297,26 @@ void Server::addPublicRoutes()
     const qint64 fileLimit = raiseOpenFileLimit();
     control::ControlEndpoint::Options endpointOptions;
     endpointOptions.maxConnections = controlConnectionBudget(fileLimit, endpointOptions.maxConnections);
+    for (const QString& proxy : m_config.trustedProxies) {
+        const auto subnet = QHostAddress::parseSubnet(proxy);
+        if (!subnet.first.isNull())
+            endpointOptions.unlimitedSources.append(subnet);
+    }
     qCInfo(lcServer).noquote() << "open-file limit" << fileLimit << "- up to" << endpointOptions.maxConnections << "control connections";
     auto* control = new control::ControlEndpoint(*m_noiseKey, endpointOptions, this);
     control->setObjectName(QStringLiteral("keel-control-endpoint"));
     control->registerRoutes(m_publicRouter);
     control->setHandler(m_controlService->handler());
     // The page behind an interactive registration's AuthURL.
+    // Only for an id that is pending: the page shows an admin command with the id in it, and a
+    // link on this origin must not be able to show one with text of the sender's choosing.
     m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [this](http::HttpRequest& request) {
+        const QString authId = request.pathParams.value(QStringLiteral("authId"));
+        if (!m_controlService->registration().isPending(authId))
+            return http::HttpResponse::text(404, "registration request not found or expired\n");
         if (m_oidc) // with OIDC the link starts a login at the provider
             return m_oidc->registerPage(request);
-        return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
-                                        "text/html; charset=utf-8");
+        return http::HttpResponse::text(200, control::ControlService::registerPage(authId), "text/html; charset=utf-8");
     });
     // How to point each client at this server (Headscale serves /apple and /windows).
     for (const QString& platform : {QStringLiteral("apple"), QStringLiteral("windows"), QStringLiteral("onboarding")}) {
@@ -431,6 +442,10 @@ bool Server::startDerp(QString* error)
 bool Server::startListeners(QString* error)
 {
     m_public = std::make_unique<http::HttpServer>(m_publicRouter);
+    // Requests not (yet) upgraded: a quarter of the descriptors, so slow connections can never
+    // take the ones the control connections need.
+    const qint64 fileLimit = raiseOpenFileLimit();
+    m_public->setMaxConnections(fileLimit > 0 ? int(std::clamp<qint64>(fileLimit / 4, 64, 4096)) : 4096);
     std::optional<QSslConfiguration> tls;
     if (!m_config.tls.certPath.isEmpty()) {
         QSslConfiguration c;

@@ -67,6 +67,8 @@ public:
     quint16 httpPort() const;
     quint16 metricsPort() const;
     QString noisePublicKey() const;
+    // The public listener's routes (the admin API among them), for tests that must cover each one.
+    const http::Router& publicRouter() const { return m_publicRouter; }
 
 private:
     bool openStore(QString* error);
