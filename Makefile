@@ -1,6 +1,7 @@
 # The two commands of the README. Both install what they need (Debian packages) first.
 #   make run    set up, build, and start `keel serve` on the embedded default (SQLite, loopback)
 #   make test   set up, build, and run the whole test suite (SQLite and a private PostgreSQL)
+#   make manager  set up, build, and start Keel Manager (the GUI) in this desktop session
 # Both use one build tree, build/, configured with the ci preset (warnings are errors), so `make
 # test` after `make run` compiles only the test suites, and `make run` after `make test` nothing.
 # The server is build/daemon/keel; `make install` copies just that binary to /usr/local/bin (set
@@ -10,7 +11,7 @@ PRESET ?= ci
 JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 
-.PHONY: setup configure build run test install
+.PHONY: setup configure build run manager test install
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +28,11 @@ build: configure
 run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target keel
 	$(BUILD)/daemon/keel serve
+
+# Keel Manager, the GUI (needs a desktop session): hosts the server or connects to one.
+manager: configure
+	cmake --build $(BUILD) -j $(JOBS) --target keel-manager
+	$(BUILD)/gui/keel-manager
 
 test:
 	@BUILD=$(BUILD) scripts/run-tests.sh

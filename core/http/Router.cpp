@@ -87,12 +87,4 @@ HttpResponse Router::dispatch(HttpRequest& request) const
     return HttpResponse::text(404, "404 page not found\n");
 }
 
-QList<QPair<QByteArray, QString>> Router::routes() const
-{
-    QList<QPair<QByteArray, QString>> out;
-    for (const Route& r : m_routes)
-        out.append({r.method, r.pattern});
-    return out;
-}
-
 } // namespace keel::http

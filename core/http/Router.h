@@ -35,12 +35,11 @@ public:
     // its Allow header tells an unauthenticated caller which routes exist. Routes that match
     // check their callers themselves; the guard runs only where a 405 would be answered.
     void guardMethodErrors(const QString& prefix, Guard guard) { m_guards.append({prefix, std::move(guard)}); }
-    // Every registered route, in registration order (for tests that must cover each one).
+    // Every registered route, in registration order; method is empty for addAny (for the tests
+    // that must cover each one: the authorization matrix, the OpenAPI document).
     QList<RouteInfo> routes() const;
 
     HttpResponse dispatch(HttpRequest& request) const;
-    // Every (method, pattern) added, in order; method is empty for addAny (the OpenAPI test).
-    QList<QPair<QByteArray, QString>> routes() const;
 
 private:
     struct Route
