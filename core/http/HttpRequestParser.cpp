@@ -43,6 +43,8 @@ HttpRequestParser::State HttpRequestParser::advance()
         // Tolerate empty lines before a request line (RFC 9112 2.2).
         while (m_buffer.startsWith("\r\n"))
             m_buffer.remove(0, 2);
+        if (m_buffer == "\r")
+            return m_state;  // half of an empty line: wait for its '\n'
         // A request line starts with a method token. Anything else (typically 0x16, a TLS
         // ClientHello sent to a plain-HTTP port) is refused at once instead of waiting for a
         // line end that never comes, so the client fails fast rather than timing out.

@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.target = path.toUtf8();
     request.version = "HTTP/1.1";
     request.transport = http::Transport::UnixSocket;
-    request.headers.append({"Content-Type", "application/json"});
+    request.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
     request.body = QByteArray(reinterpret_cast<const char*>(data) + 1, qsizetype(size - 1));
     (void)world.router.dispatch(request);
     return 0;

@@ -267,9 +267,8 @@ private Q_SLOTS:
         QCOMPARE(followup->status, 200);
         QVERIFY(followup->json().value("reject").toBool());
         QVERIFY(followup->json().value("message").toString().contains("in time"));
-        // Gone: not an SSH check any more, so it would be a registration (which needs a user), and
-        // there is none by that id.
-        QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", authIdOf(hold)}}).first, 400);
+        // Gone: not an SSH check any more, and no registration by that id either (404, as Headscale).
+        QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", authIdOf(hold)}}).first, 404);
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", authIdOf(hold)}}).first, 404);
     }
 
@@ -295,8 +294,8 @@ private Q_SLOTS:
         const QByteArray swapped = QStringLiteral("/machine/ssh/action/%1/to/%2?auth_id=%3")
                                        .arg(m_dst->nodeId()).arg(m_dst->nodeId()).arg(authIdOf(hold)).toUtf8();
         QCOMPARE(ask(swapped)->status, 401);
-        // Not a pending check: approve (without a user, as for a registration) and reject say so.
-        QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", "hskey-authreq-nothing"}}).first, 400);
+        // Not a pending check nor a registration: approve and reject say so.
+        QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", "hskey-authreq-nothing"}}).first, 404);
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", "hskey-authreq-nothing"}}).first, 404);
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", ""}}).first, 400);
 

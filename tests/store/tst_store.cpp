@@ -212,6 +212,7 @@ private slots:
             QVERIFY(q.exec(QStringLiteral("DROP TABLE audit_log")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE nodes DROP COLUMN authorized")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE users DROP COLUMN provider_groups")));
             QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
         }
         QCOMPARE(f.store->schemaVersion(), 1);
