@@ -1,17 +1,25 @@
 # The two commands of the README. Both install what they need (Debian packages) first.
 #   make run    set up, build, and start `keel serve` on the embedded default (SQLite, loopback)
 #   make test   set up, build, and run the whole test suite (SQLite and a private PostgreSQL)
+#   make manager  set up, build, and start Keel Manager (the GUI) in this desktop session
+# Both use one build tree, build/, configured with the ci preset (warnings are errors), so `make
+# test` after `make run` compiles only the test suites, and `make run` after `make test` nothing.
+# The server is build/daemon/keel; `make install` copies just that binary to /usr/local/bin (set
+# PREFIX to choose); the .deb (cpack -G DEB in build/) also installs the systemd unit.
 BUILD ?= build
-PRESET ?= default
+PRESET ?= ci
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 
-.PHONY: setup configure build run test
+.PHONY: setup configure build run manager test install
 
 setup:
 	@scripts/setup.sh
 
+# Reconfigures a tree that was set up without warnings-as-errors (e.g. `cmake --preset default`).
 configure: setup
-	@test -f $(BUILD)/build.ninja || cmake --preset $(PRESET) -B $(BUILD)
+	@if [ ! -f $(BUILD)/build.ninja ] || ! grep -q '^KEEL_WERROR:BOOL=ON' $(BUILD)/CMakeCache.txt; then \
+	    cmake --preset $(PRESET) -B $(BUILD); fi
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -21,5 +29,14 @@ run: configure
 	cmake --build $(BUILD) -j $(JOBS) --target keel
 	$(BUILD)/daemon/keel serve
 
+# Keel Manager, the GUI (needs a desktop session): hosts the server or connects to one.
+manager: configure
+	cmake --build $(BUILD) -j $(JOBS) --target keel-manager
+	$(BUILD)/gui/keel-manager
+
 test:
-	@scripts/run-tests.sh
+	@BUILD=$(BUILD) scripts/run-tests.sh
+
+install: configure
+	cmake --build $(BUILD) -j $(JOBS) --target keel
+	install -D -m 0755 $(BUILD)/daemon/keel $(DESTDIR)$(PREFIX)/bin/keel

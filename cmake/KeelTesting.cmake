@@ -1,6 +1,9 @@
 # keel_add_test(NAME SOURCES ... LIBS ... [LABELS ...] [TIMEOUT s])
 # Builds one Qt Test executable and registers it with CTest, with the environment every test needs:
 # a fixed locale, a private temp dir, the offscreen platform for GUI tests, and where shared/ is.
+# HOME, the XDG directories and KEEL_DATA_DIR point into that temp dir too, so nothing a test starts
+# (a `keel serve`, the CLI, Qt's standard paths) can write to the machine's own directories: as
+# root, Keel's default data directory would otherwise be /var/lib/keel.
 function(keel_add_test name)
     cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
@@ -11,9 +14,9 @@ function(keel_add_test name)
         set(ARG_TIMEOUT 300)
     endif()
     set(tmp "${CMAKE_BINARY_DIR}/test-tmp/${name}")
-    file(MAKE_DIRECTORY "${tmp}")
+    file(MAKE_DIRECTORY "${tmp}" "${tmp}/home")
     set_tests_properties(${name} PROPERTIES
         TIMEOUT ${ARG_TIMEOUT}
         LABELS "${ARG_LABELS}"
-        ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=offscreen;TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR}")
+        ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=offscreen;TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR};HOME=${tmp}/home;XDG_DATA_HOME=${tmp}/home/.local/share;XDG_CONFIG_HOME=${tmp}/home/.config;XDG_CACHE_HOME=${tmp}/home/.cache;XDG_STATE_HOME=${tmp}/home/.local/state;KEEL_DATA_DIR=${tmp}/keel-data")
 endfunction()

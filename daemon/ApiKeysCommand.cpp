@@ -52,10 +52,11 @@ Command apiKeysCommand(Cli& cli)
             for (const QJsonValue& v : keys) {
                 const QJsonObject k = v.toObject();
                 rows.append({idFrom(k.value(QStringLiteral("id"))), k.value(QStringLiteral("prefix")).toString(),
-                             humanTime(k.value(QStringLiteral("expiration"))), humanTime(k.value(QStringLiteral("createdAt"))),
-                             humanTime(k.value(QStringLiteral("lastSeen")))});
+                             humanTime(k.value(QStringLiteral("expiration"))), expiredText(k.value(QStringLiteral("expiration"))),
+                             humanTime(k.value(QStringLiteral("createdAt"))), humanTime(k.value(QStringLiteral("lastSeen")))});
             }
-            cli.print(keys, table({QStringLiteral("ID"), QStringLiteral("Prefix"), QStringLiteral("Expiration"), QStringLiteral("Created"), QStringLiteral("Last seen")}, rows));
+            cli.print(keys, table({QStringLiteral("ID"), QStringLiteral("Prefix"), QStringLiteral("Expiration"), QStringLiteral("Expired"),
+                                   QStringLiteral("Created"), QStringLiteral("Last seen")}, rows));
             return 0;
         }, {}, {}};
 

@@ -50,7 +50,12 @@ std::optional<QJsonObject> Cli::call(const QByteArray& method, const QString& pa
         return std::nullopt;
     const admin::AdminClient::Reply reply = c->call(method, pathAndQuery, body);
     if (!reply.ok()) {
-        fail(reply.status == 401 ? QStringLiteral("unauthorized: the API key was refused by %1").arg(c->describe()) : reply.errorMessage());
+        QString message = reply.status == 401 ? QStringLiteral("unauthorized: the API key was refused by %1").arg(c->describe()) : reply.errorMessage();
+        if (reply.status == 0 && m_load && !m_load->config.cli.address.isEmpty() && !m_load->config.cli.address.contains(QLatin1String("://"))
+            && message.startsWith(QLatin1String("TLS")))
+            message += QStringLiteral("\ncli.address \"%1\" has no scheme, so it means https://%1 (as in Headscale); for a server "
+                                      "listening on plain HTTP write http://%1").arg(m_load->config.cli.address);
+        fail(message);
         return std::nullopt;
     }
     return reply.json();
@@ -98,6 +103,12 @@ QString expirationFromFlag(const QString& duration, QString* error)
     const auto ms = config::parseDurationMs(duration, &why);
     if (!ms) {
         *error = QStringLiteral("invalid --expiration '%1': %2").arg(duration, why);
+        return {};
+    }
+    // In the config 0 means "never" (node.expiry); a key that never expires is not offered, and
+    // one that expires at once is useless, so 0 is refused rather than read either way.
+    if (*ms <= 0) {
+        *error = QStringLiteral("--expiration 0 is refused: keys always expire; give a lifetime such as 1h, 90d or 1y");
         return {};
     }
     return QDateTime::currentDateTimeUtc().addMSecs(*ms).toString(Qt::ISODate);

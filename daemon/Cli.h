@@ -59,9 +59,10 @@ Command preAuthKeysCommand(Cli& cli);
 Command apiKeysCommand(Cli& cli);
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
+Command configCommand(Cli& cli);  // config init (ConfigCommand.cpp)
 QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
 void addAuthCommands(Cli& cli, Command& root);  // auth register, nodes register (AuthCommand.cpp)
-// EventsCommand.cpp: events, audit list, auth list|approve|reject, nodes approve
+// EventsCommand.cpp: events, audit list, nodes approve (auth list|approve|reject: AuthCommand.cpp)
 Command eventsCommand(Cli& cli);
 Command auditCommand(Cli& cli);
 void addApprovalCommands(Cli& cli, Command& root);  // after addAuthCommands

@@ -20,6 +20,21 @@ int editDistance(const QString& a, const QString& b)
     return prev[b.size()];
 }
 
+// `keel nodes delete 7`: the word was most likely meant for the command's selector flag.
+QString usageGuess(const Command& leaf, const QString& word)
+{
+    bool numeric = false;
+    word.toLongLong(&numeric);
+    for (const Flag& f : leaf.flags) {
+        const bool selector = numeric ? f.shortName == QLatin1Char('i') : (f.name == QLatin1String("name") || f.name == QLatin1String("user"));
+        if (selector && f.takesValue) {
+            const QString shown = f.shortName.isNull() ? QStringLiteral("--") + f.name : QStringLiteral("-") + f.shortName;
+            return QStringLiteral(" (did you mean %1 %2?)").arg(shown, word);
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 QString closest(const QString& word, const QStringList& candidates)
@@ -89,10 +104,14 @@ const Flag* CommandLine::findFlag(const Invocation& inv, const QString& longName
 
 bool CommandLine::parse(const QStringList& args, Invocation* out, QString* error, bool* help) const
 {
-    Invocation inv;
+    // Filled in place, so after a usage error the caller still knows how far the words got
+    // (to point at `keel users create --help` rather than `keel --help`).
+    *out = Invocation();
+    Invocation& inv = *out;
     inv.path.append(&m_root);
     *help = false;
     bool flagsDone = false;
+    QStringList glued;   // "-dash" read as -d ash: named when a positional argument then lacks
 
     for (int i = 0; i < args.size(); ++i) {
         const QString& arg = args[i];
@@ -145,6 +164,8 @@ bool CommandLine::parse(const QStringList& args, Invocation* out, QString* error
                 }
             } else if (hasInline) {
                 value = inlineValue;
+                if (!shortName.isNull() && arg[2] != QLatin1Char('='))
+                    glued.append(QStringLiteral("'%1' was read as -%2 %3 (--%4)").arg(arg, QString(shortName), inlineValue, flag->name));
             } else if (i + 1 < args.size()) {
                 value = args[++i];
             } else {
@@ -178,7 +199,6 @@ bool CommandLine::parse(const QStringList& args, Invocation* out, QString* error
         inv.arguments.append(arg);
     }
 
-    *out = inv;
     if (*help)
         return true;
     const Command& leaf = inv.command();
@@ -190,6 +210,10 @@ bool CommandLine::parse(const QStringList& args, Invocation* out, QString* error
         *error = leaf.maxArgs == 0
             ? QStringLiteral("'%1' takes no arguments, got '%2'").arg(inv.commandLine(), inv.arguments.join(QLatin1Char(' ')))
             : QStringLiteral("'%1' expects %2").arg(inv.commandLine(), leaf.arguments.isEmpty() ? QStringLiteral("no arguments") : leaf.arguments);
+        if (leaf.maxArgs == 0 && inv.arguments.size() == 1)
+            *error += usageGuess(leaf, inv.arguments.first());
+        else if (inv.arguments.size() < leaf.minArgs && !glued.isEmpty())
+            *error += QStringLiteral(": %1; %2 cannot start with '-'").arg(glued.join(QStringLiteral(", ")), leaf.arguments);
         return false;
     }
     for (const Flag& f : leaf.flags) {

@@ -59,7 +59,8 @@ class CommandLine
 public:
     explicit CommandLine(Command root) : m_root(std::move(root)) {}
 
-    // Returns false with a message on a usage error. `help` is set when -h/--help or `help` asked.
+    // Returns false with a message on a usage error (`out` then holds the commands recognised so
+    // far). `help` is set when -h/--help or `help` asked.
     bool parse(const QStringList& args, Invocation* out, QString* error, bool* help) const;
     QString helpText(const Invocation& invocation) const;
     const Command& root() const { return m_root; }

@@ -1,5 +1,4 @@
-// keel events (a tail -f of the tailnet), keel audit list, keel auth list|approve|reject,
-// keel nodes approve: the commands of the "door" (docs/events.md, docs/approvals.md).
+// keel events (a tail -f of the tailnet), keel audit list, keel nodes approve: the commands of the "door" (docs/events.md, docs/approvals.md).
 #include "Cli.h"
 
 #include <QDateTime>
@@ -71,20 +70,6 @@ public:
 private:
     QByteArray m_buffer;
 };
-
-Flag authIdFlag()
-{
-    return {QStringLiteral("auth-id"), {}, QStringLiteral("the registration id (see: keel auth list)"), true, {}, true};
-}
-
-QString age(const QString& rfc3339)
-{
-    const QDateTime t = QDateTime::fromString(rfc3339, Qt::ISODateWithMs);
-    if (!t.isValid())
-        return {};
-    const qint64 s = t.secsTo(QDateTime::currentDateTimeUtc());
-    return s < 120 ? QStringLiteral("%1s").arg(s) : QStringLiteral("%1m").arg(s / 60);
-}
 
 } // namespace
 
@@ -174,47 +159,6 @@ Command auditCommand(Cli& cli)
 
 void addApprovalCommands(Cli& cli, Command& root)
 {
-    Command list{{QStringLiteral("list"), QStringLiteral("ls"), QStringLiteral("pending")}, QStringLiteral("Lists machines waiting for approval"), {}, 0, 0, {},
-        [&cli](Invocation&) {
-            const auto reply = cli.call("GET", QStringLiteral("/api/v1/auth/pending"));
-            if (!reply)
-                return cli.exitCode();
-            const QJsonArray regs = reply->value(QStringLiteral("registrations")).toArray();
-            QList<QStringList> rows;
-            for (const QJsonValue& v : regs) {
-                const QJsonObject r = v.toObject();
-                QStringList tags;
-                for (const QJsonValue& t : r.value(QStringLiteral("requestedTags")).toArray())
-                    tags << t.toString();
-                rows.append({r.value(QStringLiteral("authId")).toString(), r.value(QStringLiteral("hostname")).toString(),
-                             r.value(QStringLiteral("machineKey")).toString(), r.value(QStringLiteral("os")).toString(),
-                             r.value(QStringLiteral("clientVersion")).toString().section(QLatin1Char('-'), 0, 0),
-                             tags.join(QLatin1Char(',')), age(r.value(QStringLiteral("createdAt")).toString())});
-            }
-            cli.print(regs, table({QStringLiteral("Auth ID"), QStringLiteral("Hostname"), QStringLiteral("Machine key"), QStringLiteral("OS"),
-                                   QStringLiteral("Version"), QStringLiteral("Requested tags"), QStringLiteral("Age")}, rows));
-            return 0;
-        }, {}, {}};
-    Command approve{{QStringLiteral("approve")}, QStringLiteral("Approves a pending registration for a user"), {}, 0, 0,
-        {authIdFlag(), {QStringLiteral("user"), QLatin1Char('u'), QStringLiteral("the user who will own the machine"), true, {}, true}},
-        [&cli](Invocation& inv) {
-            const auto reply = cli.call("POST", QStringLiteral("/api/v1/auth/approve"),
-                                        {{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))},
-                                         {QStringLiteral("user"), inv.value(QStringLiteral("user"))}});
-            if (!reply)
-                return cli.exitCode();
-            const QJsonObject node = reply->value(QStringLiteral("node")).toObject();
-            cli.print(*reply, QStringLiteral("Auth request approved: node %1 registered").arg(node.value(QStringLiteral("givenName")).toString()));
-            return 0;
-        }, {}, {}};
-    Command reject{{QStringLiteral("reject")}, QStringLiteral("Rejects a pending registration (the machine is told so)"), {}, 0, 0, {authIdFlag()},
-        [&cli](Invocation& inv) {
-            const auto reply = cli.call("POST", QStringLiteral("/api/v1/auth/reject"), {{QStringLiteral("authId"), inv.value(QStringLiteral("auth-id"))}});
-            if (!reply)
-                return cli.exitCode();
-            cli.print(*reply, QStringLiteral("Auth request rejected"));
-            return 0;
-        }, {}, {}};
     Command nodeApprove{{QStringLiteral("approve")}, QStringLiteral("Lets a node waiting for device approval in"), {}, 0, 0,
         {{QStringLiteral("identifier"), QLatin1Char('i'), QStringLiteral("node ID"), true, {}, true}},
         [&cli](Invocation& inv) {
@@ -224,12 +168,9 @@ void addApprovalCommands(Cli& cli, Command& root)
             cli.print(*reply, QStringLiteral("Node %1 approved").arg(reply->value(QStringLiteral("node")).toObject().value(QStringLiteral("givenName")).toString()));
             return 0;
         }, {}, {}};
-    for (Command& c : root.children) {
-        if (c.names.contains(QStringLiteral("auth")))
-            c.children << list << approve << reject;
+    for (Command& c : root.children)
         if (c.names.contains(QStringLiteral("nodes")))
             c.children << nodeApprove;
-    }
 }
 
 } // namespace keel::cli

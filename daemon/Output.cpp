@@ -165,6 +165,16 @@ void printError(Format format, const QString& message)
     std::fputc('\n', stderr);
 }
 
+QString expiredText(const QJsonValue& rfc3339)
+{
+    if (!rfc3339.isString())
+        return QStringLiteral("no");
+    const QDateTime t = QDateTime::fromString(rfc3339.toString(), Qt::ISODateWithMs);
+    if (!t.isValid() || t.date().year() <= 1)
+        return QStringLiteral("no");
+    return t <= QDateTime::currentDateTimeUtc() ? QStringLiteral("yes") : QStringLiteral("no");
+}
+
 QString humanTime(const QJsonValue& rfc3339)
 {
     if (!rfc3339.isString())

@@ -23,6 +23,8 @@ void printResult(Format format, const QJsonValue& value, const QString& human);
 // Errors go to stderr: "Error: ..." for humans, {"error": "..."} in machine formats.
 void printError(Format format, const QString& message);
 // Timestamps for humans: "2006-01-02 15:04:05" (Headscale's layout), in UTC; "" for null.
+// "yes" when an RFC 3339 expiration lies in the past, "no" otherwise (also when there is none).
+QString expiredText(const QJsonValue& rfc3339);
 QString humanTime(const QJsonValue& rfc3339);
 
 } // namespace keel::cli

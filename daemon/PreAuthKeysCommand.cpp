@@ -100,10 +100,11 @@ Command preAuthKeysCommand(Cli& cli)
                 rows.append({idFrom(k.value(QStringLiteral("id"))), k.value(QStringLiteral("key")).toString(),
                              yesNo(k.value(QStringLiteral("reusable"))), yesNo(k.value(QStringLiteral("ephemeral"))),
                              yesNo(k.value(QStringLiteral("used"))), humanTime(k.value(QStringLiteral("expiration"))),
-                             humanTime(k.value(QStringLiteral("createdAt"))), owner});
+                             expiredText(k.value(QStringLiteral("expiration"))), humanTime(k.value(QStringLiteral("createdAt"))), owner});
             }
             cli.print(keys, table({QStringLiteral("ID"), QStringLiteral("Key/Prefix"), QStringLiteral("Reusable"), QStringLiteral("Ephemeral"),
-                                   QStringLiteral("Used"), QStringLiteral("Expiration"), QStringLiteral("Created"), QStringLiteral("Owner")}, rows));
+                                   QStringLiteral("Used"), QStringLiteral("Expiration"), QStringLiteral("Expired"), QStringLiteral("Created"),
+                                   QStringLiteral("Owner")}, rows));
             return 0;
         }, {}, {}};
 

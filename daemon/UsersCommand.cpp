@@ -52,7 +52,12 @@ std::optional<QJsonObject> selectUser(Cli& cli, const Invocation& inv)
         return std::nullopt;
     const QJsonArray users = reply->value(QStringLiteral("users")).toArray();
     if (users.isEmpty()) {
-        cli.fail(QStringLiteral("user not found"));
+        QStringList asked;
+        if (inv.has(QStringLiteral("identifier")))
+            asked << QStringLiteral("ID %1").arg(inv.value(QStringLiteral("identifier")));
+        if (inv.has(QStringLiteral("name")))
+            asked << QStringLiteral("name '%1'").arg(inv.value(QStringLiteral("name")));
+        cli.fail(QStringLiteral("user not found: no user with %1 (see: keel users list)").arg(asked.join(QStringLiteral(" and "))));
         return std::nullopt;
     }
     if (users.size() > 1) {

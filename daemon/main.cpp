@@ -5,6 +5,7 @@
 #include "LegacyForms.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv)
                  {}, {}, {}};
     root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli)};
     root.children += miscCommands(cli);
+    root.children += configCommand(cli);
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
     addApprovalCommands(cli, root);
@@ -55,8 +57,11 @@ int main(int argc, char** argv)
             parseFormat(args[i].mid(9), &cli.format, &error);
     }
     error.clear();
+    // `keel --version`, as cobra gives Headscale: the same as `keel version`.
+    if (!args.isEmpty() && args.first() == QLatin1String("--version"))
+        args.first() = QStringLiteral("version");
     if (!commandLine.parse(args, &inv, &error, &help)) {
-        printError(cli.format, error + QStringLiteral("\nRun 'keel --help' for usage."));
+        printError(cli.format, error + QStringLiteral("\nRun '%1 --help' for usage.").arg(inv.commandLine()));
         return 1;
     }
     if (!parseFormat(inv.value(QStringLiteral("output")), &cli.format, &error)) {
@@ -67,6 +72,10 @@ int main(int argc, char** argv)
         std::fputs(commandLine.helpText(inv).toUtf8().constData(), stdout);
         return 0;
     }
+    // The server's own log is for `keel serve`; a CLI command that opens the database (policy
+    // check, export, ...) prints its result, not the store's "database open" chatter. Warnings stay.
+    if (inv.commandLine() != QLatin1String("keel serve"))
+        QLoggingCategory::setFilterRules(QStringLiteral("keel.*.info=false\nkeel.*.debug=false"));
     cli.force = inv.isOn(QStringLiteral("force"));
     cli.configPath = inv.value(QStringLiteral("config"));
     return inv.command().run(inv);

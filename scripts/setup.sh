@@ -22,6 +22,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
     qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qtkeychain-qt6-dev libqrencode-dev
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
@@ -31,6 +32,33 @@ if [ "$want_test" = 1 ]; then
         packages+=(nodejs npm)
     fi
 fi
+
+# Waits (up to 10 minutes) while another process holds one of apt's or dpkg's locks. apt takes them
+# with fcntl() write locks, which lockf() tests without waiting. Needs python3; without it apt's
+# own DPkg::Lock::Timeout (below) still waits for the dpkg lock.
+wait_for_apt_locks() {
+    command -v python3 >/dev/null || return 0
+    local said=0 waited=0
+    while ! $sudo python3 - /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock <<'PY'
+import fcntl, os, sys
+for path in sys.argv[1:]:
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        continue
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit(1)
+    finally:
+        os.close(fd)
+PY
+    do
+        if [ "$said" = 0 ]; then echo "setup: another apt/dpkg job holds the package lock; waiting for it to finish"; said=1; fi
+        sleep 3; waited=$((waited + 3))
+        if [ "$waited" -ge 600 ]; then echo "setup: still locked after 10 minutes; giving up" >&2; return 1; fi
+    done
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -43,8 +71,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # Another apt job (unattended-upgrades on a fresh machine, a second terminal) may hold the
+    # package locks: wait for it, saying so, instead of failing at once.
+    wait_for_apt_locks
+    apt_wait=(-o DPkg::Lock::Timeout=600)
+    $sudo apt-get "${apt_wait[@]}" update -qq
+    $sudo apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}"
     # coturn comes only for its STUN client. Its TURN daemon must not run: under sysvinit it stays
     # off (TURNSERVER_ENABLED is unset in /etc/default/coturn), but systemd would start it on
     # port 3478, Keel's STUN port. Only when we installed it just now: a deliberate coturn stays.

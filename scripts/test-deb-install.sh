@@ -67,7 +67,7 @@ chroot --userspec="$(in_root id -u keel):$(in_root id -g keel)" "$root" env KEEL
 server_pid=$!
 healthy=0
 for _ in $(seq 1 100); do
-    if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
         printf 'GET /health HTTP/1.0\r\n\r\n' >&3
         head -n 1 <&3 | grep -q ' 200' && healthy=1
         exec 3<&-

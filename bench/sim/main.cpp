@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv)
     p.addOption({QStringLiteral("server-pid"), QStringLiteral("server process to sample (RSS, CPU)"), QStringLiteral("pid"), QStringLiteral("0")});
     p.addOption({QStringLiteral("full-parse"), QStringLiteral("also keep every netmap as JSON objects (deep checks; O(N^2) memory)")});
     p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
+    p.addOption({QStringLiteral("hold"), QStringLiteral("stay connected this many seconds after the report (screenshots, demos)"), QStringLiteral("s"), QStringLiteral("0")});
     p.process(app);
 
     keel::sim::SimRun::Options o;
@@ -39,7 +41,10 @@ int main(int argc, char** argv)
         return 2;
     }
     keel::sim::SimRun run(o);
-    QObject::connect(&run, &keel::sim::SimRun::done, &app, [](int code) { QCoreApplication::exit(code); });
+    const int holdMs = std::max(0, p.value(QStringLiteral("hold")).toInt()) * 1000;
+    QObject::connect(&run, &keel::sim::SimRun::done, &app, [holdMs](int code) {
+        QTimer::singleShot(holdMs, qApp, [code] { QCoreApplication::exit(code); });
+    });
     run.start();
     return app.exec();
 }

@@ -20,6 +20,8 @@ private:
     using Handler = http::Router::Handler;
     // Wraps a handler with the API-key check for non-unix transports.
     Handler guarded(Handler handler);
+    // The 401 for a caller without a valid key (nothing on the unix socket); sets request.principal.
+    std::optional<http::HttpResponse> refuse(http::HttpRequest& request);
 
     void addUserRoutes(http::Router& router);
     void addPreAuthKeyRoutes(http::Router& router);

@@ -14,8 +14,16 @@ void AdminApi::addAuthRoutes(http::Router& router)
     const auto approve = [this](const QString& authId, const QString& user, const state::Actor& by) {
         if (authId.isEmpty())
             return reply::badRequest(QStringLiteral("the registration id (authId) is required; see: keel auth list"));
-        if (user.isEmpty())
+        if (user.isEmpty()) {
+            // An id that names nothing pending is a 404 (Headscale's answer), whatever else is missing.
+            bool pending = false;
+            if (m_context.pendingRegistrations)
+                for (const QJsonValue& v : m_context.pendingRegistrations())
+                    pending = pending || v.toObject().value(QStringLiteral("authId")).toString() == authId;
+            if (!pending)
+                return http::HttpResponse::problem(404, QStringLiteral("no pending auth session for auth_id %1").arg(authId));
             return reply::badRequest(QStringLiteral("a new machine needs the user who will own it (user)"));
+        }
         if (!m_context.approveRegistration)
             return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
         const auto node = m_context.approveRegistration(authId, user, by);
@@ -42,7 +50,7 @@ void AdminApi::addAuthRoutes(http::Router& router)
         const QString authId = body->value(QStringLiteral("authId")).toString().trimmed();
         if (authId.isEmpty())
             return reply::badRequest(QStringLiteral("the registration id (authId) is required; see: keel auth list"));
-        if (sshToo && m_context.decideSshCheck && m_context.decideSshCheck(authId, allow))
+        if (sshToo && m_context.decideSshCheck && m_context.decideSshCheck(authId, allow, actorOf(request)))
             return reply::ok({});
         if (allow)
             return approve(authId, body->value(QStringLiteral("user")).toString().trimmed(), actorOf(request));

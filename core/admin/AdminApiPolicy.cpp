@@ -27,8 +27,15 @@ void AdminApi::addPolicyRoutes(http::Router& router)
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return reply::error(store::Error::database(QStringLiteral("cannot read policy file %1: %2").arg(path, file.errorString())));
-        return reply::ok({{QStringLiteral("policy"), QString::fromUtf8(file.readAll())},
-                          {QStringLiteral("updatedAt"), json::time(QFileInfo(path).lastModified())}});
+        // The policy in force, which is the file unless its last edit was refused: then say so.
+        const QString onDisk = QString::fromUtf8(file.readAll());
+        const state::SnapshotPtr snapshot = m_context.state.snapshot();
+        const QString inForce = snapshot->policy ? QString::fromUtf8(snapshot->policy->source) : QString();
+        QJsonObject answer{{QStringLiteral("policy"), inForce}, {QStringLiteral("updatedAt"), json::time(QFileInfo(path).lastModified())}};
+        if (inForce.trimmed() != onDisk.trimmed())
+            answer.insert(QStringLiteral("note"), QStringLiteral("this is the policy in force; the file %1 differs (its last edit was refused: "
+                                                                 "see the server log, or run `keel policy check -f %1`)").arg(path));
+        return reply::ok(answer);
     }));
 
     // The same decision a reload makes (users, tests, sshTests), so `policy set` refuses before
@@ -78,8 +85,18 @@ void AdminApi::addPolicyRoutes(http::Router& router)
         if (!m_context.explainPolicy)
             return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
         const auto answer = m_context.explainPolicy(src, dst, port, proto);
-        if (!answer)
-            return reply::error(store::Error::notFound(QStringLiteral("'%1' or '%2' is not a node (use a node name or a tailnet address)").arg(src, dst)));
+        if (!answer) {
+            // Say which of the two names nothing: each alone against itself answers that.
+            const bool srcKnown = m_context.explainPolicy(src, src, port, proto).has_value();
+            const bool dstKnown = m_context.explainPolicy(dst, dst, port, proto).has_value();
+            QStringList unknown;
+            if (!srcKnown)
+                unknown << QStringLiteral("--src '%1'").arg(src);
+            if (!dstKnown)
+                unknown << QStringLiteral("--dst '%1'").arg(dst);
+            return reply::error(store::Error::notFound(QStringLiteral("%1 %2 no node (give a node name, a tailnet address, a host alias "
+                                                                      "of the policy, tag:x, group:x or user@)").arg(unknown.join(QStringLiteral(" and ")), unknown.size() > 1 ? QStringLiteral("name") : QStringLiteral("names"))));
+        }
         return reply::ok(*answer);
     }));
 

@@ -9,12 +9,15 @@ namespace keel::admin {
 
 namespace {
 
-// Headscale's username rules: not empty, no whitespace or '@'-only tricks, at most 63 characters of
-// letters, digits and "-._@+" (emails work as names).
+// Not empty, at most 63 characters of letters, digits and "-._@+" (emails work as names), and, as
+// Headscale requires, starting with a letter: so a name is never a number (`--user 123` is always
+// the id) and never looks like a flag.
 QString checkUserName(const QString& name)
 {
     if (name.isEmpty())
         return QStringLiteral("user name must not be empty");
+    if (!name.at(0).isLetter())
+        return QStringLiteral("user name '%1' must start with a letter").arg(name);
     if (name.size() > 63)
         return QStringLiteral("user name must be at most 63 characters");
     for (QChar c : name) {

@@ -247,9 +247,18 @@ AdminClient::Reply AdminClient::call(const QByteArray& method, const QString& pa
         QLocalSocket socket;
         socket.connectToServer(m_socketPath);
         if (!socket.waitForConnected(m_timeoutMs)) {
-            failed.transportError = socket.error() == QLocalSocket::SocketAccessError
-                ? QStringLiteral("permission denied on %1: run as a user in the socket's group, or as root").arg(m_socketPath)
-                : QStringLiteral("cannot reach the Keel server at %1 (%2); is `keel serve` running?").arg(m_socketPath, socket.errorString());
+            switch (socket.error()) {
+            case QLocalSocket::SocketAccessError:
+                failed.transportError = QStringLiteral("permission denied on %1: run as a user in the socket's group, or as root").arg(m_socketPath);
+                break;
+            case QLocalSocket::ServerNotFoundError:   // no such file (Qt says "Invalid name")
+            case QLocalSocket::ConnectionRefusedError:   // a socket file left by a server that is gone
+                failed.transportError = QStringLiteral("no Keel server is running at %1 (start one with `keel serve`, or name its "
+                                                       "config with -c so the CLI finds its unix_socket)").arg(m_socketPath);
+                break;
+            default:
+                failed.transportError = QStringLiteral("cannot reach the Keel server at %1 (%2); is `keel serve` running?").arg(m_socketPath, socket.errorString());
+            }
             return failed;
         }
         socket.write(requestBytes(method, pathAndQuery, "localhost", {}, body));

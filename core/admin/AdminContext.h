@@ -34,7 +34,7 @@ struct AdminContext
     std::function<QJsonArray()> pendingRegistrations;
     // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
     // SSH server node waiting on it. False when the id names no pending SSH check.
-    std::function<bool(const QString& authId, bool approve)> decideSshCheck;
+    std::function<bool(const QString& authId, bool approve, const state::Actor& by)> decideSshCheck;
 };
 
 } // namespace keel::admin

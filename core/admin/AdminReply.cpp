@@ -31,6 +31,20 @@ http::HttpResponse ok(const QJsonObject& body)
     return http::HttpResponse::json(200, QJsonDocument(body));
 }
 
+std::optional<http::HttpResponse> badIdParameter(const http::HttpRequest& request)
+{
+    for (const char* name : {"nodeId", "id", "oldId"}) {
+        const QString key = QLatin1String(name);
+        if (!request.pathParams.contains(key))
+            continue;
+        bool ok = false;
+        const QString text = request.pathParams.value(key);
+        if (text.toULongLong(&ok) == 0 || !ok || !text.at(0).isDigit())
+            return badRequest(QStringLiteral("invalid %1 '%2' in the path: IDs are positive whole numbers").arg(key, text));
+    }
+    return std::nullopt;
+}
+
 std::optional<QJsonObject> body(const http::HttpRequest& request, http::HttpResponse* failure)
 {
     if (request.body.trimmed().isEmpty())

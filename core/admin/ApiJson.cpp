@@ -135,15 +135,15 @@ QJsonObject node(const store::Node& n, const NodeExtras& extras)
             {QStringLiteral("authorized"), n.authorized}};
 }
 
-QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store& store)
+QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store* store)
 {
     const store::Node& n = live.node;
     NodeExtras extras;
     if (n.userId)
         if (const store::User* u = s.user(*n.userId))
             extras.user = *u;
-    if (n.authKeyId) {
-        if (auto k = store.preAuthKeyById(*n.authKeyId)) {
+    if (n.authKeyId && store) {
+        if (auto k = store->preAuthKeyById(*n.authKeyId)) {
             extras.preAuthKey = *k;
             if (k->userId)
                 if (const store::User* ku = s.user(*k->userId))
@@ -162,7 +162,15 @@ QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, stor
 state::EventRenderer eventRenderer(store::Store& store)
 {
     state::EventRenderer r;
-    r.node = [&store](const state::Snapshot& s, const state::LiveNode& live) { return json::liveNode(s, live, store); };
+    // From the snapshot alone: node.online/offline come by the thousand when a fleet reconnects,
+    // and the store stays off that path. The pre-auth key is the one field that needs the store;
+    // events show its id ({"id": "3"}) and GET /api/v1/node/{id} the whole key.
+    r.node = [](const state::Snapshot& s, const state::LiveNode& live) {
+        QJsonObject o = json::liveNode(s, live, nullptr);
+        if (live.node.authKeyId)
+            o.insert(QStringLiteral("preAuthKey"), QJsonObject{{QStringLiteral("id"), json::id(*live.node.authKeyId)}});
+        return o;
+    };
     r.user = [](const store::User& u) { return json::user(u); };
     r.preAuthKey = [&store](const store::PreAuthKey& k) {
         std::optional<store::User> owner;

@@ -38,9 +38,9 @@ struct NodeExtras
     QStringList primaryRoutes;  // the approved routes this node serves as primary
 };
 QJsonObject node(const store::Node& node, const NodeExtras& extras);
-// A node as the admin API shows it, from a snapshot (owner, online, served routes) and the store
-// (its pre-auth key).
-QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store& store);
+// A node as the admin API shows it, from a snapshot (owner, online, served routes) and, when given,
+// the store (its pre-auth key; null without).
+QJsonObject liveNode(const state::Snapshot& s, const state::LiveNode& live, store::Store* store);
 
 } // namespace json
 

@@ -26,7 +26,12 @@ EventStream::EventStream(QIODevice* socket, state::EventBus& bus, std::optional<
         connect(local, &QLocalSocket::disconnected, this, &EventStream::end);
 
     // Subscribe before reading the ring: both happen on this thread, so nothing falls between.
-    m_subscription = m_bus.subscribe([this](const state::Event& e) { send(e); });
+    // The bus may go first (an in-process server stopping): the stream then ends, and forgets it.
+    m_subscription = m_bus.subscribe([this](const state::Event& e) { send(e); },
+                                     [this] {
+                                         m_subscription = 0;
+                                         end();
+                                     });
     m_lastSent = m_bus.lastSeq();
     // A comment line first: proxies and clients see at once that the stream is alive.
     write(": keel events, epoch " + m_bus.epoch().toLatin1() + "\n\n");

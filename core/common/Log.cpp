@@ -1,10 +1,12 @@
 #include "common/Log.h"
 
 #include "common/LogBuffer.h"
+#include "common/LogRateLimiter.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
 
 #include <atomic>
 #include <cstdio>
@@ -40,17 +42,37 @@ const char* levelName(QtMsgType type)
     return "info";
 }
 
-void handler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+std::atomic<bool> g_rateLimit{true};
+
+void writeLine(QtMsgType type, const char* category, const QString& message, qint64 now)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const char* category = context.category ? context.category : "default";
     const QString line = formatLine(g_format.load(), type, category, message, now);
     std::fputs(line.toUtf8().constData(), stderr);
     std::fputc('\n', stderr);
     std::fflush(stderr);
     LogBuffer::instance().append(type, QString::fromLatin1(category), message, now);
-    if (type == QtFatalMsg)
-        std::abort();
+}
+
+void handler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const char* category = context.category ? context.category : "default";
+    if (type == QtFatalMsg || !g_rateLimit.load()) {
+        writeLine(type, category, message, now);
+        if (type == QtFatalMsg)
+            std::abort();
+        return;
+    }
+    // One lock for the limiter and the write, so a summary never overtakes the lines it follows.
+    static QMutex mutex;
+    static LogRateLimiter limiter;
+    const QMutexLocker lock(&mutex);
+    for (const LogRateLimiter::Summary& s : limiter.takeDue(now)) {
+        const QByteArray cat = s.category.toLatin1();
+        writeLine(QtMsgType(s.level), cat.constData(), s.text, now);
+    }
+    if (limiter.admit(category, int(type), message, now))
+        writeLine(type, category, message, now);
 }
 
 } // namespace
@@ -72,6 +94,11 @@ bool setLevel(const QString& name)
         return false;
     QLoggingCategory::setFilterRules(rules + QStringLiteral("\nqt.*.debug=false"));
     return true;
+}
+
+void setRateLimited(bool on)
+{
+    g_rateLimit.store(on);
 }
 
 void install(Format format)

@@ -28,6 +28,9 @@ bool setLevel(const QString& name);
 // Installs the process-wide message handler: text or JSON lines on stderr, plus the LogBuffer.
 void install(Format format);
 
+// Similar lines beyond a burst are summarised (LogRateLimiter); on by default.
+void setRateLimited(bool on);
+
 // Formats one record the way the handler writes it (used by tests and the admin log stream).
 QString formatLine(Format format, QtMsgType type, const char* category, const QString& message, qint64 msecsSinceEpoch);
 

@@ -50,19 +50,13 @@ Config ConfigBuilder::build()
     dataDir = QDir::cleanPath(QDir(m_options.baseDir).absoluteFilePath(dataDir));
 
     const Config base = Config::embeddedDefault(dataDir);
-    // No file: the embedded default. A file: Headscale's code defaults (the member initialisers),
-    // plus the embedded default only where Headscale has none and Keel needs a value.
-    Config c = m_options.fromFile ? Config{} : base;
-    c.dataDir = dataDir;
-    if (m_options.fromFile) {
-        c.serverUrl = base.serverUrl;
-        c.listenAddr = base.listenAddr;
-        c.metricsListenAddr = base.metricsListenAddr;
-        c.noise.privateKeyPath = base.noise.privateKeyPath;
-        c.database.type = base.database.type;
-        c.database.sqlite.path = base.database.sqlite.path;
-        c.derp.server.privateKeyPath = base.derp.server.privateKeyPath;
-    }
+    // A file means "the defaults, plus this": every absent key keeps the value it has with no file
+    // at all, so a one-line `listen_addr:` file runs like the embedded default on another port.
+    // (Headscale's own defaults would make such a file fail for missing DNS settings, and would
+    // put the admin socket in Headscale's /var/run/headscale.) A complete Headscale config.yaml
+    // sets every key that matters, so it reads the same either way; the few differences are in
+    // docs/migrating-from-headscale.md.
+    Config c = base;
     readServer(c, base);
     readPrefixes(c, base);
     readDatabase(c);
@@ -164,8 +158,12 @@ void ConfigBuilder::readDns(Config& c)
     readBool(QStringLiteral("dns.magic_dns"), dns.magicDns);
     if (readString(QStringLiteral("dns.base_domain"), dns.baseDomain))
         dns.baseDomain = dns.baseDomain.trimmed();
-    readBool(QStringLiteral("dns.override_local_dns"), dns.overrideLocalDns);
+    const bool overrideGiven = readBool(QStringLiteral("dns.override_local_dns"), dns.overrideLocalDns);
     readList(QStringLiteral("dns.nameservers.global"), dns.globalNameservers);
+    // Keel's default leaves the clients' resolvers alone because it has no nameservers to offer;
+    // once global nameservers are given, Headscale's default (use them) applies.
+    if (!overrideGiven && !m_raw.get(QStringLiteral("dns.override_local_dns")))
+        dns.overrideLocalDns = !dns.globalNameservers.isEmpty();
     readListMap(QStringLiteral("dns.nameservers.split"), dns.splitNameservers);
     readList(QStringLiteral("dns.search_domains"), dns.searchDomains);
     readRecords(QStringLiteral("dns.extra_records"), dns.extraRecords);

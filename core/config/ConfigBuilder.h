@@ -10,15 +10,15 @@
 namespace keel::config {
 
 // Turns RawSettings into a typed Config: converts each value (reporting type errors with the key
-// and its position), resolves relative paths against the config file's directory and fills
-// defaults: Headscale's code defaults for keys it has one for, Keel's embedded default for the
-// rest (server_url, listen addresses, prefixes, database and key paths under data_dir).
+// and its position), resolves relative paths against the config file's directory and fills every
+// absent key from Keel's embedded default (Config::embeddedDefault: loopback addresses, the
+// database, keys and admin socket under data_dir), with or without a file.
 class ConfigBuilder
 {
 public:
     struct Options
     {
-        bool fromFile = false;         // false: no file, start from Config::embeddedDefault
+        bool fromFile = false;         // a file was read (prefixes: giving one family drops the other)
         QString baseDir;               // relative paths resolve against it
         QString defaultDataDir;
         QProcessEnvironment env;       // for ${VAR} in oidc.client_secret_path

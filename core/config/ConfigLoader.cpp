@@ -99,16 +99,27 @@ LoadResult finish(RawSettings& raw, DiagnosticSink& sink, bool fromFile, const Q
 LoadResult ConfigLoader::loadFile(const QString& path, const QProcessEnvironment& env)
 {
     QFile file(path);
+    if (!QFileInfo::exists(path)) {
+        LoadResult r;
+        r.requestedPath = path;
+        r.config = Config::embeddedDefault(defaultDataDir(env));
+        r.diagnostics.append(fileError(path, QStringLiteral("the config file does not exist"),
+                                       QStringLiteral("create one with `keel config init %1` (the documented example), or leave out "
+                                                      "-c/KEEL_CONFIG/HEADSCALE_CONFIG to run on the embedded default").arg(path)));
+        return r;
+    }
     if (!file.open(QIODevice::ReadOnly)) {
         LoadResult r;
+        r.requestedPath = path;
         r.config = Config::embeddedDefault(defaultDataDir(env));
         r.diagnostics.append(fileError(path, QStringLiteral("cannot read the config file: %1").arg(file.errorString()),
-                                       QStringLiteral("check the path given with -c/--config, KEEL_CONFIG or HEADSCALE_CONFIG")));
+                                       QStringLiteral("check the path given with -c/--config, KEEL_CONFIG or HEADSCALE_CONFIG, and its permissions")));
         return r;
     }
     const QByteArray text = file.read(kMaxConfigBytes + 1);
     if (text.size() > kMaxConfigBytes) {
         LoadResult r;
+        r.requestedPath = path;
         r.config = Config::embeddedDefault(defaultDataDir(env));
         r.diagnostics.append(fileError(path, QStringLiteral("the config file is larger than 4 MiB")));
         return r;
@@ -126,6 +137,7 @@ LoadResult ConfigLoader::loadFromText(const QByteArray& yaml, const QString& pat
     // Validating defaults after a syntax error would only bury the real problem.
     LoadResult result = finish(raw, sink, true, info.absolutePath(), env, parsed);
     result.config.sourcePath = pathForMessages.isEmpty() ? QString() : info.absoluteFilePath();
+    result.requestedPath = result.config.sourcePath;
     return result;
 }
 

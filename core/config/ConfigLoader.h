@@ -14,6 +14,7 @@ struct LoadResult
 {
     Config config;
     Diagnostics diagnostics;
+    QString requestedPath;   // the file asked for (-c, KEEL_CONFIG, found by search), even when unreadable
     bool ok() const;   // no Error among the diagnostics
     Diagnostics errors() const;
     Diagnostics warnings() const;

@@ -13,7 +13,9 @@ QString Diagnostic::toString() const
     out += QStringLiteral(": ");
     if (severity == Severity::Warning)
         out += QStringLiteral("warning: ");
-    if (!keyPath.isEmpty())
+    // Messages kept in Headscale's words often start with the key already ("server_url must
+    // start with ..."): then it is not said twice.
+    if (!keyPath.isEmpty() && !message.startsWith(keyPath + QLatin1Char(' ')))
         out += keyPath + QStringLiteral(": ");
     out += message;
     if (!hint.isEmpty())

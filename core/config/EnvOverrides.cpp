@@ -38,6 +38,18 @@ void EnvOverrides::apply(RawSettings& raw, const QProcessEnvironment& env, Diagn
         }
         raw.set(path, v);
     }
+    for (const QString& var : env.keys()) {
+        if (!var.startsWith(QLatin1String("KEEL_")) && !var.startsWith(QLatin1String("HEADSCALE_")))
+            continue;
+        const QString near = KeySchema::suggestEnv(var);
+        if (near.isEmpty())
+            continue;
+        Diagnostic d;
+        d.severity = Diagnostic::Severity::Warning;
+        d.file = var;
+        d.message = QStringLiteral("sets nothing, ignored; did you mean %1?").arg(near);
+        sink.add(d);
+    }
 }
 
 } // namespace keel::config

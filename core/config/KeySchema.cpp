@@ -241,6 +241,17 @@ QString KeySchema::suggest(const QString& unknownPath)
     };
     for (const Key& k : table())
         consider(QLatin1String(k.path));
+    // Sections too, so a misspelt top-level mapping (`databse:`) is recognised, not just keys.
+    static const QStringList sections = [] {
+        QStringList s;
+        for (const Key& k : table())
+            for (qsizetype dot = QLatin1String(k.path).indexOf(QLatin1Char('.')); dot >= 0; dot = QLatin1String(k.path).indexOf(QLatin1Char('.'), dot + 1))
+                if (!s.contains(QLatin1String(k.path).left(dot)))
+                    s << QLatin1String(k.path).left(dot);
+        return s;
+    }();
+    for (const QString& section : sections)
+        consider(section);
     const QString leaf = unknownPath.section(QLatin1Char('.'), -1);
     const int allowed = std::max<int>(2, static_cast<int>(leaf.size()) / 3);
     return bestDistance <= allowed ? best : QString();
@@ -259,6 +270,26 @@ QStringList KeySchema::childrenOf(const QString& section)
             names << child;
     }
     return names;
+}
+
+QString KeySchema::suggestEnv(const QString& variable)
+{
+    const QString prefix = variable.startsWith(QLatin1String("KEEL_")) ? QStringLiteral("KEEL_") : QStringLiteral("HEADSCALE_");
+    QStringList known{prefix + QStringLiteral("CONFIG")};
+    for (const Key& k : table())
+        known << prefix + envSuffix(QLatin1String(k.path));
+    if (known.contains(variable))
+        return {};
+    QString best;
+    int bestDistance = 3;   // at most two edits: a typo, not another name
+    for (const QString& candidate : std::as_const(known)) {
+        const int d = editDistance(variable, candidate);
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    return best;
 }
 
 QString KeySchema::envSuffix(const QString& path)

@@ -56,6 +56,10 @@ public:
     static QStringList childrenOf(const QString& section);
     // "dns.base_domain" -> "DNS_BASE_DOMAIN" (prefix with KEEL_ or HEADSCALE_).
     static QString envSuffix(const QString& path);
+    // For a KEEL_/HEADSCALE_ variable that sets nothing: the known variable it is a typo of
+    // (KEEL_LISTEN_ADR -> KEEL_LISTEN_ADDR), or empty when it is not near one (KEEL_SOMETHING_ELSE
+    // may belong to another tool or a test harness, so only near misses are worth a warning).
+    static QString suggestEnv(const QString& variable);
 };
 
 } // namespace keel::config

@@ -86,13 +86,18 @@ void YamlReader::walk(const YAML::Node& map, const QString& prefix)
             }
             continue;
         }
+        // A near miss of a known key or section is a typo, and ignoring it would quietly run with
+        // something else (`databse: {type: postgres}` on SQLite): an error. A name like nothing
+        // Keel knows (another program's key) is only a warning.
         Diagnostic d = positioned(m_origin, keyNode.Mark(), QStringLiteral("unknown key, ignored"));
         d.severity = Diagnostic::Severity::Warning;
         d.keyPath = path;
         const QString near = KeySchema::suggest(path);
-        if (!near.isEmpty())
+        if (!near.isEmpty()) {
+            d.severity = Diagnostic::Severity::Error;
+            d.message = QStringLiteral("unknown key");
             d.hint = QStringLiteral("did you mean \"%1\"?").arg(near);
-        else if (!prefix.isEmpty())
+        } else if (!prefix.isEmpty())
             d.hint = QStringLiteral("known keys under %1: %2").arg(prefix, KeySchema::childrenOf(prefix).join(QStringLiteral(", ")));
         m_sink.add(d);
     }

@@ -34,8 +34,15 @@ void ControlConnection::closeAfterWrite(QIODevice* socket, const QByteArray& byt
     }
     QObject::connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
     tcp->disconnectFromHost();  // flushes what is queued first
-    if (tcp->state() == QAbstractSocket::UnconnectedState)
+    if (tcp->state() == QAbstractSocket::UnconnectedState) {
         tcp->deleteLater();
+        return;
+    }
+    // A peer that never reads the last bytes does not keep the socket.
+    QTimer::singleShot(kFinalFlushMs, tcp, [tcp] {
+        tcp->abort();
+        tcp->deleteLater();
+    });
 }
 
 ControlConnection::ControlConnection(QIODevice* socket, const ControlContext& context, crypto::TransportCodec codec,
@@ -53,6 +60,9 @@ ControlConnection::ControlConnection(QIODevice* socket, const ControlContext& co
     socket->setParent(this);
     auto dispatch = [this](const http::Http2Request& request, http::Http2Response response) {
         qCDebug(lcControl).noquote() << m_context.machineKey.toString().left(13) << request.method << request.path;
+        m_sinceBusy.restart();
+        if (request.path.startsWith("/machine/register") || request.path.startsWith("/machine/map"))
+            m_established = true;
         if (m_handler && *m_handler)
             (*m_handler)(m_context, request, std::move(response));
         else
@@ -77,6 +87,9 @@ ControlConnection::ControlConnection(QIODevice* socket, const ControlContext& co
     }
     connect(socket, &QIODevice::readyRead, this, &ControlConnection::readSome);
 
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &ControlConnection::checkIdle);
+
     m_stallTimer.setSingleShot(true);
     connect(&m_stallTimer, &QTimer::timeout, this, [this] {
         if (m_closing) {  // a last flush that the peer never takes
@@ -99,6 +112,9 @@ ControlConnection::~ControlConnection()
 void ControlConnection::start(const QByteArray& firstWrite, const QByteArray& buffered)
 {
     writeWire(firstWrite);
+    m_sinceBusy.start();
+    if (m_options.establishTimeout.count() > 0)
+        m_idleTimer.start(m_options.establishTimeout);
     m_session->start();  // our SETTINGS right behind the early payload, as Go's server does
     if (!buffered.isEmpty())
         process(buffered);
@@ -110,6 +126,25 @@ void ControlConnection::shutdown(std::chrono::milliseconds grace)
 {
     if (m_session && !m_session->isClosed())
         m_session->shutdown(grace);
+}
+
+void ControlConnection::checkIdle()
+{
+    if (m_closing || !m_session || m_session->isClosed())
+        return;
+    if (m_session->activeStreamCount() > 0)
+        m_sinceBusy.restart();
+    const std::chrono::milliseconds limit = m_established ? m_options.idleTimeout : m_options.establishTimeout;
+    if (limit.count() <= 0)
+        return;
+    const qint64 idleFor = m_sinceBusy.elapsed();
+    if (idleFor < limit.count()) {
+        m_idleTimer.start(int(limit.count() - idleFor));
+        return;
+    }
+    qCDebug(lcControl) << "closing ts2021 connection from" << m_context.peer.toString() << "idle for" << idleFor << "ms"
+                       << (m_established ? "" : "(no register or map request)");
+    m_session->shutdown(std::chrono::milliseconds(1000));
 }
 
 qint64 ControlConnection::pendingWrite() const
@@ -246,6 +281,7 @@ void ControlConnection::finish()
         return;
     m_finished = true;
     m_stallTimer.stop();
+    m_idleTimer.stop();
     emit finished();
     deleteLater();
 }

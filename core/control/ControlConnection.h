@@ -39,6 +39,12 @@ public:
         qint64 readChunk = 64 << 10;
         // A peer that reads nothing of ours for this long while we wait to write is dropped.
         std::chrono::milliseconds writeStallTimeout{60'000};
+        // A session with no open stream is closed (GOAWAY) after this long: `establishTimeout`
+        // until it has sent a register or map request (a handshake alone holds a descriptor and
+        // ~27 KiB), `idleTimeout` after. Counted in streams, not bytes: PINGs keep nothing open.
+        // A client reconnects when it next needs the server (Go's HTTP/2 client does on GOAWAY).
+        std::chrono::milliseconds establishTimeout{30'000};
+        std::chrono::milliseconds idleTimeout{300'000};
     };
 
     // Takes `socket` over (it becomes a child). `firstWrite` goes out before anything else (the
@@ -56,6 +62,7 @@ public:
     const ControlContext& context() const { return m_context; }
     http::Http2ServerSession* session() const { return m_session; }
     bool readingPaused() const { return m_paused; }
+    bool established() const { return m_established; }
 
     // Writes `bytes` (may be empty), then closes `socket` once flushed and deletes it.
     static void closeAfterWrite(QIODevice* socket, const QByteArray& bytes);
@@ -73,6 +80,7 @@ private:
     void closeTransport();
     void finish();
     qint64 pendingWrite() const;
+    void checkIdle();
 
     QPointer<QIODevice> m_socket;
     ControlContext m_context;
@@ -82,6 +90,9 @@ private:
     Options m_options;
     http::Http2ServerSession* m_session = nullptr;
     QTimer m_stallTimer;
+    QTimer m_idleTimer;
+    QElapsedTimer m_sinceBusy; // since a stream was last seen open
+    bool m_established = false;
     bool m_paused = false;
     bool m_closing = false;
     bool m_finished = false;

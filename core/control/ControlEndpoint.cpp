@@ -30,7 +30,36 @@ ControlEndpoint::ControlEndpoint(const crypto::MachinePrivate& serverKey, const 
     , m_serverKey(serverKey)
     , m_options(options)
     , m_handler(std::make_shared<ControlHandler>(DefaultControlHandler::handler()))
+    , m_bodyBudget(std::make_shared<http::BodyBudget>(options.maxBufferedBodyBytesPerAddress))
 {
+}
+
+QString ControlEndpoint::addressKey(const QHostAddress& peer)
+{
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString();
+    // One host usually has a whole /64 to pick addresses from.
+    Q_IPV6ADDR prefix = peer.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        prefix[i] = 0;
+    return QHostAddress(prefix).toString() + QStringLiteral("/64");
+}
+
+bool ControlEndpoint::isUnlimited(const QHostAddress& peer) const
+{
+    for (const auto& subnet : m_options.unlimitedSources)
+        if (peer.isInSubnet(subnet))
+            return true;
+    return false;
+}
+
+int ControlEndpoint::maxConnectionsPerAddress() const
+{
+    if (m_options.maxConnectionsPerAddress > 0)
+        return m_options.maxConnectionsPerAddress;
+    return std::max(64, m_options.maxConnections / 4);
 }
 
 ControlEndpoint::~ControlEndpoint() = default;
@@ -56,8 +85,8 @@ void ControlEndpoint::warnMissingUpgrade(const QHostAddress& peer)
         return;
     }
     m_lastWarning.start();
-    qCWarning(lcControl) << "ts2021 request without an Upgrade header (from" << peer.toString()
-                         << "). Behind a reverse proxy? It must pass Upgrade/Connection (WebSockets) through.";
+    qCWarning(lcControl).noquote() << QStringLiteral("ts2021 request without an Upgrade header (from %1). Behind a reverse proxy? "
+                                                     "It must pass Upgrade/Connection (WebSockets) through.").arg(peer.toString());
 }
 
 http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& request)
@@ -75,6 +104,11 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
     if (m_connections >= m_options.maxConnections) {
         ++m_refused;
         return goError(503, "too many control connections");
+    }
+    if (!isUnlimited(peer) && m_perAddress.value(addressKey(peer)) >= maxConnectionsPerAddress()) {
+        ++m_refused;
+        qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": per-address limit";
+        return goError(503, "too many control connections from this address");
     }
 
     http::HttpResponse response;
@@ -131,8 +165,22 @@ std::optional<crypto::Ts2021Accept> ControlEndpoint::handshake(QIODevice* socket
                                               .toUtf8());
         accepted.codec.reset();
     }
-    if (accepted.ok())
-        return accepted;
+    if (accepted.ok()) {
+        const QByteArray ephemeral = initiation.mid(crypto::ts2021::kInitiationHeaderSize, 32);
+        if (!m_seenEphemerals.contains(ephemeral)) {
+            constexpr size_t kRemembered = 16'384;
+            m_seenEphemerals.insert(ephemeral);
+            m_seenOrder.push_back(ephemeral);
+            if (m_seenOrder.size() > kRemembered) {
+                m_seenEphemerals.remove(m_seenOrder.front());
+                m_seenOrder.pop_front();
+            }
+            return accepted;
+        }
+        qCDebug(lcControl) << "ts2021 handshake from" << peer.toString() << "replays an earlier initiation";
+        accepted.codec.reset();
+        owed.clear();
+    }
     ++m_refused;
     if (ws && !owed.isEmpty())
         owed = ws->binary(owed) + ws->close(1008, "noise handshake failed");
@@ -156,7 +204,7 @@ void ControlEndpoint::acceptNative(QIODevice* socket, const QByteArray& initiati
         return;
     }
     auto* connection = new ControlConnection(socket, context, std::move(*accepted->codec), std::nullopt, m_handler,
-                                             m_options.connection, this);
+                                             connectionOptions(peer), this);
     adopt(connection, firstWrite, buffered);
 }
 
@@ -172,8 +220,18 @@ void ControlEndpoint::acceptWebSocket(QIODevice* socket, const QByteArray& initi
     const ControlContext context{accepted->machineKey, accepted->version, peer, crypto::ChallengePublic()};
     const QByteArray firstWrite = accepted->response;
     auto* connection = new ControlConnection(socket, context, std::move(*accepted->codec), std::move(framer),
-                                             m_handler, m_options.connection, this);
+                                             m_handler, connectionOptions(peer), this);
     adopt(connection, firstWrite, buffered);
+}
+
+ControlConnection::Options ControlEndpoint::connectionOptions(const QHostAddress& peer) const
+{
+    ControlConnection::Options options = m_options.connection;
+    if (!isUnlimited(peer)) {  // the session's own bound still applies
+        options.http2.budget = m_bodyBudget;
+        options.http2.budgetKey = addressKey(peer);
+    }
+    return options;
 }
 
 void ControlEndpoint::adopt(ControlConnection* connection, const QByteArray& firstWrite, const QByteArray& buffered)
@@ -181,8 +239,12 @@ void ControlEndpoint::adopt(ControlConnection* connection, const QByteArray& fir
     ++m_accepted;
     ++m_connections;
     const ControlContext context = connection->context();
-    connect(connection, &ControlConnection::finished, this, [this, context] {
+    const QString key = addressKey(context.peer);
+    ++m_perAddress[key];
+    connect(connection, &ControlConnection::finished, this, [this, context, key] {
         --m_connections;
+        if (--m_perAddress[key] <= 0)
+            m_perAddress.remove(key);
         emit connectionClosed(context);
     });
     qCDebug(lcControl).noquote() << "ts2021 connection from" << context.peer.toString() << context.machineKey.toString()

@@ -4,12 +4,16 @@
 #include "control/ControlHandler.h"
 #include "crypto/Keys.h"
 #include "crypto/Ts2021Responder.h"
+#include "http/BodyBudget.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 
 #include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
 #include <QObject>
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -36,6 +40,14 @@ public:
         // 102 = v1.70, the oldest client the spec's compatibility rules cover (control.md 0.3).
         int minProtocolVersion = 102;
         int maxConnections = 10'000;   // further upgrades get 503 before the handshake
+        // One source (an IPv4 address, an IPv6 /64) may hold this many; 0 = a quarter of
+        // maxConnections, at least 64 (a NAT can hide many nodes; one host must never reach the cap).
+        int maxConnectionsPerAddress = 0;
+        // Request bodies buffered at once for one source, over all its sessions.
+        qint64 maxBufferedBodyBytesPerAddress = 16 << 20;
+        // Sources the per-address limits do not apply to: reverse proxies (trusted_proxies), behind
+        // which every client shares one address.
+        QList<QPair<QHostAddress, int>> unlimitedSources;
         ControlConnection::Options connection;
     };
 
@@ -52,6 +64,12 @@ public:
     // GOAWAY on every connection; streams still running after `grace` are cut.
     void shutdown(std::chrono::milliseconds grace);
     int connectionCount() const { return m_connections; }
+    int connectionsFrom(const QHostAddress& peer) const { return m_perAddress.value(addressKey(peer)); }
+    int maxConnectionsPerAddress() const;
+    qint64 bufferedBodyBytesFrom(const QHostAddress& peer) const { return m_bodyBudget->used(addressKey(peer)); }
+    // The key per-address limits count under: the address, or its /64 for IPv6.
+    static QString addressKey(const QHostAddress& peer);
+    bool isUnlimited(const QHostAddress& peer) const;
     quint64 handshakesAccepted() const { return m_accepted; }
     quint64 handshakesRefused() const { return m_refused; }
     const Options& options() const { return m_options; }
@@ -74,6 +92,7 @@ private:
     // Runs the responder; on failure writes what is owed, closes the socket and returns nothing.
     std::optional<crypto::Ts2021Accept> handshake(QIODevice* socket, const QByteArray& initiation,
                                                    const QHostAddress& peer, const http::WebSocketFramer* ws);
+    ControlConnection::Options connectionOptions(const QHostAddress& peer) const;
     void adopt(ControlConnection* connection, const QByteArray& firstWrite, const QByteArray& buffered);
     void warnMissingUpgrade(const QHostAddress& peer);
 
@@ -83,6 +102,12 @@ private:
     std::function<crypto::MachinePrivate()> m_ephemeralForTesting;
     QElapsedTimer m_lastWarning;
     int m_connections = 0;
+    QHash<QString, int> m_perAddress;
+    // Client ephemeral keys of recent handshakes: a recorded initiation replayed on another
+    // connection is refused (a real client makes a fresh ephemeral key for every connection).
+    QSet<QByteArray> m_seenEphemerals;
+    std::deque<QByteArray> m_seenOrder;
+    std::shared_ptr<http::BodyBudget> m_bodyBudget;
     quint64 m_accepted = 0;
     quint64 m_refused = 0;
 };

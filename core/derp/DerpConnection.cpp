@@ -304,7 +304,7 @@ bool DerpConnection::handleClientInfo(const Frame& frame)
     m_meshPeer = !m_info.meshKey.isEmpty() && m_server.isMeshKey(m_info.meshKey);
     if (!m_server.admit(this, m_info, &error)) {
         ++m_server.m_stats.rejectedConnections;
-        qCInfo(lcDerp).noquote() << "rejecting" << m_key.toString() << "from" << m_address.toString() << ":" << error;
+        qCInfo(lcDerp).noquote() << "rejecting" << m_key.toString() << "from" << m_address.toString() + QLatin1Char(':') << error;
         close(error);
         return false;
     }

@@ -142,7 +142,10 @@ void DerpMapBuilder::finishRefresh()
     const bool changed = map != m_current;
     m_current = map;
     if (regions.isEmpty())
-        qCWarning(lcDerp) << "the DERP map has no regions; nodes cannot relay";
+        qCWarning(lcDerp).noquote()
+            << "the DERP map has no regions: nodes that cannot reach each other directly cannot talk through a relay."
+            << "To fix, run the embedded relay (derp.server.enabled: true, with an https:// server_url) or use a public map"
+            << "(derp.urls: [https://controlplane.tailscale.com/derpmap/default]); both are explained in config-example.yaml";
     if (changed)
         emit mapChanged(m_current);
     emit refreshed(m_errors.isEmpty());

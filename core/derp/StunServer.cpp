@@ -4,74 +4,231 @@
 #include "derp/StunPacket.h"
 #include "http/HttpServer.h"
 
-#include <QNetworkDatagram>
+#include <QElapsedTimer>
+#include <QSocketNotifier>
+#include <QThread>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace keel::derp {
+
+// The socket and everything it touches, on the STUN thread. A plain non-blocking socket with a
+// level-triggered notifier: after a batch the notifier simply fires again on the next turn while
+// datagrams wait, with no bookkeeping of "pending data" that a partial read could leave stale.
+class StunServer::Worker : public QObject
+{
+public:
+    explicit Worker(const Options& options) : m_options(options) { m_clock.start(); }
+    ~Worker() override { close(); }
+
+    bool bind(const QHostAddress& address, quint16 port, QString* error)
+    {
+        const bool v4 = address.protocol() == QAbstractSocket::IPv4Protocol;
+        m_fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (m_fd < 0) {
+            *error = QString::fromLocal8Bit(std::strerror(errno));
+            return false;
+        }
+        sockaddr_storage ss{};
+        socklen_t len = 0;
+        if (v4) {
+            auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+            sin->sin_family = AF_INET;
+            sin->sin_port = htons(port);
+            sin->sin_addr.s_addr = htonl(address.toIPv4Address());
+            len = sizeof(sockaddr_in);
+        } else {
+            // Any (":3478") takes both families; "[::]" and a specific IPv6 address only IPv6.
+            const int v6only = address == QHostAddress::Any ? 0 : 1;
+            ::setsockopt(m_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+            auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+            sin6->sin6_family = AF_INET6;
+            sin6->sin6_port = htons(port);
+            const Q_IPV6ADDR a = address == QHostAddress::Any ? Q_IPV6ADDR{} : address.toIPv6Address();
+            std::memcpy(&sin6->sin6_addr, &a, 16);
+            len = sizeof(sockaddr_in6);
+        }
+        if (::bind(m_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+            *error = QString::fromLocal8Bit(std::strerror(errno));
+            close();
+            return false;
+        }
+        QHostAddress local;
+        local.setAddress(reinterpret_cast<sockaddr*>(&ss));
+        m_localAddress = address == QHostAddress::Any ? address : local;
+        m_localPort = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
+                                              : ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+        m_notifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
+        connect(m_notifier.get(), &QSocketNotifier::activated, this, &Worker::readSome);
+        return true;
+    }
+    void close()
+    {
+        m_notifier.reset();
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+    QHostAddress localAddress() const { return m_localAddress; }
+    quint16 localPort() const { return m_localPort; }
+
+    std::atomic<quint64> success{0}, notStun{0}, writeError{0}, ipv4{0}, ipv6{0}, rateLimited{0};
+
+private:
+    struct Bucket
+    {
+        double tokens;
+        qint64 lastNs;
+    };
+
+    bool allow(const QHostAddress& sender)
+    {
+        const qint64 now = m_clock.nsecsElapsed();
+        auto it = m_buckets.find(sender);
+        if (it == m_buckets.end()) {
+            if (m_buckets.size() >= m_options.maxSources)
+                forgetIdle(now);
+            if (m_buckets.size() >= m_options.maxSources)
+                return false; // a spoofed-address flood: answer nobody new until some refill
+            it = m_buckets.insert(sender, Bucket{m_options.perSourceBurst, now});
+        }
+        Bucket& b = *it;
+        b.tokens = std::min(m_options.perSourceBurst, b.tokens + double(now - b.lastNs) * m_options.perSourceRate / 1e9);
+        b.lastNs = now;
+        if (b.tokens < 1)
+            return false;
+        b.tokens -= 1;
+        return true;
+    }
+
+    void forgetIdle(qint64 now)
+    {
+        for (auto it = m_buckets.begin(); it != m_buckets.end();) {
+            const double refilled = it->tokens + double(now - it->lastNs) * m_options.perSourceRate / 1e9;
+            it = refilled >= m_options.perSourceBurst ? m_buckets.erase(it) : std::next(it);
+        }
+    }
+
+    void readSome()
+    {
+        // At most one batch per activation: the (level-triggered) notifier comes back next turn.
+        char buffer[2048];
+        for (int i = 0; i < m_options.batch && m_fd >= 0; ++i) {
+            sockaddr_storage from{};
+            socklen_t fromLen = sizeof(from);
+            const ssize_t n = ::recvfrom(m_fd, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&from), &fromLen);
+            if (n < 0)
+                return; // EAGAIN: drained (other errors: nothing to do for UDP but wait)
+            answer(QByteArrayView(buffer, n), from, fromLen);
+        }
+    }
+
+    void answer(QByteArrayView datagram, const sockaddr_storage& from, socklen_t fromLen)
+    {
+        const auto id = StunPacket::parseBindingRequest(datagram.toByteArray());
+        if (!id) {
+            ++notStun;
+            return;
+        }
+        QHostAddress sender;
+        sender.setAddress(reinterpret_cast<const sockaddr*>(&from));
+        const quint16 port = from.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(&from)->sin_port)
+                                                      : ntohs(reinterpret_cast<const sockaddr_in6*>(&from)->sin6_port);
+        // A dual-stack socket shows IPv4 senders as ::ffff:a.b.c.d; answer them as IPv4.
+        bool isV4 = false;
+        const quint32 v4 = sender.toIPv4Address(&isV4);
+        const QHostAddress source = isV4 ? QHostAddress(v4) : sender;
+        if (!allow(source)) {
+            ++rateLimited;
+            return;
+        }
+        ++(isV4 ? ipv4 : ipv6);
+        const QByteArray reply = StunPacket::bindingResponse(*id, source, port);
+        if (::sendto(m_fd, reply.constData(), size_t(reply.size()), 0, reinterpret_cast<const sockaddr*>(&from), fromLen) == reply.size())
+            ++success;
+        else
+            ++writeError;
+    }
+
+    Options m_options;
+    int m_fd = -1;
+    std::unique_ptr<QSocketNotifier> m_notifier;
+    QHostAddress m_localAddress;
+    quint16 m_localPort = 0;
+    QHash<QHostAddress, Bucket> m_buckets;
+    QElapsedTimer m_clock;
+};
 
 StunServer::StunServer(QObject* parent)
     : QObject(parent)
 {
 }
 
-StunServer::~StunServer() = default;
+StunServer::~StunServer()
+{
+    stop();
+}
 
 bool StunServer::start(const QString& hostPort, QString* error)
 {
+    stop();
     QHostAddress address;
     quint16 port = 0;
-    if (!http::HttpServer::parseHostPort(hostPort, &address, &port, error))
+    QString why;
+    if (!http::HttpServer::parseHostPort(hostPort, &address, &port, error ? error : &why))
         return false;
-    m_socket = std::make_unique<QUdpSocket>();
-    if (!m_socket->bind(address, port)) {
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(QStringLiteral("keel-stun"));
+    m_worker = new Worker(m_options);
+    m_worker->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread->start();
+    bool ok = false;
+    QMetaObject::invokeMethod(m_worker, [&] {
+        ok = m_worker->bind(address, port, &why);
+        if (ok) {
+            m_port = m_worker->localPort();
+            m_address = m_worker->localAddress();
+        }
+    }, Qt::BlockingQueuedConnection);
+    if (!ok) {
         if (error)
-            *error = QStringLiteral("STUN: cannot bind %1: %2").arg(hostPort, m_socket->errorString());
-        m_socket.reset();
+            *error = QStringLiteral("STUN: cannot bind %1: %2").arg(hostPort, why);
+        stop();
         return false;
     }
-    connect(m_socket.get(), &QUdpSocket::readyRead, this, &StunServer::onReadyRead);
-    qCInfo(lcDerp).noquote() << "STUN listening on" << m_socket->localAddress().toString() << m_socket->localPort();
+    qCInfo(lcDerp).noquote() << "STUN listening on" << m_address.toString() << m_port;
     return true;
 }
 
 void StunServer::stop()
 {
-    m_socket.reset();
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->close(); }, Qt::BlockingQueuedConnection);
+    m_last = counters();
+    m_thread->quit();
+    m_thread->wait(); // the worker is deleted on the thread's way out (finished -> deleteLater)
+    m_thread.reset();
+    m_worker = nullptr;
+    m_port = 0;
+    m_address.clear();
 }
 
-quint16 StunServer::port() const
+StunServer::Counters StunServer::counters() const
 {
-    return m_socket ? m_socket->localPort() : 0;
-}
-
-QHostAddress StunServer::address() const
-{
-    return m_socket ? m_socket->localAddress() : QHostAddress();
-}
-
-void StunServer::onReadyRead()
-{
-    while (m_socket && m_socket->hasPendingDatagrams()) {
-        const QNetworkDatagram datagram = m_socket->receiveDatagram(2048);
-        const auto id = StunPacket::parseBindingRequest(datagram.data());
-        if (!id) {
-            ++m_counters.notStun;
-            continue;
-        }
-        // A dual-stack socket shows IPv4 senders as ::ffff:a.b.c.d; answer them as IPv4.
-        QHostAddress sender = datagram.senderAddress();
-        bool isV4 = false;
-        const quint32 v4 = sender.toIPv4Address(&isV4);
-        if (isV4) {
-            ++m_counters.ipv4;
-        } else {
-            ++m_counters.ipv6;
-        }
-        const QByteArray reply = StunPacket::bindingResponse(*id, isV4 ? QHostAddress(v4) : sender, quint16(datagram.senderPort()));
-        if (m_socket->writeDatagram(reply, sender, quint16(datagram.senderPort())) == reply.size())
-            ++m_counters.success;
-        else
-            ++m_counters.writeError;
-    }
+    if (!m_worker)
+        return m_last;
+    return {m_worker->success.load(), m_worker->notStun.load(), m_worker->writeError.load(),
+            m_worker->ipv4.load(), m_worker->ipv6.load(), m_worker->rateLimited.load()};
 }
 
 } // namespace keel::derp

@@ -5,6 +5,7 @@
 
 #include <QPointer>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -46,6 +47,9 @@ Http2ServerSession::Http2ServerSession(Handler handler, const Options& options, 
         nghttp2_session_set_local_window_size(session, NGHTTP2_FLAG_NONE, 0, m_options.connectionWindowBytes);
 
     m_sinceActivity.start();
+    m_clock.start();
+    m_bodyTimer.setSingleShot(true);
+    connect(&m_bodyTimer, &QTimer::timeout, this, &Http2ServerSession::checkBodyTimeouts);
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &Http2ServerSession::checkIdle);
     if (m_options.idleTimeout.count() > 0)
@@ -56,8 +60,10 @@ Http2ServerSession::~Http2ServerSession()
 {
     // Outstanding Http2Response handles turn into no-ops; close handlers are not called from a
     // destructor (they might reach back into this half-destroyed object).
-    for (const auto& stream : std::as_const(m_streams))
+    for (const auto& stream : std::as_const(m_streams)) {
+        releaseBody(*stream);
         stream->session = nullptr;
+    }
     m_streams.clear();
 }
 
@@ -84,7 +90,10 @@ int Http2ServerSession::onBeginHeaders(const nghttp2_frame& frame)
     stream->id = frame.hd.stream_id;
     stream->session = this;
     stream->request.streamId = frame.hd.stream_id;
+    stream->startedMs = m_clock.elapsed();
     m_streams.insert(stream->id, stream);
+    if (m_options.bodyTimeout.count() > 0 && !m_bodyTimer.isActive())
+        m_bodyTimer.start(m_options.bodyTimeout);
     return 0;
 }
 
@@ -148,11 +157,20 @@ int Http2ServerSession::onDataChunk(qint32 streamId, QByteArrayView data)
     if (!st || st->rejected)
         return 0;
     if (st->request.body.size() + data.size() > m_options.maxRequestBodyBytes) {
-        st->rejected = true;
-        st->request.body = QByteArray();
+        markRejected(*st, 413);
+        return 0;
+    }
+    const qint64 n = data.size();
+    // One request the per-request limit allows always fits, whatever the session bound says.
+    const qint64 sessionBound = std::max(m_options.maxBufferedBodyBytes, m_options.maxRequestBodyBytes);
+    if (m_bufferedBodyBytes + n > sessionBound
+        || (m_options.budget && !m_options.budget->take(m_options.budgetKey, n))) {
+        markRejected(*st, 503);
         return 0;
     }
     st->request.body.append(data);
+    st->bufferedBytes += n;
+    m_bufferedBodyBytes += n;
     return 0;
 }
 
@@ -161,6 +179,9 @@ int Http2ServerSession::onStreamClosed(qint32 streamId, quint32 errorCode)
     const StreamPtr st = m_streams.take(streamId);
     if (!st)
         return 0;
+    // A complete request still waiting for its (deferred) dispatch keeps its body for the
+    // handler; it no longer counts against the budgets, and dispatch() drops it right after.
+    releaseBody(*st, /*keepBody=*/st->dispatched);
     st->session = nullptr;
     if (st->onClosed) {
         auto fn = std::move(st->onClosed);
@@ -174,7 +195,9 @@ void Http2ServerSession::onSessionClosed()
 {
     m_idleTimer.stop();
     std::vector<std::function<void(quint32)>> handlers;
+    m_bodyTimer.stop();
     for (const auto& st : std::as_const(m_streams)) {
+        releaseBody(*st);
         st->session = nullptr;
         if (st->onClosed)
             handlers.push_back(std::move(st->onClosed));
@@ -224,18 +247,67 @@ void Http2ServerSession::dispatch(const StreamPtr& st)
     }
     m_handler(st->request, Http2Response(st));
     // The handler has what it needs; a long-lived stream should not pin the body.
-    st->request.body = QByteArray();
+    releaseBody(*st);
+}
+
+void Http2ServerSession::markRejected(Http2ServerStream& st, int status)
+{
+    st.rejected = true;
+    st.rejectStatus = status;
+    releaseBody(st);
+}
+
+void Http2ServerSession::releaseBody(Http2ServerStream& st, bool keepBody)
+{
+    if (!keepBody)
+        st.request.body = QByteArray();
+    if (st.bufferedBytes == 0)
+        return;
+    m_bufferedBodyBytes -= st.bufferedBytes;
+    if (m_options.budget)
+        m_options.budget->give(m_options.budgetKey, st.bufferedBytes);
+    st.bufferedBytes = 0;
+}
+
+void Http2ServerSession::checkBodyTimeouts()
+{
+    const qint64 timeout = m_options.bodyTimeout.count();
+    if (isClosed() || timeout <= 0)
+        return;
+    const qint64 now = m_clock.elapsed();
+    qint64 next = -1; // ms until the next unfinished request's deadline
+    std::vector<StreamPtr> late;
+    for (const auto& st : std::as_const(m_streams)) {
+        if (st->dispatched || st->rejected || st->remoteClosed)
+            continue;
+        const qint64 left = st->startedMs + timeout - now;
+        if (left <= 0)
+            late.push_back(st);
+        else if (next < 0 || left < next)
+            next = left;
+    }
+    for (const StreamPtr& st : late) {
+        markRejected(*st, 408);
+        st->rejectQueued = true;
+        reject(st);
+    }
+    if (next >= 0)
+        m_bodyTimer.start(int(next));
 }
 
 void Http2ServerSession::reject(const StreamPtr& st)
 {
     if (!st->session || st->headersSent)
         return;
-    qCInfo(lcHttp) << "HTTP/2 request on stream" << st->id << st->request.path << "exceeds the body limit of"
-                   << m_options.maxRequestBodyBytes << "bytes; answering 413";
+    if (st->rejectStatus == 413)
+        qCInfo(lcHttp) << "HTTP/2 request on stream" << st->id << st->request.path << "exceeds the body limit of"
+                       << m_options.maxRequestBodyBytes << "bytes; answering 413";
+    else
+        qCDebug(lcHttp) << "HTTP/2 request on stream" << st->id << st->request.path << "answered" << st->rejectStatus
+                        << (st->rejectStatus == 408 ? "(body not complete in time)" : "(too many request bodies in flight)");
     // The RST_STREAM(NO_ERROR) that stops the upload follows once this is on the wire (onFrameSent):
     // nghttp2 drops a response still queued behind an RST_STREAM for the same stream.
-    submitHeaders(*st, 413, {}, false);
+    submitHeaders(*st, st->rejectStatus, {}, false);
 }
 
 int Http2ServerSession::onFrameSent(const nghttp2_frame& frame)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/BodyBudget.h"
 #include "http/Http2Request.h"
 #include "http/Http2Response.h"
 #include "http/Http2Session.h"
@@ -30,6 +31,16 @@ public:
         qint32 streamWindowBytes = 1 << 20;    // SETTINGS_INITIAL_WINDOW_SIZE we advertise
         qint32 connectionWindowBytes = 4 << 20;
         std::chrono::milliseconds idleTimeout{0}; // no streams and no bytes this long -> GOAWAY; 0 = off
+        // Request bodies this session may hold in memory at once (all streams; never less than
+        // maxRequestBodyBytes); a stream whose next chunk would go over is answered 503 and its
+        // body dropped. Tailscale's requests are
+        // a few KiB; without this, 250 streams of 1 MiB - 1 that never end pin 250 MiB.
+        qint64 maxBufferedBodyBytes = 4 << 20;
+        // A request must arrive whole (headers and body) within this; otherwise 408.
+        std::chrono::milliseconds bodyTimeout{30'000};
+        // Shared by every session of one listener, keyed by `budgetKey` (the peer's address).
+        std::shared_ptr<BodyBudget> budget;
+        QString budgetKey;
     };
     using Handler = std::function<void(const Http2Request& request, Http2Response response)>;
 
@@ -42,6 +53,7 @@ public:
     void shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(0));
 
     int activeStreamCount() const { return int(m_streams.size()); }
+    qint64 bufferedBodyBytes() const { return m_bufferedBodyBytes; }
     const Options& options() const { return m_options; }
 
 Q_SIGNALS:
@@ -66,6 +78,11 @@ private:
     void dispatch(const StreamPtr& stream);
     void reject(const StreamPtr& stream);
     void checkIdle();
+    // Marks the stream to be answered early with `status`; its body is dropped.
+    void markRejected(Http2ServerStream& stream, int status);
+    // Gives a stream's buffered body back to the session's and address's budgets.
+    void releaseBody(Http2ServerStream& stream, bool keepBody = false);
+    void checkBodyTimeouts();
 
     // Called by Http2Response.
     bool submitHeaders(Http2ServerStream& stream, int status, const Http2Headers& headers, bool withBody);
@@ -81,6 +98,9 @@ private:
     QHash<qint32, StreamPtr> m_streams;
     QTimer m_idleTimer;
     QElapsedTimer m_sinceActivity;
+    QTimer m_bodyTimer;
+    QElapsedTimer m_clock;
+    qint64 m_bufferedBodyBytes = 0;
 };
 
 } // namespace keel::http

@@ -22,10 +22,13 @@ struct Http2ServerStream
     // request side
     Http2Request request;
     bool remoteClosed = false; // END_STREAM received
-    bool rejected = false;     // body over the limit: answered 413, data discarded
+    bool rejected = false;     // answered early with rejectStatus, data discarded
+    int rejectStatus = 413;    // 413 body too large, 503 too much in flight, 408 body too slow
     bool dispatched = false;
     bool rejectQueued = false;
     qint64 headerBytes = 0;    // names + values received, capped against header floods
+    qint64 bufferedBytes = 0;  // body bytes counted against the session's and address's budgets
+    qint64 startedMs = 0;      // when the headers began (the body must end within bodyTimeout)
 
     // response side
     bool headersSent = false;

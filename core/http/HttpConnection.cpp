@@ -61,10 +61,17 @@ HttpConnection::HttpConnection(QIODevice* socket, Transport transport, const QHo
 {
     socket->setParent(this);
     connect(socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
-    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket))
+    connect(socket, &QIODevice::bytesWritten, this, &HttpConnection::onBytesWritten);
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket)) {
+        // Bounded: while we do not read, Qt does not either and the kernel's TCP window closes.
+        tcp->setReadBufferSize(m_options.readChunk);
         connect(tcp, &QAbstractSocket::disconnected, this, &HttpConnection::finish);
-    else if (auto* local = qobject_cast<QLocalSocket*>(socket))
+    } else if (auto* local = qobject_cast<QLocalSocket*>(socket)) {
+        local->setReadBufferSize(m_options.readChunk);
         connect(local, &QLocalSocket::disconnected, this, &HttpConnection::finish);
+    }
+    m_stallTimer.setSingleShot(true);
+    connect(&m_stallTimer, &QTimer::timeout, this, &HttpConnection::abortNow);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         // Slow-loris and idle keep-alive connections both end here, quietly.
@@ -80,27 +87,61 @@ HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::onReadyRead()
 {
-    if (!m_socket || m_closing)
+    processBuffered();
+}
+
+void HttpConnection::onBytesWritten()
+{
+    if (m_closing || !m_paused)
         return;
-    const QByteArray bytes = m_socket->readAll();
-    if (bytes.isEmpty())
+    if (unsentBytes(m_socket) > m_options.writeLowWater) {
+        m_stallTimer.start(m_options.writeStallTimeoutMs); // progress: the peer reads, slowly
         return;
-    if (m_parser.state() == HttpRequestParser::State::Incomplete && !m_timer.isActive())
-        m_timer.start(m_options.headerTimeoutMs);
-    m_parser.feed(bytes);
+    }
+    m_paused = false;
+    m_stallTimer.stop();
     processBuffered();
 }
 
 void HttpConnection::processBuffered()
 {
+    int served = 0;
     while (m_socket && !m_closing) {
+        if (unsentBytes(m_socket) > m_options.writeHighWater) {
+            // The peer does not read what we answer: stop reading its requests until it does.
+            if (!m_paused) {
+                m_paused = true;
+                m_stallTimer.start(m_options.writeStallTimeoutMs);
+            }
+            return;
+        }
         const auto state = m_parser.state();
         if (state == HttpRequestParser::State::Error) {
             fail(m_parser.errorStatus(), m_parser.errorMessage());
             return;
         }
-        if (state == HttpRequestParser::State::Incomplete)
+        if (state == HttpRequestParser::State::Incomplete) {
+            // Read a bounded chunk only when the parser needs it: pipelined requests wait in the
+            // kernel, not in our memory.
+            const QByteArray bytes = m_socket->read(m_options.readChunk);
+            if (bytes.isEmpty())
+                return;
+            if (!m_timer.isActive())
+                m_timer.start(m_options.headerTimeoutMs);
+            m_parser.feed(bytes);
+            continue;
+        }
+        if (served++ >= m_options.requestsPerSlice) {
+            // A long pipeline does not hold the event loop: the rest is served in the next slice.
+            if (!m_sliceQueued) {
+                m_sliceQueued = true;
+                QMetaObject::invokeMethod(this, [this] {
+                    m_sliceQueued = false;
+                    processBuffered();
+                }, Qt::QueuedConnection);
+            }
             return;
+        }
 
         HttpRequest request = m_parser.takeRequest();
         request.transport = m_transport;
@@ -148,7 +189,13 @@ void HttpConnection::handOver(const HttpResponse& response)
     const QByteArray buffered = m_parser.takeBuffered();
     // From here the socket belongs to the upgrade handler: detach it completely.
     m_timer.stop();
+    m_stallTimer.stop();
     disconnect(socket, nullptr, this, nullptr);
+    // The upgraded protocol sets its own read bound; bytes still in the socket are its to read.
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket))
+        tcp->setReadBufferSize(0);
+    else if (auto* local = qobject_cast<QLocalSocket*>(socket))
+        local->setReadBufferSize(0);
     socket->setParent(nullptr);
     m_socket = nullptr;
     response.upgrade(socket, buffered);
@@ -177,8 +224,25 @@ void HttpConnection::closeAfterWrite()
         return;
     }
     closeDevice(m_socket);  // flushes pending writes first, then emits disconnected
-    if (m_socket && !isOpen(m_socket))
+    if (m_socket && !isOpen(m_socket)) {
         finish();
+        return;
+    }
+    // A peer that never takes the last bytes does not keep the connection (and its buffer).
+    m_stallTimer.start(m_options.finalFlushMs);
+}
+
+void HttpConnection::abortNow()
+{
+    qCDebug(lcHttp) << "dropping connection from" << m_peer.toString() << "with" << unsentBytes(m_socket)
+                    << "bytes it does not read";
+    m_closing = true;
+    m_timer.stop();
+    if (auto* tcp = qobject_cast<QAbstractSocket*>(m_socket.data()))
+        tcp->abort();
+    else if (auto* local = qobject_cast<QLocalSocket*>(m_socket.data()))
+        local->abort();
+    finish();
 }
 
 void HttpConnection::finish()
@@ -187,6 +251,7 @@ void HttpConnection::finish()
         return;
     m_finished = true;
     m_timer.stop();
+    m_stallTimer.stop();
     emit finished();
     deleteLater();
 }

@@ -43,6 +43,14 @@ HttpRequestParser::State HttpRequestParser::advance()
         // Tolerate empty lines before a request line (RFC 9112 2.2).
         while (m_buffer.startsWith("\r\n"))
             m_buffer.remove(0, 2);
+        if (m_buffer == "\r")
+            return m_state;  // half of an empty line: wait for its '\n'
+        // A request line starts with a method token. Anything else (typically 0x16, a TLS
+        // ClientHello sent to a plain-HTTP port) is refused at once instead of waiting for a
+        // line end that never comes, so the client fails fast rather than timing out.
+        if (!m_buffer.isEmpty() && !isToken(m_buffer.left(1)))
+            return fail(400, m_buffer.at(0) == '\x16' ? QStringLiteral("a TLS handshake on a plain-HTTP port (use http://, not https://)")
+                                                       : QStringLiteral("malformed request line"));
         const int headEnd = m_buffer.indexOf("\r\n\r\n");
         if (headEnd < 0) {
             if (m_buffer.size() > m_limits.maxHeaderBytes)

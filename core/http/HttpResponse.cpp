@@ -1,6 +1,7 @@
 #include "http/HttpResponse.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace keel::http {
@@ -43,12 +44,39 @@ HttpResponse HttpResponse::text(int status, const QByteArray& text, const QByteA
     return r;
 }
 
+namespace {
+
+// The gRPC status code grpc-gateway (Headscale's REST API) maps to an HTTP status.
+int grpcCodeFor(int httpStatus)
+{
+    switch (httpStatus) {
+    case 400: return 3;    // InvalidArgument
+    case 401: return 16;   // Unauthenticated
+    case 403: return 7;    // PermissionDenied
+    case 404: return 5;    // NotFound
+    case 409: return 6;    // AlreadyExists
+    case 412: return 9;    // FailedPrecondition
+    case 429: return 8;    // ResourceExhausted
+    case 501: return 12;   // Unimplemented
+    case 503: return 14;   // Unavailable
+    case 504: return 4;    // DeadlineExceeded
+    default: return httpStatus >= 500 ? 13 : 2;   // Internal, Unknown
+    }
+}
+
+} // namespace
+
 HttpResponse HttpResponse::problem(int status, const QString& detail)
 {
+    // RFC 9457 (type, title, status, detail), plus the fields of Headscale's grpc-gateway errors
+    // (code, message, details) so scripts written against Headscale read `.message` and `.code`.
     const QJsonObject obj{{QStringLiteral("type"), QStringLiteral("about:blank")},
                           {QStringLiteral("title"), QString::fromLatin1(reasonPhrase(status))},
                           {QStringLiteral("status"), status},
-                          {QStringLiteral("detail"), detail}};
+                          {QStringLiteral("detail"), detail},
+                          {QStringLiteral("code"), grpcCodeFor(status)},
+                          {QStringLiteral("message"), detail},
+                          {QStringLiteral("details"), QJsonArray()}};
     HttpResponse r = json(status, QJsonDocument(obj));
     r.setHeader("Content-Type", "application/problem+json");
     return r;

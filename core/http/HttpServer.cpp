@@ -6,6 +6,7 @@
 #include <QLocalSocket>
 #include <QSslServer>
 #include <QSslSocket>
+#include <QTimer>
 
 #include <sys/stat.h>
 
@@ -68,12 +69,19 @@ bool HttpServer::listen(const QString& hostPort, QString* error, const QSslConfi
     } else {
         m_tcp = std::make_unique<QTcpServer>();
     }
+    m_tcp->setListenBacklogSize(kListenBacklog);
     if (!m_tcp->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, m_tcp->errorString());
+        // Say what to do about the two a new operator meets.
+        if (m_tcp->serverError() == QAbstractSocket::AddressInUseError)
+            *error += QStringLiteral(" (another program, or another Keel, listens there: stop it or choose another address)");
+        else if (m_tcp->serverError() == QAbstractSocket::SocketAccessError && port < 1024)
+            *error += QStringLiteral(" (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
         m_tcp.reset();
         return false;
     }
     connect(m_tcp.get(), &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptTcp);
+    connect(m_tcp.get(), &QTcpServer::acceptError, this, &HttpServer::onAcceptError);
     return true;
 }
 
@@ -152,8 +160,42 @@ void HttpServer::acceptUnix()
 
 void HttpServer::track(HttpConnection* connection)
 {
+    // At the cap the oldest connection makes room.
+    while (m_connections >= m_maxConnections && !m_open.empty() && evictOldest()) {
+    }
     ++m_connections;
-    connect(connection, &HttpConnection::finished, this, [this] { --m_connections; });
+    // Each entry leaves the list exactly once: when its connection finishes (also when evicted).
+    const auto it = m_open.insert(m_open.end(), QPointer<HttpConnection>(connection));
+    connect(connection, &HttpConnection::finished, this, [this, it] {
+        --m_connections;
+        m_open.erase(it);
+    });
+}
+
+bool HttpServer::evictOldest()
+{
+    const QPointer<HttpConnection> oldest = m_open.front();
+    if (oldest)
+        oldest->abandon(); // finishes at once, which takes its entry out of the list
+    return m_open.empty() || m_open.front() != oldest;
+}
+
+void HttpServer::onAcceptError(QAbstractSocket::SocketError error)
+{
+    // Qt pauses accepting on a resource error (EMFILE: no descriptor left). A level-triggered
+    // listener must not spin on it: free the oldest pending connection and try again shortly.
+    qCWarning(lcHttp) << "accept failed:" << (m_tcp ? m_tcp->errorString() : QString()) << "(" << error
+                      << "); closing the oldest HTTP connection and retrying";
+    if (!m_open.empty())
+        evictOldest();
+    if (m_acceptRetryQueued)
+        return;
+    m_acceptRetryQueued = true;
+    QTimer::singleShot(100, this, [this] {
+        m_acceptRetryQueued = false;
+        if (m_tcp)
+            m_tcp->resumeAccepting();
+    });
 }
 
 } // namespace keel::http

@@ -5,9 +5,11 @@
 #include <QHostAddress>
 #include <QLocalServer>
 #include <QObject>
+#include <QPointer>
 #include <QSslConfiguration>
 #include <QTcpServer>
 
+#include <list>
 #include <memory>
 
 namespace keel::http {
@@ -25,6 +27,12 @@ public:
     ~HttpServer() override;
 
     void setOptions(const HttpConnection::Options& options) { m_options = options; }
+    // Connections not yet handed to an upgrade (requests, slow or idle ones) held at once. At the
+    // cap a new connection closes the oldest of them: many slow connections (slowloris) cannot
+    // keep new clients out, they only push each other out.
+    void setMaxConnections(int max) { m_maxConnections = max; }
+    // The kernel's queue of connections not yet accepted (Qt's default is 50).
+    static constexpr int kListenBacklog = 4096;
 
     // "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces), "0.0.0.0:443".
     // With a TLS configuration the listener speaks HTTPS only.
@@ -46,6 +54,8 @@ private:
     void acceptTcp();
     void acceptUnix();
     void track(HttpConnection* connection);
+    void onAcceptError(QAbstractSocket::SocketError error);
+    bool evictOldest(); // false if nothing could be freed
 
     const Router& m_router;
     HttpConnection::Options m_options;
@@ -53,6 +63,9 @@ private:
     std::unique_ptr<QLocalServer> m_unix;
     QString m_unixPath;
     int m_connections = 0;
+    int m_maxConnections = 4096;
+    std::list<QPointer<HttpConnection>> m_open; // oldest first
+    bool m_acceptRetryQueued = false;
 };
 
 } // namespace keel::http

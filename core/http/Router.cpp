@@ -19,6 +19,14 @@ void Router::addAny(const QString& pattern, Handler handler)
     add({}, pattern, std::move(handler));
 }
 
+QList<Router::RouteInfo> Router::routes() const
+{
+    QList<RouteInfo> out;
+    for (const Route& route : m_routes)
+        out.append({route.method, route.pattern});
+    return out;
+}
+
 bool Router::match(const Route& route, const QStringList& path, QMap<QString, QString>* params)
 {
     const QStringList& seg = route.segments;
@@ -63,6 +71,12 @@ HttpResponse Router::dispatch(HttpRequest& request) const
             return route.handler(request);
         }
         if (!allowed.isEmpty()) {
+            for (const auto& [prefix, guard] : m_guards) {
+                if (!request.path().startsWith(prefix))
+                    continue;
+                if (std::optional<HttpResponse> refused = guard(request))
+                    return *refused;
+            }
             HttpResponse r = HttpResponse::text(405, "method not allowed\n");
             r.setHeader("Allow", allowed.join(", "));
             return r;

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace keel::http {
 
@@ -17,12 +18,26 @@ class Router
 {
 public:
     using Handler = std::function<HttpResponse(HttpRequest&)>;
+    // Returns a refusal (e.g. 401) or nothing when the caller may learn more.
+    using Guard = std::function<std::optional<HttpResponse>(HttpRequest&)>;
+    struct RouteInfo
+    {
+        QByteArray method; // empty = any
+        QString pattern;
+    };
 
     void add(const QByteArray& method, const QString& pattern, Handler handler);
     // Any method.
     void addAny(const QString& pattern, Handler handler);
     // What answers when nothing matches (default: 404 text).
     void setFallback(Handler handler) { m_fallback = std::move(handler); }
+    // Paths under `prefix` answer a wrong method only to callers `guard` lets through: a 405 with
+    // its Allow header tells an unauthenticated caller which routes exist. Routes that match
+    // check their callers themselves; the guard runs only where a 405 would be answered.
+    void guardMethodErrors(const QString& prefix, Guard guard) { m_guards.append({prefix, std::move(guard)}); }
+    // Every registered route, in registration order; method is empty for addAny (for the tests
+    // that must cover each one: the authorization matrix, the OpenAPI document).
+    QList<RouteInfo> routes() const;
 
     HttpResponse dispatch(HttpRequest& request) const;
 
@@ -37,6 +52,7 @@ private:
     static bool match(const Route& route, const QStringList& path, QMap<QString, QString>* params);
 
     QList<Route> m_routes;
+    QList<std::pair<QString, Guard>> m_guards;
     Handler m_fallback;
 };
 

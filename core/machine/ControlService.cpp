@@ -97,7 +97,8 @@ void ControlService::serveRegister(const ControlContext& context, const http::Ht
     // The reply may come much later (a held follow-up); the weak handle turns it into a no-op if
     // the client gave up meanwhile.
     m_registration.handle(context.machineKey.toString(), request.body,
-                          [response](int status, const QJsonObject& body) mutable { replyJson(response, status, body); });
+                          [response](int status, const QJsonObject& body) mutable { replyJson(response, status, body); },
+                          context.peer);
 }
 
 void ControlService::serveMap(const ControlContext& context, const http::Http2Request& request, http::Http2Response response)

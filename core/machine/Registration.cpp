@@ -107,7 +107,7 @@ QStringList Registration::refusedTags(std::optional<qint64> userId, const QStrin
     return policy::PolicyApprovals(*s->policy, topology).refusedTags(*userId, tags);
 }
 
-void Registration::handle(const QString& machineKey, const QByteArray& body, Reply reply)
+void Registration::handle(const QString& machineKey, const QByteArray& body, Reply reply, const QHostAddress& peer)
 {
     QString parseError;
     const auto r = RegistrationRequest::parse(body, &parseError);
@@ -142,11 +142,11 @@ void Registration::handle(const QString& machineKey, const QByteArray& body, Rep
         }
     }
     if (!r->followup.isEmpty())
-        followup(machineKey, *r, reply);
+        followup(machineKey, *r, reply, peer);
     else if (!r->authKey.isEmpty())
         withAuthKey(machineKey, *r, reply);
     else
-        interactive(machineKey, *r, reply);
+        interactive(machineKey, *r, reply, peer);
 }
 
 void Registration::known(const state::LiveNode& node, const RegistrationRequest& r, const Reply& reply)
@@ -260,25 +260,54 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
     reply(200, success(*result));
 }
 
-void Registration::interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
+void Registration::evictOldest(const std::optional<QHostAddress>& peer)
 {
+    auto oldest = m_pending.end();
+    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
+        if (peer && it->peer != *peer)
+            continue;
+        if (oldest == m_pending.end() || it->created < oldest->created)
+            oldest = it;
+    }
+    if (oldest == m_pending.end())
+        return;
+    const QList<Reply> waiters = std::exchange(oldest->waiters, {});
+    m_pending.erase(oldest);
+    // A held follow-up is answered, never dropped. An error rather than a fresh URL: a new entry
+    // would evict another, and the client starts a new login after an error anyway.
+    for (const Reply& w : waiters)
+        w(200, error(QStringLiteral("registration request was dropped (too many pending registrations); log in again")));
+}
+
+void Registration::interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply,
+                               const QHostAddress& peer)
+{
+    if (r.hostinfoJson.size() > kMaxPendingRequestBytes) {
+        reply(200, error(QStringLiteral("Hostinfo of %1 bytes is too large for an interactive registration "
+                                        "(limit %2); use a pre-auth key")
+                             .arg(r.hostinfoJson.size())
+                             .arg(kMaxPendingRequestBytes)));
+        return;
+    }
     const int maxEntries = m_state.config().tuning.registerCacheMaxEntries;
-    if (maxEntries > 0 && m_pending.size() >= maxEntries) {
-        // Evict the oldest entry (Headscale keeps an LRU of 1024).
-        auto oldest = m_pending.begin();
-        for (auto it = m_pending.begin(); it != m_pending.end(); ++it)
-            if (it->created < oldest->created)
-                oldest = it;
-        m_pending.erase(oldest);
+    if (maxEntries > 0) {
+        int fromPeer = 0;
+        for (const Pending& p : std::as_const(m_pending))
+            fromPeer += p.peer == peer ? 1 : 0;
+        if (fromPeer >= maxPendingPerAddress(maxEntries))
+            evictOldest(peer);
+        else if (m_pending.size() >= maxEntries)
+            evictOldest(std::nullopt); // the oldest of all (Headscale keeps an LRU of 1024)
     }
     const QString id = newAuthId();
-    const Pending& p = *m_pending.insert(id, Pending{machineKey, r, Clock::now(), std::nullopt, {}});
+    const Pending& p = *m_pending.insert(id, Pending{machineKey, peer, r, Clock::now(), std::nullopt, {}});
     qCInfo(lcControl).noquote() << "registration pending:" << id;
     m_state.emitEvent(QStringLiteral("registration.pending"), {{QStringLiteral("registration"), describe(id, p)}});
     reply(200, {{QStringLiteral("AuthURL"), m_serverUrl + QStringLiteral("/register/") + id}});
 }
 
-void Registration::followup(const QString& machineKey, const RegistrationRequest& r, const Reply& reply)
+void Registration::followup(const QString& machineKey, const RegistrationRequest& r, const Reply& reply,
+                            const QHostAddress& peer)
 {
     const QString id = authIdFromUrl(r.followup);
     if (m_rejected.contains(id)) {
@@ -291,7 +320,7 @@ void Registration::followup(const QString& machineKey, const RegistrationRequest
         // back off (control.md 3.4 B.7).
         RegistrationRequest fresh = r;
         fresh.followup.clear();
-        interactive(machineKey, fresh, reply);
+        interactive(machineKey, fresh, reply, peer);
         return;
     }
     if (it->machineKey != machineKey) {
@@ -459,7 +488,7 @@ void Registration::expirePending()
         for (const Reply& w : p.waiters) {
             RegistrationRequest fresh = p.request;
             fresh.followup.clear();
-            interactive(p.machineKey, fresh, w);
+            interactive(p.machineKey, fresh, w, p.peer);
         }
     }
 }

@@ -4,11 +4,14 @@
 #include "state/State.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace keel::control {
 
@@ -24,8 +27,16 @@ public:
 
     Registration(state::State& state, QString serverUrl, QObject* parent = nullptr);
 
-    // `machineKey` is the Noise peer ("mkey:..."), already authenticated.
-    void handle(const QString& machineKey, const QByteArray& body, Reply reply);
+    // `machineKey` is the Noise peer ("mkey:..."), already authenticated; `peer` the address it
+    // connects from (pending interactive registrations are limited per address).
+    void handle(const QString& machineKey, const QByteArray& body, Reply reply, const QHostAddress& peer = {});
+
+    // What one pending interactive registration may keep: its request (mostly Hostinfo) is held
+    // for up to register_cache_expiration without any connection, so it is bounded.
+    static constexpr qsizetype kMaxPendingRequestBytes = 64 * 1024;
+    // One source address holds at most this share of the pending entries (at least 8): a flood
+    // from one host evicts its own entries, not the ones real users are waiting on.
+    static int maxPendingPerAddress(int maxEntries) { return std::max(8, maxEntries / 16); }
 
     // `keel auth register --auth-id <id> --user <name>` / `auth approve`: approves a pending
     // registration for a user and answers its held follow-up. Errors: NotFound (unknown/expired
@@ -53,6 +64,7 @@ public:
     // Drops expired pending entries (their waiters get a fresh AuthURL). Called by a timer.
     void expirePending();
     int pendingCount() const { return int(m_pending.size()); }
+    bool isPending(const QString& authId) const { return m_pending.contains(authId); }
 
     // "hskey-authreq-" + 24 hex characters, as Headscale's CLI expects.
     static QString newAuthId();
@@ -62,6 +74,7 @@ private:
     struct Pending
     {
         QString machineKey;
+        QHostAddress peer;
         RegistrationRequest request;
         QDateTime created;
         std::optional<qint64> nodeId; // set once approved
@@ -70,8 +83,10 @@ private:
     QJsonObject describe(const QString& id, const Pending& p) const;
 
     void withAuthKey(const QString& machineKey, const RegistrationRequest& r, const Reply& reply);
-    void interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply);
-    void followup(const QString& machineKey, const RegistrationRequest& r, const Reply& reply);
+    void interactive(const QString& machineKey, const RegistrationRequest& r, const Reply& reply, const QHostAddress& peer);
+    void followup(const QString& machineKey, const RegistrationRequest& r, const Reply& reply, const QHostAddress& peer);
+    // Drops the oldest pending entry (of `peer` only, when given); its waiters get an answer.
+    void evictOldest(const std::optional<QHostAddress>& peer);
     void known(const state::LiveNode& node, const RegistrationRequest& r, const Reply& reply);
     // An existing node of this machine to re-authenticate: by OldNodeKey, else by owner.
     const state::LiveNode* existingNode(const state::SnapshotPtr& s, const QString& machineKey,

@@ -167,7 +167,7 @@ QJsonObject SshCheck::delegate(qint64 src, qint64 dst, const QString& localUser)
     return {{QStringLiteral("holdAndDelegate"), hold}, {QStringLiteral("message"), message}};
 }
 
-bool SshCheck::decide(const QString& authId, bool approve)
+bool SshCheck::decide(const QString& authId, bool approve, const state::Actor& by)
 {
     auto it = m_sessions.find(authId);
     if (it == m_sessions.end() || it->verdict)
@@ -177,7 +177,9 @@ bool SshCheck::decide(const QString& authId, bool approve)
         m_approvedAt.insert({it->src, it->dst}, Clock::now());
     else
         m_approvedAt.remove({it->src, it->dst}); // a refusal also ends an earlier approval
-    qCInfo(lcControl).noquote() << "SSH check" << authId << (approve ? "approved" : "refused");
+    m_state.audit(by, approve ? QStringLiteral("sshcheck.approve") : QStringLiteral("sshcheck.reject"),
+                  QStringLiteral("node:%1").arg(it->dst),
+                  QStringLiteral("%1 from node %2 as %3").arg(authId).arg(it->src).arg(it->localUser));
     QList<http::Http2Response> waiters = std::exchange(it->waiters, {});
     bool answered = false;
     for (http::Http2Response& w : waiters) {

@@ -34,7 +34,8 @@ public:
 
     // `keel auth approve|reject --auth-id ID`: decides a pending check and answers its held
     // follow-ups. False when `authId` names no pending SSH check (a registration, say).
-    bool decide(const QString& authId, bool approve);
+    // The decision is audited (sshcheck.approve / sshcheck.reject) as `by`.
+    bool decide(const QString& authId, bool approve, const state::Actor& by = state::Actor::system());
     // The page behind the auth URL: what is being checked and the command that approves it; 404
     // when the id is unknown or expired.
     std::pair<int, QByteArray> page(const QString& authId) const;

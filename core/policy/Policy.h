@@ -88,6 +88,7 @@ struct Policy {
     QList<SshTest> sshTests;
     bool randomizeClientPort = false;
     QStringList warnings; // deprecations (legacy namespace aliases, ...)
+    QByteArray source;    // the document as written (what `policy get` shows), when known
 };
 
 } // namespace keel::policy

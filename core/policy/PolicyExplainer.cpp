@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace keel::policy {
 
 PolicyExplainer::PolicyExplainer(const Topology& topology, const PolicyCompiler& compiler)
@@ -12,11 +14,51 @@ PolicyExplainer::PolicyExplainer(const Topology& topology, const PolicyCompiler&
 
 QJsonObject PolicyExplainer::Answer::toJson() const
 {
-    return {{QLatin1String("allowed"), allowed},
-            {QLatin1String("peers"), peers},
-            {QLatin1String("rules"), QJsonArray::fromStringList(rules)},
-            {QLatin1String("srcProviderGroups"), QJsonArray::fromStringList(srcProviderGroups)},
-            {QLatin1String("reason"), reason}};
+    QJsonObject o{{QLatin1String("allowed"), allowed},
+                  {QLatin1String("peers"), peers},
+                  {QLatin1String("rules"), QJsonArray::fromStringList(rules)},
+                  {QLatin1String("srcProviderGroups"), QJsonArray::fromStringList(srcProviderGroups)},
+                  {QLatin1String("reason"), reason},
+                  {QLatin1String("src"), src},
+                  {QLatin1String("dst"), dst}};
+    if (!pairs.isEmpty()) {
+        QJsonArray list;
+        for (const Answer& p : pairs)
+            list.append(p.toJson());
+        o.insert(QLatin1String("pairs"), list);
+    }
+    return o;
+}
+
+QString PolicyExplainer::protocolName(int proto)
+{
+    switch (proto) {
+    case 1: return QStringLiteral("icmp");
+    case 6: return QStringLiteral("tcp");
+    case 17: return QStringLiteral("udp");
+    case 58: return QStringLiteral("ipv6-icmp");
+    case 132: return QStringLiteral("sctp");
+    default: return QString::number(proto);
+    }
+}
+
+QList<int> PolicyExplainer::findNodes(const QString& argument) const
+{
+    const QString text = argument.trimmed();
+    if (const int i = findNode(text); i >= 0)
+        return {i};
+    QString error;
+    const auto alias = Alias::parse(text, &error);
+    if (!alias)
+        return {};
+    QList<int> nodes = m_compiler.matchNodes(*alias);
+    // "alice" is a host name to the policy grammar; here it more likely means the user.
+    if (nodes.isEmpty() && alias->kind == Alias::Kind::Host)
+        if (const auto user = Alias::parse(text + QLatin1Char('@'), &error); user && user->kind == Alias::Kind::User)
+            nodes = m_compiler.matchNodes(*user);
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    return nodes;
 }
 
 int PolicyExplainer::findNode(const QString& nameOrIp) const
@@ -32,11 +74,39 @@ int PolicyExplainer::findNode(const QString& nameOrIp) const
 
 std::optional<PolicyExplainer::Answer> PolicyExplainer::explain(const QString& src, const QString& dst, int port, int proto) const
 {
-    const int a = findNode(src);
-    const int b = findNode(dst);
-    if (a < 0 || b < 0)
+    const QList<int> from = findNodes(src);
+    const QList<int> to = findNodes(dst);
+    if (from.isEmpty() || to.isEmpty())
         return std::nullopt;
-    return explain(a, b, port, proto);
+    if (from.size() == 1 && to.size() == 1)
+        return explain(from.first(), to.first(), port, proto);
+    Answer sum;
+    sum.src = src.trimmed();
+    sum.dst = dst.trimmed();
+    sum.allowed = true;
+    sum.peers = true;
+    int total = 0;
+    int allowed = 0;
+    for (int a : from)
+        for (int b : to) {
+            if (a == b)
+                continue;   // a node reaching itself is not the question
+            const Answer one = explain(a, b, port, proto);
+            ++total;
+            allowed += one.allowed ? 1 : 0;
+            sum.allowed = sum.allowed && one.allowed;
+            sum.peers = sum.peers && one.peers;
+            for (const QString& r : one.rules)
+                if (!sum.rules.contains(r))
+                    sum.rules.append(r);
+            if (sum.pairs.size() < kMaxPairs)
+                sum.pairs.append(one);
+        }
+    if (total == 0)
+        return explain(from.first(), to.first(), port, proto);
+    sum.reason = QStringLiteral("%1 of %2 pairs (%3 -> %4) allowed%5").arg(allowed).arg(total).arg(sum.src, sum.dst,
+        total > kMaxPairs ? QStringLiteral("; the first %1 are listed").arg(kMaxPairs) : QString());
+    return sum;
 }
 
 PolicyExplainer::Answer PolicyExplainer::explain(int srcNode, int dstNode, int port, int proto) const
@@ -63,7 +133,10 @@ PolicyExplainer::Answer PolicyExplainer::explain(int srcNode, int dstNode, int p
     ans.allowed = !ans.rules.isEmpty();
     if (const TopologyUser* owner = a.isTagged() ? nullptr : m_topo.user(a.userId))
         ans.srcProviderGroups = owner->providerGroups;
-    const QString what = portless ? QStringLiteral("protocol %1").arg(proto) : QStringLiteral("port %1/%2").arg(port).arg(proto);
+    ans.src = a.name;
+    ans.dst = b.name;
+    const QString what = portless ? QStringLiteral("protocol %1").arg(protocolName(proto))
+                                  : QStringLiteral("port %1/%2").arg(port).arg(protocolName(proto));
     if (ans.allowed)
         ans.reason = QStringLiteral("%1 may reach %2 on %3, allowed by %4").arg(a.name, b.name, what, ans.rules.join(QStringLiteral(", ")));
     else

@@ -18,6 +18,7 @@ void PolicyParser::setUsers(const QList<TopologyUser>& users)
 
 void PolicyParser::checkUserReferences(const Policy& p)
 {
+    m_unknownUsers.clear();
     if (m_users.isEmpty())
         return;
     QStringList tokens;
@@ -60,6 +61,8 @@ void PolicyParser::checkUserReferences(const Policy& p)
                 found.append(u.email.isEmpty() ? u.name : u.email);
         if (found.size() > 1)
             error(QStringLiteral("validating policy user references: multiple users found: token %1 found: [%2]").arg(q(t + QLatin1Char('@')), found.join(QLatin1Char(' '))));
+        else if (found.isEmpty())
+            m_unknownUsers.append(QStringLiteral("user not found: token %1").arg(q(t + QLatin1Char('@'))));
     }
 }
 

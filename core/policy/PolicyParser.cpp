@@ -66,7 +66,34 @@ std::optional<Policy> PolicyParser::parseYaml(const QByteArray& yaml)
 
 std::optional<Policy> PolicyParser::parseFile(const QByteArray& content, const QString& fileName)
 {
+    if (fileName.isEmpty() && looksLikeYaml(content))
+        return parseYaml(content);
     return YamlPolicy::isYamlPath(fileName) ? parseYaml(content) : parse(content);
+}
+
+bool PolicyParser::looksLikeYaml(const QByteArray& content)
+{
+    // A HuJSON policy is an object: its first character after blanks and comments is '{'. Text
+    // that starts otherwise and reads as a YAML mapping is a YAML policy sent without its name.
+    qsizetype i = 0;
+    while (i < content.size()) {
+        if (QChar::isSpace(uchar(content[i]))) {
+            ++i;
+        } else if (content.mid(i, 2) == "//") {
+            i = content.indexOf('\n', i);
+            i = i < 0 ? content.size() : i;
+        } else if (content.mid(i, 2) == "/*") {
+            i = content.indexOf("*/", i + 2);
+            i = i < 0 ? content.size() : i + 2;
+        } else {
+            break;
+        }
+    }
+    if (i >= content.size() || content[i] == '{')
+        return false;
+    QString error;
+    const auto doc = YamlPolicy::toJson(content, &error);
+    return doc.has_value();
 }
 
 std::optional<Policy> PolicyParser::parse(const QJsonObject& document)

@@ -31,8 +31,15 @@ public:
 
     // A YAML policy (Headscale <= 0.22): same document, YAML syntax.
     std::optional<Policy> parseYaml(const QByteArray& yaml);
-    // HuJSON or YAML by the file name's extension (.yaml/.yml), as Headscale chose.
+    // HuJSON or YAML by the file name's extension (.yaml/.yml), as Headscale chose. With no file
+    // name (a policy sent over the API), by its content: see looksLikeYaml().
     std::optional<Policy> parseFile(const QByteArray& content, const QString& fileName);
+    static bool looksLikeYaml(const QByteArray& content);
+
+    // With setUsers(): the user references that match no user ("user not found: token
+    // \"mallory@\""), from the last parse. Not parse errors (the user may be created later, and
+    // Headscale accepts them), but a write or a check against the tailnet refuses them.
+    const QStringList& unknownUsers() const { return m_unknownUsers; }
 
     // Every problem found, each saying what and where. One entry when decoding failed.
     const QStringList& errors() const { return m_errors; }
@@ -59,6 +66,7 @@ private:
     QStringList m_tailnetDomains;
     QStringList m_knownUsers;
     QList<TopologyUser> m_users;
+    QStringList m_unknownUsers;
     bool m_fatal = false;
 };
 

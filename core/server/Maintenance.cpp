@@ -1,11 +1,14 @@
 #include "server/Maintenance.h"
 
+#include "common/Plural.h"
 #include "config/ConfigLoader.h"
 #include "server/DatabaseSettings.h"
 #include "backup/ExportJson.h"
 #include "backup/Exporter.h"
 #include "backup/HeadscaleImport.h"
 #include "backup/Importer.h"
+#include "policy/PolicyCompiler.h"
+#include "policy/PolicyExplainer.h"
 #include "state/PolicyTopology.h"
 #include "state/State.h"
 #include "store/Store.h"
@@ -73,8 +76,9 @@ std::optional<store::DatabaseOptions> headscaleOptions(const Maintenance::Headsc
 
 QString Maintenance::Counts::describe() const
 {
-    return QStringLiteral("%1 users, %2 nodes, %3 pre-auth keys, %4 API keys, %5 policies, %6 state values")
-        .arg(users).arg(nodes).arg(preAuthKeys).arg(apiKeys).arg(policies).arg(stateValues);
+    return QStringList{plural(users, QStringLiteral("user")), plural(nodes, QStringLiteral("node")), plural(preAuthKeys, QStringLiteral("pre-auth key")),
+                       plural(apiKeys, QStringLiteral("API key")), plural(policies, QStringLiteral("policy"), QStringLiteral("policies")),
+                       plural(stateValues, QStringLiteral("state value"))}.join(QStringLiteral(", "));
 }
 
 QJsonObject Maintenance::Counts::toJson() const
@@ -83,12 +87,13 @@ QJsonObject Maintenance::Counts::toJson() const
             {QStringLiteral("apiKeys"), apiKeys}, {QStringLiteral("policies"), policies}, {QStringLiteral("stateValues"), stateValues}};
 }
 
-QString Maintenance::checkPolicy(const config::Config* config, const QByteArray& text, const QString& fileName, QString* against)
+// The configured database's users and nodes as the policy engine sees them; nullopt (with *why)
+// when there is no config or no database. *against describes what was read.
+std::optional<policy::Topology> Maintenance::tailnetFromDatabase(const config::Config* config, QString* against, QString* why)
 {
     QString described;
-    QString why = QStringLiteral("--offline");
     std::optional<policy::Topology> tailnet;
-    if (const auto s = config ? openConfigured(*config, true, &described, &why) : nullptr) {
+    if (const auto s = config ? openConfigured(*config, true, &described, why) : nullptr) {
         const auto users = s->listUsers();
         const auto nodes = s->listNodes();
         if (users && nodes) {
@@ -98,11 +103,18 @@ QString Maintenance::checkPolicy(const config::Config* config, const QByteArray&
             tailnet->users.append(state::policyUser(state::State::taggedDevicesUser()));
             for (const store::Node& n : nodes.value())
                 tailnet->nodes.append(state::policyNode(n));
-            *against = QStringLiteral("the database %1: %2 users, %3 nodes").arg(described).arg(users->size()).arg(nodes->size());
+            *against = QStringLiteral("the database %1: %2, %3").arg(described, plural(users->size(), QStringLiteral("user")), plural(nodes->size(), QStringLiteral("node")));
         } else {
-            why = (users ? nodes.error() : users.error()).message;
+            *why = (users ? nodes.error() : users.error()).message;
         }
     }
+    return tailnet;
+}
+
+QString Maintenance::checkPolicy(const config::Config* config, const QByteArray& text, const QString& fileName, QString* against)
+{
+    QString why = QStringLiteral("--offline");
+    const std::optional<policy::Topology> tailnet = tailnetFromDatabase(config, against, &why);
     if (!tailnet)
         *against = QStringLiteral("the file alone (%1; user references and tests not checked)").arg(why);
     QString error;
@@ -110,6 +122,35 @@ QString Maintenance::checkPolicy(const config::Config* config, const QByteArray&
     if (!state::parsePolicyFor(tailnet ? &*tailnet : nullptr, text, fileName, &error, &tests))
         return error;
     return tests;
+}
+
+std::optional<QJsonObject> Maintenance::explainPolicy(const config::Config& config, const QByteArray& text, const QString& fileName,
+                                                      const QString& src, const QString& dst, int port, int proto,
+                                                      QString* against, QString* error)
+{
+    QString why;
+    const std::optional<policy::Topology> tailnet = tailnetFromDatabase(&config, against, &why);
+    if (!tailnet) {
+        *error = QStringLiteral("explaining a policy file needs the tailnet's nodes, from the server's database: %1").arg(why);
+        return std::nullopt;
+    }
+    const auto parsed = state::parsePolicyFor(&*tailnet, text, fileName, error, nullptr);
+    if (!parsed)
+        return std::nullopt;
+    const policy::PolicyCompiler compiler(*parsed, *tailnet);
+    const policy::PolicyExplainer explainer(*tailnet, compiler);
+    const auto answer = explainer.explain(src, dst, port, proto);
+    if (!answer) {
+        QStringList unknown;
+        if (explainer.findNodes(src).isEmpty())
+            unknown << QStringLiteral("--src '%1'").arg(src);
+        if (explainer.findNodes(dst).isEmpty())
+            unknown << QStringLiteral("--dst '%1'").arg(dst);
+        *error = QStringLiteral("%1 %2 no node in %3").arg(unknown.join(QStringLiteral(" and ")),
+                                                          unknown.size() > 1 ? QStringLiteral("name") : QStringLiteral("names"), *against);
+        return std::nullopt;
+    }
+    return answer->toJson();
 }
 
 std::optional<Maintenance::Exported> Maintenance::exportDatabase(const config::Config& config, const Progress& progress, QString* error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Config.h"
+#include "policy/Topology.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -61,6 +62,12 @@ public:
     // (empty: valid); *against says which it did ("the database ...: 3 users, 12 nodes" or "the
     // file alone ...").
     static QString checkPolicy(const config::Config* config, const QByteArray& text, const QString& fileName, QString* against);
+    // `keel policy explain -f FILE`: the question asked of a policy not yet in force, against the
+    // configured database's users and nodes. The answer as POST /api/v1/policy/explain gives it.
+    static std::optional<QJsonObject> explainPolicy(const config::Config& config, const QByteArray& text, const QString& fileName,
+                                                    const QString& src, const QString& dst, int port, int proto,
+                                                    QString* against, QString* error);
+    static std::optional<policy::Topology> tailnetFromDatabase(const config::Config* config, QString* against, QString* why);
 
     static std::optional<HeadscaleImported> importHeadscale(const config::Config& config, const HeadscaleSource& source,
                                                             bool dryRun, const Progress& progress, QString* error);

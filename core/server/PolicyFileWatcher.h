@@ -19,17 +19,24 @@ public:
     // `reload` applies the file and returns an empty string, or why it refused (the old policy stays).
     PolicyFileWatcher(const QString& path, std::function<QString()> reload, QObject* parent = nullptr);
 
+    // Applies the file unless it holds the policy in force (SIGHUP: a refused text is tried again).
     void reload();
 
 private:
     void schedule();
     void rewatch();
+    // After a file system event: like reload(), but only when the file's content differs from
+    // what was last read, so an event for another file in the directory, or a touch, neither
+    // reloads nor repeats the warning about a refused policy.
+    void onChanged();
 
     QString m_path;
     std::function<QString()> m_reload;
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
-    QByteArray m_lastContent;
+    QByteArray m_lastContent;   // the text in force
+    QByteArray m_lastSeen;      // the text last read (refused or applied)
+    bool m_unreadable = false;  // the last read failed (said once, until it succeeds again)
 };
 
 } // namespace keel::server

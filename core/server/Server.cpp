@@ -1,4 +1,5 @@
 #include "server/Server.h"
+#include "server/OnboardingPage.h"
 
 #include "admin/ApiJson.h"
 #include "common/FileLimit.h"
@@ -23,8 +24,11 @@
 #include "server/MetricsCollector.h"
 #include "server/OidcLogin.h"
 #include "server/PolicyFileWatcher.h"
+#include "server/WelcomePage.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"
+
+#include <algorithm>
 
 #include <QDir>
 #include <QFile>
@@ -164,8 +168,8 @@ bool Server::start(QString* error)
     m_adminContext->pendingRegistrations = [this] { return m_controlService->registration().pendingJson(); };
     // Events show objects exactly as the admin API does.
     m_state->setEventRenderer(admin::eventRenderer(*m_store));
-    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve) {
-        return m_controlService->sshCheck().decide(authId, approve);
+    m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
+        return m_controlService->sshCheck().decide(authId, approve, by);
     };
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
@@ -243,7 +247,7 @@ bool Server::openStore(QString* error)
     QString storeError;
     m_store = store::Store::open(options, &storeError);
     if (!m_store) {
-        *error = QStringLiteral("cannot open the database: %1").arg(storeError);
+        *error = QStringLiteral("cannot open the database (%1): %2").arg(describeDatabase(options), storeError);
         return false;
     }
     qCInfo(lcServer).noquote() << "database:" << describeDatabase(options) << "schema version" << m_store->schemaVersion();
@@ -293,18 +297,33 @@ void Server::addPublicRoutes()
     const qint64 fileLimit = raiseOpenFileLimit();
     control::ControlEndpoint::Options endpointOptions;
     endpointOptions.maxConnections = controlConnectionBudget(fileLimit, endpointOptions.maxConnections);
+    for (const QString& proxy : m_config.trustedProxies) {
+        const auto subnet = QHostAddress::parseSubnet(proxy);
+        if (!subnet.first.isNull())
+            endpointOptions.unlimitedSources.append(subnet);
+    }
     qCInfo(lcServer).noquote() << "open-file limit" << fileLimit << "- up to" << endpointOptions.maxConnections << "control connections";
     auto* control = new control::ControlEndpoint(*m_noiseKey, endpointOptions, this);
     control->setObjectName(QStringLiteral("keel-control-endpoint"));
     control->registerRoutes(m_publicRouter);
     control->setHandler(m_controlService->handler());
     // The page behind an interactive registration's AuthURL.
+    // Only for an id that is pending: the page shows an admin command with the id in it, and a
+    // link on this origin must not be able to show one with text of the sender's choosing.
     m_publicRouter.add("GET", QStringLiteral("/register/{authId}"), [this](http::HttpRequest& request) {
+        const QString authId = request.pathParams.value(QStringLiteral("authId"));
+        if (!m_controlService->registration().isPending(authId))
+            return http::HttpResponse::text(404, "registration request not found or expired\n");
         if (m_oidc) // with OIDC the link starts a login at the provider
             return m_oidc->registerPage(request);
-        return http::HttpResponse::text(200, control::ControlService::registerPage(request.pathParams.value(QStringLiteral("authId"))),
-                                        "text/html; charset=utf-8");
+        return http::HttpResponse::text(200, control::ControlService::registerPage(authId), "text/html; charset=utf-8");
     });
+    // How to point each client at this server (Headscale serves /apple and /windows).
+    for (const QString& platform : {QStringLiteral("apple"), QStringLiteral("windows"), QStringLiteral("onboarding")}) {
+        m_publicRouter.add("GET", QLatin1Char('/') + platform, [this, platform](http::HttpRequest&) {
+            return http::HttpResponse::text(200, OnboardingPage::render(m_config.serverUrl, platform), "text/html; charset=utf-8");
+        });
+    }
     // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
     m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
         const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
@@ -331,8 +350,12 @@ void Server::addPublicRoutes()
     m_publicRouter.add("GET", QStringLiteral("/robots.txt"), [](http::HttpRequest&) {
         return http::HttpResponse::text(200, "User-agent: *\nDisallow: /\n");
     });
-    m_publicRouter.add("GET", QStringLiteral("/"), [](http::HttpRequest&) {
-        return http::HttpResponse::text(200, "<!DOCTYPE html><html><head><title>Keel</title></head><body></body></html>\n", "text/html; charset=utf-8");
+    m_publicRouter.add("GET", QStringLiteral("/"), [this](http::HttpRequest&) {
+        http::HttpResponse r = http::HttpResponse::text(200, WelcomePage::render(m_config.serverUrl, QStringLiteral(KEEL_VERSION)),
+                                                        "text/html; charset=utf-8");
+        // Nothing on the page loads from anywhere: say so to the browser too.
+        r.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        return r;
     });
 
     m_metricsRouter.add("GET", QStringLiteral("/metrics"), [this](http::HttpRequest&) {
@@ -419,6 +442,10 @@ bool Server::startDerp(QString* error)
 bool Server::startListeners(QString* error)
 {
     m_public = std::make_unique<http::HttpServer>(m_publicRouter);
+    // Requests not (yet) upgraded: a quarter of the descriptors, so slow connections can never
+    // take the ones the control connections need.
+    const qint64 fileLimit = raiseOpenFileLimit();
+    m_public->setMaxConnections(fileLimit > 0 ? int(std::clamp<qint64>(fileLimit / 4, 64, 4096)) : 4096);
     std::optional<QSslConfiguration> tls;
     if (!m_config.tls.certPath.isEmpty()) {
         QSslConfiguration c;
@@ -431,8 +458,11 @@ bool Server::startListeners(QString* error)
     }
     if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr))
         return false;
-    qCInfo(lcServer).noquote() << "listening on" << (tls ? "https://" : "http://") + m_config.listenAddr
-                               << "(port" << m_public->tcpPort() << "), server_url" << m_config.serverUrl;
+    // One formatted string: the stream operator puts a space between parts ("port 8080 )").
+    qCInfo(lcServer).noquote() << QStringLiteral("listening on %1%2 (port %3), server_url %4")
+                                      .arg(tls ? QStringLiteral("https://") : QStringLiteral("http://"), m_config.listenAddr)
+                                      .arg(m_public->tcpPort())
+                                      .arg(m_config.serverUrl);
 
     if (!m_config.unixSocket.isEmpty()) {
         if (!ensureDirectory(QFileInfo(m_config.unixSocket).absolutePath(), error))

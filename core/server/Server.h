@@ -62,9 +62,13 @@ public:
     store::Store& store() { return *m_store; }
     // The control logic once start() succeeded (tests run its periodic jobs after moving a clock).
     control::ControlService* controlService() const { return m_controlService.get(); }
+    // The one writer of the tailnet (in-process front ends: Keel Manager, tests).
+    state::State* state() const { return m_state.get(); }
     quint16 httpPort() const;
     quint16 metricsPort() const;
     QString noisePublicKey() const;
+    // The public listener's routes (the admin API among them), for tests that must cover each one.
+    const http::Router& publicRouter() const { return m_publicRouter; }
 
 private:
     bool openStore(QString* error);

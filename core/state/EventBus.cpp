@@ -31,6 +31,18 @@ EventBus::EventBus(int capacity)
 {
 }
 
+EventBus::~EventBus()
+{
+    QList<Subscription> left;
+    {
+        QMutexLocker lock(&m_mutex);
+        left.swap(m_subscribers);
+    }
+    for (const Subscription& s : std::as_const(left))
+        if (s.onGone)
+            s.onGone();
+}
+
 Event EventBus::publish(const QString& type, QJsonObject payload)
 {
     Event copy;
@@ -60,8 +72,8 @@ Event EventBus::publish(const QString& type, QJsonObject payload)
         QList<Subscriber> targets;
         {
             QMutexLocker lock(&m_mutex);
-            for (const auto& s : std::as_const(m_subscribers))
-                targets << s.second;
+            for (const Subscription& s : std::as_const(m_subscribers))
+                targets << s.deliver;
         }
         for (const Subscriber& fn : targets)
             fn(next);
@@ -70,18 +82,18 @@ Event EventBus::publish(const QString& type, QJsonObject payload)
     return copy;
 }
 
-int EventBus::subscribe(Subscriber fn)
+int EventBus::subscribe(Subscriber fn, std::function<void()> onGone)
 {
     QMutexLocker lock(&m_mutex);
     const int id = m_nextId++;
-    m_subscribers.append({id, std::move(fn)});
+    m_subscribers.append({id, std::move(fn), std::move(onGone)});
     return id;
 }
 
 void EventBus::unsubscribe(int id)
 {
     QMutexLocker lock(&m_mutex);
-    m_subscribers.removeIf([id](const auto& s) { return s.first == id; });
+    m_subscribers.removeIf([id](const Subscription& s) { return s.id == id; });
 }
 
 QList<Event> EventBus::since(quint64 since, bool* complete) const

@@ -21,9 +21,16 @@ public:
     using Subscriber = std::function<void(const Event&)>;
 
     explicit EventBus(int capacity = 10'000);
+    // Tells every subscriber still there that the bus is going (their onGone), so none keeps a
+    // reference to it: an in-process server can stop while watchers are connected.
+    ~EventBus();
+    EventBus(const EventBus&) = delete;
+    EventBus& operator=(const EventBus&) = delete;
 
     Event publish(const QString& type, QJsonObject payload);
-    int subscribe(Subscriber fn);
+    // `onGone` runs when the bus is destroyed with this subscription still in place; the
+    // subscription is void then (no unsubscribe needed, nor allowed).
+    int subscribe(Subscriber fn, std::function<void()> onGone = {});
     void unsubscribe(int id);
 
     // The kept events with seq > `since`, oldest first. *complete is false when some events after
@@ -39,7 +46,13 @@ private:
     mutable QMutex m_mutex;  // the ring may be read from other threads (in-process GUI)
     std::deque<Event> m_ring;
     quint64 m_seq = 0;
-    QList<std::pair<int, Subscriber>> m_subscribers;
+    struct Subscription
+    {
+        int id;
+        Subscriber deliver;
+        std::function<void()> onGone;
+    };
+    QList<Subscription> m_subscribers;
     int m_nextId = 1;
     std::deque<Event> m_queue;  // published, not yet delivered (publishing thread only)
     bool m_delivering = false;

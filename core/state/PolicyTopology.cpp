@@ -68,13 +68,19 @@ std::optional<policy::Policy> parsePolicyFor(const policy::Topology* tailnet, co
         parser.setKnownUsers(names);
         parser.setUsers(tailnet->users);
     }
-    auto p = fileName.isEmpty() ? parser.parse(text) : parser.parseFile(text, fileName);
+    auto p = parser.parseFile(text, fileName);   // no name: HuJSON or YAML by its content
     if (!p) {
         *error = parser.errorText();
         return std::nullopt;
     }
-    if (tests && tailnet && !p->empty)
+    p->source = text;
+    if (tests && tailnet && !p->empty) {
         *tests = policy::PolicyTester::verify(*p, *tailnet);
+        // Like failing tests, a user that does not exist refuses a write or a reload (a typo
+        // would otherwise silently grant nothing) and only warns at start-up.
+        if (!parser.unknownUsers().isEmpty())
+            *tests = parser.unknownUsers().join(QLatin1Char('\n')) + (tests->isEmpty() ? QString() : QStringLiteral("\n") + *tests);
+    }
     // Tailscale's user roles: Keel (like Headscale) stores none, so autogroup:admin and
     // autogroup:owner match no node unless a user was given the role. Accepted, as Tailscale does,
     // but said, so an attribute that applies to nobody does not go unnoticed.

@@ -17,7 +17,8 @@ policy::Topology policyTopology(const Snapshot& s);
 // The one decision every policy write, reload and check makes: parse `text` (HuJSON, or YAML when
 // fileName ends in .yaml/.yml) against the tailnet's users (legacy bare names upgraded, ambiguous
 // user references refused), then, unless `tests` is null, run its tests and sshTests against the
-// tailnet's nodes (*tests: empty when they pass, else PolicyTester::failureText). With no
+// tailnet's nodes (*tests: empty when they pass, else the user references that match no user and
+// PolicyTester::failureText). With no
 // tailnet (null) the file alone is checked: no user references, no tests. nullopt: *error says
 // every problem. Empty text is the "no policy" Policy (allow all).
 std::optional<policy::Policy> parsePolicyFor(const policy::Topology* tailnet, const QByteArray& text, const QString& fileName,

@@ -2,6 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
+#include "common/Plural.h"
 #include "dns/DnsName.h"
 #include "state/PolicyTopology.h"
 
@@ -635,7 +636,8 @@ QString State::checkPolicy(const QByteArray& text, const QString& fileName, QStr
     if (summary) {
         const SnapshotPtr s = snapshot();
         // The tagged-devices pseudo-user is not one the admin created: not counted.
-        *summary = QStringLiteral("%1 users, %2 nodes").arg(s->users.size() - (s->users.contains(kTaggedDevicesId) ? 1 : 0)).arg(s->nodes.size());
+        *summary = QStringLiteral("%1, %2").arg(plural(s->users.size() - (s->users.contains(kTaggedDevicesId) ? 1 : 0), QStringLiteral("user")),
+                                                 plural(s->nodes.size(), QStringLiteral("node")));
     }
     QString error;
     QString tests;

@@ -3,10 +3,14 @@
 #include "common/Log.h"
 
 #include <QAtomicInt>
+#include <QFile>
 #include <QMutexLocker>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace keel::store {
 
@@ -43,6 +47,18 @@ bool isIdentifier(const QString& s)
         if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('_'))
             return false;
     return !s.at(0).isDigit();
+}
+
+// The database holds node and key material: a new file is created owner-only before SQLite opens
+// it, and SQLite gives its -wal and -shm files the mode of the database file. An existing file
+// keeps the mode its operator chose.
+void createOwnerOnly(const QString& path)
+{
+    if (path.isEmpty() || path == QLatin1String(":memory:") || path.startsWith(QLatin1String("file:")))
+        return;
+    const int fd = ::open(QFile::encodeName(path).constData(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
 }
 
 } // namespace
@@ -103,6 +119,7 @@ QSqlDatabase Connection::database(QString* error)
         return db;
     }
     if (m_sqlite) {
+        createOwnerOnly(m_options.sqlitePath);
         db.setDatabaseName(m_options.sqlitePath);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));
     } else {
@@ -116,7 +133,7 @@ QSqlDatabase Connection::database(QString* error)
     }
     if (!db.open()) {
         if (error)
-            *error = QStringLiteral("cannot open the database: %1").arg(db.lastError().text());
+            *error = db.lastError().text().trimmed();   // callers say which database they could not open
         return db;
     }
     if (!configure(db, error)) {

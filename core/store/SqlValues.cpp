@@ -92,7 +92,7 @@ bool exec(QSqlQuery& q, const QString& sql, const QVariantList& values, Error* e
     if (error)
         *error = constraint ? Error::conflict(e.databaseText()) : Error::database(e.text());
     if (!constraint)
-        qCWarning(lcStore) << "query failed:" << sql.left(120) << e.text();
+        qCWarning(lcStore).noquote() << "query failed:" << sql.left(120) << e.text();
     return false;
 }
 

@@ -105,11 +105,11 @@ std::unique_ptr<Store> Store::open(const DatabaseOptions& options, QString* erro
         store->m_checkpointTimer->callOnTimeout([self] {
             const Result<void> r = self->checkpoint();
             if (!r.ok())
-                qCWarning(lcStore) << "checkpoint failed:" << r.error().message;
+                qCWarning(lcStore).noquote() << "checkpoint failed:" << r.error().message;
         });
         store->m_checkpointTimer->start();
     }
-    qCInfo(lcStore) << "database open:" << opts.type << "schema version" << Migrations::latest();
+    qCInfo(lcStore).noquote() << "database open:" << opts.type << "schema version" << Migrations::latest();
     return store;
 }
 

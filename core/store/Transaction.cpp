@@ -24,7 +24,7 @@ Transaction::Transaction(QSqlDatabase db, bool sqlite, Mode mode)
 Transaction::~Transaction()
 {
     if (m_active && !run(QStringLiteral("ROLLBACK")))
-        qCWarning(lcStore) << "rollback failed:" << m_error;
+        qCWarning(lcStore).noquote() << "rollback failed:" << m_error;
     metrics::Instruments::databaseOperation(m_mode == Write ? "write" : "read", double(m_took.nsecsElapsed()) / 1e9);
 }
 

@@ -67,7 +67,7 @@ void upgradePath(QByteArrayView input)
 
 void webSocketPath(QByteArrayView input)
 {
-    control::WebSocketFramer framer(control::WebSocketFramer::Role::Server);
+    http::WebSocketFramer framer(http::WebSocketFramer::Role::Server);
     const qsizetype half = input.size() / 2;
     framer.feed(input.first(half));
     framer.feed(input.sliced(half));

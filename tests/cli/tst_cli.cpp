@@ -98,6 +98,9 @@ private slots:
         QTest::newRow("too few args") << QStringList{"users", "create"} << "expects NAME";
         QTest::newRow("required") << QStringList{"users", "list"} << "required flag --identifier";
         QTest::newRow("args to a no-arg command") << QStringList{"users", "list", "-i", "1", "extra"} << "takes no arguments";
+        QTest::newRow("an id where -i was meant") << QStringList{"users", "list", "99999"} << "takes no arguments, got '99999' (did you mean -i 99999?)";
+        QTest::newRow("a name starting with a dash") << QStringList{"users", "create", "-eash"}
+                                                     << "'-eash' was read as -e ash (--email); NAME cannot start with '-'";
     }
 
     void errors()
@@ -112,6 +115,20 @@ private slots:
         QVERIFY(!cl.parse(args, &inv, &error, &help));
         QVERIFY2(error.contains(expected), qPrintable(error));
         QVERIFY(ran.isEmpty());
+    }
+
+    void aUsageErrorKeepsTheCommandsRecognised()
+    {
+        // So the error can point at `keel users create --help`, not just `keel --help`.
+        QString ran;
+        const CommandLine cl(tree(&ran));
+        Invocation inv;
+        QString error;
+        bool help = false;
+        QVERIFY(!cl.parse({QStringLiteral("users"), QStringLiteral("create")}, &inv, &error, &help));
+        QCOMPARE(inv.commandLine(), QStringLiteral("keel users create"));
+        QVERIFY(!cl.parse({QStringLiteral("users"), QStringLiteral("lst")}, &inv, &error, &help));
+        QCOMPARE(inv.commandLine(), QStringLiteral("keel users"));
     }
 
     void helpEverywhere()

@@ -3,6 +3,7 @@
 #include "common/FileLimit.h"
 #include "common/Log.h"
 #include "common/LogBuffer.h"
+#include "common/LogRateLimiter.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -87,6 +88,41 @@ private slots:
         QCOMPARE(obj.value(QStringLiteral("category")).toString(), QStringLiteral("keel.config"));
         QCOMPARE(obj.value(QStringLiteral("message")).toString(), QStringLiteral("a \"quoted\" thing"));
         QCOMPARE(obj.value(QStringLiteral("time")).toString(), QStringLiteral("1970-01-01T00:00:00.000Z"));
+    }
+
+    void similarLogLinesAreSummarisedAfterABurst()
+    {
+        // A client-controlled flood: one line per unknown key, each with its own key and address.
+        log::LogRateLimiter::Options options;
+        options.burst = 5;
+        options.windowMs = 10'000;
+        log::LogRateLimiter limiter(options);
+        const qint64 t0 = 1'000'000;
+        int written = 0;
+        for (int i = 0; i < 1000; ++i) {
+            const QString line = QStringLiteral("unknown node key nodekey:%1 from 10.0.%2.1").arg(i, 64, 16, QLatin1Char('0')).arg(i % 250);
+            written += limiter.admit("keel.derp", QtInfoMsg, line, t0 + i) ? 1 : 0;
+        }
+        QCOMPARE(written, 5);
+        // Another shape in the same category is its own group.
+        QVERIFY(limiter.admit("keel.derp", QtInfoMsg, QStringLiteral("client 7 connected"), t0 + 1000));
+        QVERIFY(limiter.takeDue(t0 + 5000).isEmpty()); // the window has not passed
+        const auto due = limiter.takeDue(t0 + 10'001);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.first().category, QStringLiteral("keel.derp"));
+        QVERIFY2(due.first().text.contains(QStringLiteral("995 similar messages suppressed")), qPrintable(due.first().text));
+        QVERIFY(due.first().text.contains(QStringLiteral("nodekey:")));
+        QVERIFY(limiter.takeDue(t0 + 12'000).isEmpty()); // said once
+        // After the summary the group writes again.
+        QVERIFY(limiter.admit("keel.derp", QtInfoMsg, QStringLiteral("unknown node key nodekey:ab12 from 10.9.9.9"), t0 + 12'001));
+    }
+
+    void logShapeMasksWordsWithDigits()
+    {
+        QCOMPARE(log::LogRateLimiter::shape(QStringLiteral("registration pending: hskey-authreq-0a1b")),
+                 QStringLiteral("registration pending: #"));
+        QCOMPARE(log::LogRateLimiter::shape(QStringLiteral("map stream of node 12 reset")),
+                 QStringLiteral("map stream of node # reset"));
     }
 
     void levelNamesFollowHeadscale()

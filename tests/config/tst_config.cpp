@@ -163,11 +163,9 @@ private slots:
             << QStringList{"ip_prefixes", "db_type", "db_path", "acl_policy_path", "dns_config.nameservers", "dns_config.domains",
                            "dns_config.magic_dns", "dns_config.base_domain", "dns_config.override_local_dns",
                            "ephemeral_node_inactivity_timeout", "private_key_path", "node_update_check_interval", "randomize_client_port"};
-        QTest::newRow("minimal: Headscale's DNS defaults need more")
-            << "minimal.yaml" << false
-            << QStringList{"dns.nameservers.global must be set when dns.override_local_dns is true",
-                           "dns.base_domain must be set when using MagicDNS (dns.magic_dns)"}
-            << QStringList();
+        // Headscale refuses this file for missing DNS settings; for Keel a file is "the defaults,
+        // plus this", and the defaults include a base domain and leave the clients' resolvers alone.
+        QTest::newRow("minimal: Keel's defaults fill the rest") << "minimal.yaml" << true << QStringList() << QStringList();
         QTest::newRow("dns full") << "dns_full.yaml" << true << QStringList() << QStringList();
         QTest::newRow("dns full no magic") << "dns_full_no_magic.yaml" << true << QStringList() << QStringList();
         QTest::newRow("base domain in server url")
@@ -319,7 +317,10 @@ private slots:
         QVERIFY(hasDiagnostic(r, Diagnostic::Severity::Warning, QStringLiteral("derp.server.rate_limit_burst_bytes"), QStringLiteral("no effect")));
     }
 
-    void unknownKeysWarn_data()
+    // A near miss of a known key or section is a typo: an error with "did you mean" (ignoring it
+    // would run with the default instead, e.g. SQLite for a misspelt `database:`). A name like
+    // nothing Keel knows is only a warning.
+    void unknownKeys_data()
     {
         QTest::addColumn<QByteArray>("extra");
         QTest::addColumn<QString>("key");
@@ -327,19 +328,21 @@ private slots:
         QTest::addColumn<int>("line");
         QTest::newRow("typo top level") << QByteArray("server_ulr: x\n") << "server_ulr" << "server_url" << 6;
         QTest::newRow("typo nested") << QByteArray("derp:\n  server:\n    enabeld: true\n") << "derp.server.enabeld" << "derp.server.enabled" << 8;
+        QTest::newRow("typo of a section") << QByteArray("databse:\n  type: postgres\n") << "databse" << "database" << 6;
         QTest::newRow("far from anything") << QByteArray("frobnicate: 3\n") << "frobnicate" << "" << 6;
     }
 
-    void unknownKeysWarn()
+    void unknownKeys()
     {
         QFETCH(QByteArray, extra);
         QFETCH(QString, key);
         QFETCH(QString, suggestion);
         QFETCH(int, line);
         const LoadResult r = ConfigLoader::loadFromText(kValidBase + extra, QStringLiteral("config.yaml"), cleanEnv());
-        QVERIFY2(r.ok(), qPrintable(dump(r)));
-        QCOMPARE(r.warnings().size(), 1);
-        const Diagnostic d = r.warnings().first();
+        QCOMPARE(r.ok(), suggestion.isEmpty());
+        QCOMPARE(r.diagnostics.size(), 1);
+        const Diagnostic d = r.diagnostics.first();
+        QCOMPARE(d.isError(), !suggestion.isEmpty());
         QCOMPARE(d.keyPath, key);
         QCOMPARE(d.line, line);
         if (suggestion.isEmpty())
@@ -534,20 +537,83 @@ private slots:
         const LoadResult r = ConfigLoader::loadFromText(kValidBase, dir.filePath(QStringLiteral("config.yaml")), env);
         QVERIFY2(r.ok(), qPrintable(dump(r)));
         const Config& c = r.config;
-        // Headscale's code defaults ...
-        QCOMPARE(c.node.ephemeralInactivityTimeoutMs, qint64(120'000));
-        QCOMPARE(c.unixSocket, QStringLiteral("/var/run/headscale/headscale.sock"));
+        // A file means "the embedded default, plus this": the same values as with no file at all
+        // (not Headscale's code defaults: its admin socket path, its 120 s ephemeral timeout).
+        QCOMPARE(c.node.ephemeralInactivityTimeoutMs, qint64(30 * 60 * 1000));
+        QCOMPARE(c.unixSocket, QDir(dir.path()).filePath(QStringLiteral("keel.sock")));
         QCOMPARE(c.tls.letsencrypt.cacheDir, QStringLiteral("/var/www/.cache"));
         QCOMPARE(c.derp.updateFrequencyMs, qint64(3 * 3600 * 1000));
         QCOMPARE(c.oidc.scope, (QStringList{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email")}));
         QVERIFY(c.derp.urls.isEmpty());
-        // ... and Keel's embedded default where Headscale has none.
         QCOMPARE(c.dataDir, dir.path());
         QCOMPARE(c.listenAddr, QStringLiteral("127.0.0.1:8080"));
         QCOMPARE(c.database.sqlite.path, QDir(dir.path()).filePath(QStringLiteral("db.sqlite")));
         QCOMPARE(c.noise.privateKeyPath, QDir(dir.path()).filePath(QStringLiteral("noise_private.key")));
         QCOMPARE(c.prefixes.v4, QStringLiteral("100.64.0.0/10"));
         QCOMPARE(c.derp.server.regionId, 999);
+    }
+
+    void aOneLineFileIsTheDefaultsPlusThat()
+    {
+        QTemporaryDir dir;
+        QProcessEnvironment env = cleanEnv();
+        env.insert(QStringLiteral("KEEL_DATA_DIR"), dir.path());
+        const LoadResult r = ConfigLoader::loadFromText("listen_addr: 0.0.0.0:8080\n", dir.filePath(QStringLiteral("config.yaml")), env);
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QVERIFY2(r.diagnostics.isEmpty(), qPrintable(dump(r)));
+        const Config def = Config::embeddedDefault(dir.path());
+        QCOMPARE(r.config.listenAddr, QStringLiteral("0.0.0.0:8080"));
+        QCOMPARE(r.config.serverUrl, def.serverUrl);
+        QCOMPARE(r.config.dns.baseDomain, def.dns.baseDomain);
+        QCOMPARE(r.config.dns.overrideLocalDns, def.dns.overrideLocalDns);
+        QCOMPARE(r.config.unixSocket, def.unixSocket);   // not Headscale's /var/run/headscale/headscale.sock
+        QCOMPARE(r.config.database.sqlite.path, def.database.sqlite.path);
+    }
+
+    void globalNameserversTurnOnOverrideUnlessSaid()
+    {
+        // Keel's default leaves clients' resolvers alone only because it has no nameservers; a
+        // file that lists some gets Headscale's default (use them), unless it says otherwise.
+        const QByteArray servers = "dns:\n  nameservers:\n    global: [1.1.1.1]\n";
+        LoadResult r = ConfigLoader::loadFromText(servers, QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QVERIFY(r.config.dns.overrideLocalDns);
+        r = ConfigLoader::loadFromText(servers + "  override_local_dns: false\n", QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QVERIFY(!r.config.dns.overrideLocalDns);
+    }
+
+    void misspeltDatabaseTypeIsAnError()
+    {
+        const LoadResult r = ConfigLoader::loadFromText("database:\n  type: postgress\n", QStringLiteral("config.yaml"), cleanEnv());
+        QVERIFY(!r.ok());
+        QVERIFY2(hasDiagnostic(r, Diagnostic::Severity::Error, QStringLiteral("database.type"), QStringLiteral("postgres")), qPrintable(dump(r)));
+        QCOMPARE(r.errors().first().line, 2);
+    }
+
+    void misspeltVariablesWarn()
+    {
+        QProcessEnvironment env = cleanEnv();
+        env.insert(QStringLiteral("KEEL_LISTEN_ADR"), QStringLiteral("127.0.0.1:1"));
+        env.insert(QStringLiteral("HEADSCALE_SERVER_ULR"), QStringLiteral("http://x"));
+        env.insert(QStringLiteral("KEEL_SOME_TEST_HARNESS_VALUE"), QStringLiteral("1"));   // not near anything: another tool's
+        const LoadResult r = ConfigLoader::loadFromText(QByteArray(), QStringLiteral("config.yaml"), env);
+        QVERIFY2(r.ok(), qPrintable(dump(r)));
+        QCOMPARE(r.warnings().size(), 2);
+        QVERIFY2(dump(r).contains(QStringLiteral("KEEL_LISTEN_ADR: warning: sets nothing, ignored; did you mean KEEL_LISTEN_ADDR?")), qPrintable(dump(r)));
+        QVERIFY2(dump(r).contains(QStringLiteral("did you mean HEADSCALE_SERVER_URL?")), qPrintable(dump(r)));
+    }
+
+    void aMissingFileSaysSoAndHowToMakeOne()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("etc/keel/config.yaml"));
+        const LoadResult r = ConfigLoader::load(path, cleanEnv());
+        QVERIFY(!r.ok());
+        QCOMPARE(r.requestedPath, path);
+        QCOMPARE(r.errors().size(), 1);
+        QVERIFY2(r.errors().first().message.contains(QStringLiteral("does not exist")), qPrintable(dump(r)));
+        QVERIFY2(r.errors().first().hint.contains(QStringLiteral("keel config init ") + path), qPrintable(dump(r)));
     }
 
     void embeddedDefaultValidates()
@@ -630,7 +696,7 @@ private slots:
         env.insert(QStringLiteral("KEEL_CONFIG"), dir.filePath(QStringLiteral("missing.yaml")));
         const LoadResult missing = ConfigLoader::load(QString(), env);
         QVERIFY(!missing.ok());
-        QVERIFY(missing.errors().first().message.contains(QStringLiteral("cannot read")));
+        QVERIFY(missing.errors().first().message.contains(QStringLiteral("does not exist")));
         // Nothing named: the search finds ~/.keel/config.yaml (unless /etc/keel has one).
         if (QFileInfo::exists(QStringLiteral("/etc/keel/config.yaml")) || QFileInfo::exists(QStringLiteral("/etc/keel/config.json")))
             QSKIP("/etc/keel has a config on this machine");
@@ -712,6 +778,10 @@ private slots:
         d.line = -1;
         d.hint.clear();
         QCOMPARE(d.toString(), QStringLiteral("config.yaml: warning: dns.base_domain: must not be part of server_url"));
+        // A message that starts with its key (Headscale's wording) does not get it twice.
+        d.keyPath = QStringLiteral("server_url");
+        d.message = QStringLiteral("server_url must start with https:// or http://");
+        QCOMPARE(d.toString(), QStringLiteral("config.yaml: warning: server_url must start with https:// or http://"));
     }
 
 private:

@@ -65,6 +65,8 @@ void TestControlE2e::sighupReloadsDnsForConnectedNodes()
              keel.serverLog().constData());
     QCOMPARE(node.netmap().dnsConfig()["Resolvers"].toArray(), (QJsonArray{QJsonObject{{"Addr", "9.9.9.9"}}}));
     QCOMPARE(node.netmap().dnsConfig()["ExtraRecords"].toArray().at(0)["Value"].toString(), QString("100.64.0.9"));
+    // The node may see the update before the server's log line reaches our pipe: wait for it.
+    QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("need a restart"), 10000);
     const QByteArray log = keel.serverLog();
     QVERIFY2(log.contains("reload: applied dns.nameservers.global, dns.extra_records"), log.constData());
     QVERIFY2(log.contains("need a restart") && log.contains("prefixes.allocation"), log.constData());

@@ -174,7 +174,7 @@ void TestDoorE2e::approvalsEventsAndAudit()
     QCOMPARE(waiting["authorized"].toBool(true), false);
     r = keel.cli(c + QStringList{"nodes", "approve", "-i", waiting["id"].toString()});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QCOMPARE(tcp.get("/api/v1/node/" + waiting["id"].toString()).json()["node"]["authorized"].toBool(), true);
+    QCOMPARE(tcp.get("/api/v1/node/" + waiting["id"].toString()).json()["node"].toObject()["authorized"].toBool(), true);
 
     // The CLI watcher saw all of it, in order, without a gap.
     QVERIFY2(QTest::qWaitFor([&] { return watched.contains("\"node.approve\""); }, 10000), watched.constData());

@@ -9,6 +9,7 @@
 #include "machine/ControlService.h"
 #include "server/Server.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -76,8 +77,6 @@ class TestSshCheck : public QObject
         m_server = std::make_unique<server::Server>(c);
         QString error;
         QVERIFY2(m_server->start(&error), qPrintable(error));
-        QVERIFY(m_server->store().setPolicy(QString::fromUtf8(policy)));
-        m_server->controlService()->adminChanged(QStringLiteral("policy"), 0);
         store::User u;
         u.name = QStringLiteral("alice");
         auto user = m_server->store().createUser(u);
@@ -90,6 +89,7 @@ class TestSshCheck : public QObject
         auto api = m_server->store().createApiKey(std::nullopt);
         QVERIFY(api);
         m_apiKey = api->fullKey;
+        setPolicy(policy);
         for (int i = 1; i <= 2; ++i) {
             auto* n = new sim::SimNode(i, key->fullKey, this);
             m_nodes << n;
@@ -99,6 +99,13 @@ class TestSshCheck : public QObject
         }
         m_src = m_nodes[0];
         m_dst = m_nodes[1];
+    }
+
+    // `keel policy set`, over REST as the CLI does it.
+    void setPolicy(const QByteArray& policy)
+    {
+        const auto [status, body] = rest("PUT", "/api/v1/policy", {{"policy", QString::fromUtf8(policy)}});
+        QVERIFY2(status == 200, body.constData());
     }
 
     QByteArray actionPath(sim::SimNode* src, sim::SimNode* dst) const
@@ -120,12 +127,13 @@ class TestSshCheck : public QObject
         QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->httpPort()).arg(path)));
         req.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
         req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-        QNetworkReply* r = method == "GET" ? nam.get(req) : nam.post(req, QJsonDocument(body).toJson());
+        const QByteArray data = QJsonDocument(body).toJson();
+        QNetworkReply* r = method == "GET" ? nam.get(req) : method == "PUT" ? nam.put(req, data) : nam.post(req, data);
         (void)QTest::qWaitFor([r] { return r->isFinished(); }, 10000);
         const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray data = r->readAll();
+        const QByteArray reply = r->readAll();
         delete r;
-        return {status, data};
+        return {status, reply};
     }
 
     // The first request: a new check session. Returns the follow-up URL.
@@ -192,6 +200,13 @@ private Q_SLOTS:
         QCOMPARE(followup->status, 200);
         QVERIFY(followup->json().value("accept").toBool());
         QVERIFY(followup->json().value("allowAgentForwarding").toBool());
+        // The decision is in the audit log, with who made it.
+        const auto [auditStatus, audit] = rest("GET", "/api/v1/audit?action=sshcheck.approve");
+        QCOMPARE(auditStatus, 200);
+        const QJsonArray entries = QJsonDocument::fromJson(audit).object().value("entries").toArray();
+        QCOMPARE(entries.size(), 1);
+        QVERIFY(entries[0].toObject().value("actor").toString().startsWith("apikey:"));
+        QCOMPARE(entries[0].toObject().value("target").toString(), QStringLiteral("node:%1").arg(m_dst->nodeId()));
         // Decided once: a second verdict on the same id is refused.
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", authId}}).first, 404);
 
@@ -253,7 +268,9 @@ private Q_SLOTS:
         QCOMPARE(followup->status, 200);
         QVERIFY(followup->json().value("reject").toBool());
         QVERIFY(followup->json().value("message").toString().contains("in time"));
+        // Gone: not an SSH check any more, and no registration by that id either (404, as Headscale).
         QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", authIdOf(hold)}}).first, 404);
+        QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", authIdOf(hold)}}).first, 404);
     }
 
     void checkPeriodAlwaysRemembersNothing()
@@ -278,14 +295,14 @@ private Q_SLOTS:
         const QByteArray swapped = QStringLiteral("/machine/ssh/action/%1/to/%2?auth_id=%3")
                                        .arg(m_dst->nodeId()).arg(m_dst->nodeId()).arg(authIdOf(hold)).toUtf8();
         QCOMPARE(ask(swapped)->status, 401);
-        // Not a pending check: approve and reject say so.
+        // Not a pending check nor a registration: approve and reject say so.
         QCOMPARE(rest("POST", "/api/v1/auth/approve", {{"authId", "hskey-authreq-nothing"}}).first, 404);
+        QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", "hskey-authreq-nothing"}}).first, 404);
         QCOMPARE(rest("POST", "/api/v1/auth/reject", {{"authId", ""}}).first, 400);
 
         // Under a policy with no check rule for the pair the answer is a refusal, not an error
         // (tailscaled retries errors for half an hour).
-        QVERIFY(m_server->store().setPolicy(R"({"ssh":[{"action":"accept","src":["autogroup:member"],"dst":["autogroup:self"],"users":["root"]}]})"));
-        m_server->controlService()->adminChanged(QStringLiteral("policy"), 0);
+        setPolicy(R"({"ssh":[{"action":"accept","src":["autogroup:member"],"dst":["autogroup:self"],"users":["root"]}]})");
         auto refused = ask(actionPath(m_src, m_dst));
         QCOMPARE(refused->status, 200);
         QVERIFY(refused->json().value("reject").toBool());

@@ -86,7 +86,7 @@ void TestDebPackage::packageContentsScriptsAndUnit()
     const Run configtest = run(root + QStringLiteral("/usr/bin/keel"),
                                {QStringLiteral("configtest"), QStringLiteral("-c"), root + QStringLiteral("/usr/share/doc/keel/config-example.yaml")});
     QVERIFY2(configtest.exitCode == 0, configtest.out.constData());
-    QVERIFY2(configtest.out.contains("(0 warning(s))"), configtest.out.constData());
+    QVERIFY2(configtest.out.contains("(0 warnings)"), configtest.out.constData());
 
     // The unit, with ExecStart pointing at the extracted binary (nothing is installed on this host).
     QFile unit(root + QStringLiteral("/usr/lib/systemd/system/keel.service"));

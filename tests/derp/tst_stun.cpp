@@ -2,6 +2,7 @@
 #include "derp/StunPacket.h"
 #include "derp/StunServer.h"
 
+#include <QElapsedTimer>
 #include <QNetworkDatagram>
 #include <QProcess>
 #include <QRegularExpression>
@@ -167,6 +168,65 @@ private slots:
         QVERIFY(!client.hasPendingDatagrams());
         QCOMPARE(server.counters().notStun, quint64(1));
         QCOMPARE(server.counters().success, quint64(1));
+    }
+
+    // A flood of valid requests from one address (the abuse probe sent 239k a second) is answered
+    // at the per-source rate only; a request from another address is answered during the flood.
+    void floodFromOneSourceIsRateLimited()
+    {
+        StunServer server;
+        StunServer::Options options;
+        options.perSourceRate = 10;
+        options.perSourceBurst = 20;
+        server.setOptions(options);
+        QString error;
+        QVERIFY2(server.start(QStringLiteral("127.0.0.1:0"), &error), qPrintable(error));
+        const QHostAddress to(QHostAddress::LocalHost);
+        QUdpSocket flooder;
+        QVERIFY(flooder.bind(QHostAddress(QStringLiteral("127.0.0.1")), 0));
+        flooder.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4 << 20);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        const int sent = 3000;
+        for (int i = 0; i < sent; ++i) {
+            flooder.writeDatagram(StunPacket::bindingRequest(txid(static_cast<unsigned char>(i))), to, server.port());
+            if (i % 200 == 0)
+                QTest::qWait(1); // let the kernel deliver rather than drop
+        }
+        QUdpSocket other;
+        QVERIFY(other.bind(QHostAddress(QStringLiteral("127.0.0.2")), 0));
+        // A real client retries (the kernel drops what does not fit the flooded socket's buffer).
+        QVERIFY2(QTest::qWaitFor([&] {
+            other.writeDatagram(StunPacket::bindingRequest(txid(7)), to, server.port());
+            return other.waitForReadyRead(100);
+        }, 5000), qPrintable(QStringLiteral("success=%1 limited=%2 notStun=%3").arg(server.counters().success).arg(server.counters().rateLimited).arg(server.counters().notStun)));
+        QTRY_VERIFY(server.counters().rateLimited > 0);
+        QTest::qWait(200); // the answers still in flight arrive
+        const double seconds = double(elapsed.elapsed()) / 1000.0;
+        int answered = 0;
+        while (flooder.hasPendingDatagrams()) {
+            flooder.receiveDatagram();
+            ++answered;
+        }
+        const double allowed = options.perSourceBurst + options.perSourceRate * seconds + 1;
+        QVERIFY2(answered <= allowed, qPrintable(QStringLiteral("%1 answers in %2 s").arg(answered).arg(seconds)));
+        QVERIFY(answered >= int(options.perSourceBurst));
+        QVERIFY(server.counters().rateLimited > 0);
+    }
+
+    // STUN runs on a thread of its own: it answers while the thread that started it (the control
+    // plane's, in `keel serve`) is busy and runs no events at all.
+    void answersWhileTheControlThreadIsBusy()
+    {
+        StunServer server;
+        QString error;
+        QVERIFY2(server.start(QStringLiteral("127.0.0.1:0"), &error), qPrintable(error));
+        QUdpSocket client;
+        QVERIFY(client.bind(QHostAddress(QHostAddress::LocalHost), 0));
+        client.writeDatagram(StunPacket::bindingRequest(txid(3)), QHostAddress(QHostAddress::LocalHost), server.port());
+        // waitForReadyRead blocks this thread without running its event loop.
+        QVERIFY(client.waitForReadyRead(5000));
+        QVERIFY(StunPacket::parseBindingResponse(client.receiveDatagram().data()));
     }
 
     // Debian's STUN clients against our server on loopback (scripts/setup.sh --test installs them;

@@ -36,8 +36,10 @@ bool connectClient(control::ControlClient& client, quint16 port, std::optional<c
     return client.state() == control::ControlClient::State::Connected;
 }
 
-bool RawClient::connect(quint16 port)
+bool RawClient::connect(quint16 port, const QHostAddress& from)
 {
+    if (!from.isNull() && !socket.bind(from, 0))
+        return false;
     socket.connectToHost(QHostAddress::LocalHost, port);
     return socket.waitForConnected(5000);
 }

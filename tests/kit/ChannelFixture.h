@@ -43,7 +43,8 @@ bool connectClient(control::ControlClient& client, quint16 port, std::optional<c
 class RawClient
 {
 public:
-    bool connect(quint16 port);
+    // From `from` (e.g. 127.0.0.2) when given, else the system's choice.
+    bool connect(quint16 port, const QHostAddress& from = QHostAddress());
     // Sends `request` and reads the response head (into `head`) plus `extra` more bytes.
     bool exchange(const QByteArray& request, QByteArray* head, QByteArray* rest, qsizetype extra, int timeoutMs = 5000);
     // The full native upgrade and handshake with a fresh machine key.

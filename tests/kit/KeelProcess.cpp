@@ -47,6 +47,9 @@ QProcessEnvironment KeelProcess::environment() const
     }
     env.insert(QStringLiteral("KEEL_DERP_URLS"), QString());  // no fetching of public DERP maps in tests
     env.insert(QStringLiteral("HOME"), m_dir.path());
+    // Without it, a server run as root would create /var/lib/keel (the default data directory)
+    // even when every file the config names is in m_dir.
+    env.insert(QStringLiteral("KEEL_DATA_DIR"), m_dir.path());
     return env;
 }
 

@@ -176,7 +176,7 @@ private Q_SLOTS:
     {
         m_config.policy.mode = "database";
         m_config.dns.globalNameservers = {"https://dns.nextdns.io/base"};
-        QVERIFY(m_state->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}],
+        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}],
             "nodeAttrs":[{"target":["alice@"],"attr":["nextdns:team1"]}]})"));
         start();
         const QString key = newKey();
@@ -186,7 +186,7 @@ private Q_SLOTS:
         QCOMPARE(sa->netmap.dnsConfig()["Resolvers"].toArray().at(0)["Addr"].toString(),
                  QString("https://dns.nextdns.io/team1?device_ip=100.64.0.1&device_model=linux&device_name=node1"));
         // The policy drops the attribute: the node is told at once, with the base profile back.
-        QVERIFY(m_store->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})", state::Actor::system()));
+        QVERIFY(m_state->setPolicy(R"({"acls":[{"action":"accept","src":["*"],"dst":["*:*"]}]})", state::Actor::system()));
         QVERIFY(QTest::qWaitFor([&] {
             return sa->netmap.dnsConfig()["Resolvers"].toArray().at(0)["Addr"].toString()
                 == "https://dns.nextdns.io/base?device_ip=100.64.0.1&device_model=linux&device_name=node1";

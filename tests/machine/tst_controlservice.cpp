@@ -495,6 +495,14 @@ private Q_SLOTS:
             machines.push_back(std::make_unique<FakeMachine>(*m_service, i));
             streams.append(join(*machines.back(), i, key));
         }
+        // Every node knows the other four before the burst, so no join message lands after
+        // `before` is taken (a fixed pause alone is not enough on a busy machine).
+        QVERIFY(QTest::qWaitFor([&] {
+            for (auto& s : streams)
+                if (s->netmap.peers().size() != 4)
+                    return false;
+            return true;
+        }, 10000));
         QTest::qWait(150);
         QList<int> before;
         for (auto& s : streams)
@@ -506,6 +514,13 @@ private Q_SLOTS:
                 r.endpoints = QStringList{QStringLiteral("192.0.2.%1:%2").arg(i).arg(1000 + round)};
                 QVERIFY(m_state->applyReport(m_state->snapshot()->nodeByKey(fakeKey("nodekey:", i))->node.id, r));
             }
+        // Wait for the batch to reach everyone, then a moment more in which no second one may come.
+        QVERIFY(QTest::qWaitFor([&] {
+            for (int i = 0; i < 5; ++i)
+                if (streams[i]->messages.size() < before[i] + 1)
+                    return false;
+            return true;
+        }, 5000));
         QTest::qWait(200);
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(streams[i]->messages.size(), before[i] + 1);

@@ -239,7 +239,7 @@ private Q_SLOTS:
     {
         // Alice may reach 10.0.0.0/24, bob only 192.168.0.0/24; both reach everyone's nodes.
         m_config.policy.mode = "database";
-        QVERIFY(m_state->setPolicy(R"({
+        QVERIFY(m_store->setPolicy(R"({
             "acls":[{"action":"accept","src":["alice@"],"dst":["10.0.0.0/24:*","alice@:*","bob@:*"]},
                     {"action":"accept","src":["bob@"],"dst":["192.168.0.0/24:*","alice@:*","bob@:*"]}]})"));
         start();
@@ -259,7 +259,7 @@ private Q_SLOTS:
         QVERIFY(!allowed(streamB, idR).contains(kRoute));
 
         // A policy change that takes alice's route away reaches her without the router changing.
-        QVERIFY(m_store->setPolicy(R"({
+        QVERIFY(m_state->setPolicy(R"({
             "acls":[{"action":"accept","src":["alice@"],"dst":["alice@:*","bob@:*"]},
                     {"action":"accept","src":["bob@"],"dst":["192.168.0.0/24:*","alice@:*","bob@:*"]}]})", state::Actor::system()));
         QVERIFY(waitFor([&] { return streamA->netmap.peers().contains(idR) && primary(streamA, idR).isEmpty()

@@ -346,7 +346,7 @@ private Q_SLOTS:
         QVERIFY2(problem.startsWith(QLatin1String("test(s) failed:\n")), qPrintable(problem));
         QVERIFY2(problem.contains(QLatin1String("tests[0]: alice@ -> alice@:80")), qPrintable(problem));
         QVERIFY2(problem.contains(QLatin1String("expected DENIED, got ALLOWED")), qPrintable(problem));
-        QCOMPARE(summary, QStringLiteral("1 users, 1 nodes"));
+        QCOMPARE(summary, QStringLiteral("1 user, 1 node"));
 
         QVERIFY(m_store->setPolicy(QString::fromUtf8(opensTooMuch)));
         QString error;

@@ -97,6 +97,87 @@ private slots:
     }
     void cleanup() { keel::Clock::reset(); }
 
+    // Schema v3: the audit log, filtered and pruned the same way on both backends.
+    void auditLog_data() { backends(); }
+    void auditLog()
+    {
+        OPEN_STORE(f);
+        AuditEntry e;
+        e.actor = QStringLiteral("unix:0");
+        e.action = QStringLiteral("node.rename");
+        e.target = QStringLiteral("node:1");
+        e.detail = QStringLiteral("web");
+        const auto first = f.store->appendAudit(e);
+        CHECK_OK(first);
+        QVERIFY(first->id > 0);
+        QCOMPARE(first->time, keel::Clock::now());
+        m_clock->advance(60'000);
+        e.actor = QStringLiteral("apikey:abc");
+        e.action = QStringLiteral("policy.set");
+        e.target = QStringLiteral("policy");
+        const auto second = f.store->appendAudit(e);
+        CHECK_OK(second);
+        auto all = f.store->listAudit();
+        CHECK_OK(all);
+        QCOMPARE(all->size(), 2);
+        QCOMPARE(all->first().action, QStringLiteral("policy.set")); // newest first
+        AuditFilter byGroup;
+        byGroup.action = QStringLiteral("node.");
+        QCOMPARE(f.store->listAudit(byGroup)->size(), 1);
+        AuditFilter byActor;
+        byActor.actor = QStringLiteral("apikey:abc");
+        QCOMPARE(f.store->listAudit(byActor)->first().target, QStringLiteral("policy"));
+        AuditFilter since;
+        since.since = keel::Clock::now();
+        QCOMPARE(f.store->listAudit(since)->size(), 1);
+        AuditFilter limited;
+        limited.limit = 1;
+        QCOMPARE(f.store->listAudit(limited)->size(), 1);
+        const auto pruned = f.store->pruneAudit(keel::Clock::now().addSecs(-1));
+        CHECK_OK(pruned);
+        QCOMPARE(*pruned, 1);
+        QCOMPARE(f.store->listAudit()->size(), 1);
+        QVERIFY(!f.store->appendAudit(AuditEntry{}).ok()); // no action
+    }
+
+    // A registration spends its key and stores its node in one transaction.
+    void nodeAndKeyInOneTransaction_data() { backends(); }
+    void nodeAndKeyInOneTransaction()
+    {
+        OPEN_STORE(f);
+        User u;
+        u.name = QStringLiteral("alice");
+        const qint64 alice = f.store->createUser(u)->id;
+        NewPreAuthKey spec;
+        spec.userId = alice;
+        spec.preApproved = true;
+        const auto key = f.store->createPreAuthKey(spec);
+        CHECK_OK(key);
+        QVERIFY(f.store->preAuthKeyById(key->key.id)->preApproved);
+        Node a = sampleNode(QStringLiteral("a"), alice, 1);
+        a.authorized = false;
+        const auto stored = f.store->saveNodeSpendingKey(a, key->key.id);
+        CHECK_OK(stored);
+        QVERIFY(!stored->authorized);
+        QVERIFY(f.store->preAuthKeyById(key->key.id)->used);
+        // Spent: refused, and the node is not stored.
+        const auto again = f.store->saveNodeSpendingKey(sampleNode(QStringLiteral("b"), alice, 2), key->key.id);
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().message, QStringLiteral("authkey already used"));
+        QCOMPARE(f.store->listNodes()->size(), 1);
+        // A node that cannot be stored (its address is taken) leaves a fresh key unspent.
+        const auto fresh = f.store->createPreAuthKey(spec);
+        Node clash = sampleNode(QStringLiteral("c"), alice, 3);
+        clash.ipv4 = stored->ipv4;
+        QVERIFY(!f.store->saveNodeSpendingKey(clash, fresh->key.id).ok());
+        QVERIFY(!f.store->preAuthKeyById(fresh->key.id)->used);
+        // Expired keys are refused inside the transaction too.
+        spec.expiration = keel::Clock::now().addSecs(-1);
+        const auto expired = f.store->createPreAuthKey(spec);
+        const auto late = f.store->saveNodeSpendingKey(sampleNode(QStringLiteral("d"), alice, 4), expired->key.id);
+        QCOMPARE(late.error().message, QStringLiteral("authkey expired"));
+    }
+
     void migratesFromEmptyAndReopens_data() { backends(); }
     void migratesFromEmptyAndReopens()
     {
@@ -129,6 +210,10 @@ private slots:
             QSqlQuery q(f.store->database());
             QVERIFY(q.exec(QStringLiteral("DROP TABLE policies")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE server_state")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE audit_log")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE nodes DROP COLUMN authorized")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE users DROP COLUMN provider_groups")));
             QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
         }
         QCOMPARE(f.store->schemaVersion(), 1);

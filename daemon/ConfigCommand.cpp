@@ -1,0 +1,70 @@
+// keel config init: writes the documented example configuration, ready to edit.
+#include "Cli.h"
+
+#include "config/ConfigLoader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <unistd.h>
+
+namespace keel::cli {
+
+namespace {
+
+// Where `keel config init` writes when given no path: the first place Keel searches that this
+// user can be expected to write (root: /etc/keel; anyone else: ~/.keel).
+QString defaultInitPath()
+{
+    if (::geteuid() == 0)
+        return QStringLiteral("/etc/keel/config.yaml");
+    return QDir::home().filePath(QStringLiteral(".keel/config.yaml"));
+}
+
+// The example as shipped (resources/config-example.yaml, compiled in), with its data paths moved
+// to this user's default data directory when that is not /var/lib/keel.
+QByteArray exampleConfig()
+{
+    QFile resource(QStringLiteral(":/keel/config-example.yaml"));
+    if (!resource.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray text = resource.readAll();
+    const QString dataDir = config::ConfigLoader::defaultDataDir(QProcessEnvironment::systemEnvironment());
+    if (dataDir != QLatin1String("/var/lib/keel"))
+        text.replace(": /var/lib/keel", ": " + dataDir.toUtf8());
+    return text;
+}
+
+} // namespace
+
+Command configCommand(Cli& cli)
+{
+    Command init{{QStringLiteral("init")}, QStringLiteral("Writes the documented example config to a file, to edit"), QStringLiteral("[PATH]"), 0, 1,
+        {},
+        [&cli](Invocation& inv) {
+            const QString path = inv.arguments.isEmpty() ? defaultInitPath() : inv.arguments.first();
+            if (QFileInfo::exists(path) && !cli.force)
+                return cli.fail(QStringLiteral("%1 already exists; not overwriting it (add --force to replace it)").arg(path));
+            const QByteArray text = exampleConfig();
+            if (text.isEmpty())
+                return cli.fail(QStringLiteral("this keel binary carries no example config (a build problem)"));
+            if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+                return cli.fail(QStringLiteral("cannot create the directory %1").arg(QFileInfo(path).absolutePath()));
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+                return cli.fail(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+            // It may come to hold secrets (database password, OIDC client secret, API key).
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup);
+            const QString absolute = QFileInfo(path).absoluteFilePath();
+            cli.print(QJsonObject{{QStringLiteral("path"), absolute}},
+                      QStringLiteral("Wrote %1. Edit it (every key is documented there; keys you delete take Keel's defaults),\n"
+                                     "then check it with `keel configtest -c %1`.").arg(absolute));
+            return 0;
+        }, {}, QStringLiteral("Writes Keel's documented example configuration to PATH (default: /etc/keel/config.yaml as root, "
+                              "else ~/.keel/config.yaml, both places Keel looks). Refuses to overwrite an existing file unless --force.")};
+    return Command{{QStringLiteral("config")}, QStringLiteral("Creates a config file"), {}, 0, 0, {}, {}, {init}, {}};
+}
+
+} // namespace keel::cli

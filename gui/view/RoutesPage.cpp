@@ -1,0 +1,78 @@
+#include "RoutesPage.h"
+
+#include "TableSetup.h"
+#include "app/Controller.h"
+#include "model/NodeModel.h"
+#include "model/RouteModel.h"
+#include "model/ServerSession.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace keel::gui {
+
+RoutesPage::RoutesPage(ServerSession& session, Controller& controller, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_controller(controller)
+    , m_routes(new RouteModel(session.nodes(), this))
+{
+    auto* proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_routes);
+    m_table = makeTable(proxy, QStringLiteral("routesTable"), tr("Routes"), this);
+    auto* approve = new QPushButton(tr("&Approve"), this);
+    approve->setAccessibleName(tr("Approve route"));
+    auto* withdraw = new QPushButton(tr("&Withdraw approval"), this);
+    withdraw->setAccessibleName(tr("Withdraw route approval"));
+    connect(approve, &QPushButton::clicked, this, [this] { setApproved(true); });
+    connect(withdraw, &QPushButton::clicked, this, [this] { setApproved(false); });
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(approve);
+    buttons->addWidget(withdraw);
+    buttons->addStretch();
+
+    auto* routesBox = new QGroupBox(tr("Subnet routes and exit nodes"), this);
+    auto* routesLayout = new QVBoxLayout(routesBox);
+    routesLayout->addLayout(buttons);
+    routesLayout->addWidget(m_table, 1);
+
+    auto* infoBox = new QGroupBox(tr("DNS and DERP"), this);
+    m_dnsDerp = new QLabel(infoBox);
+    m_dnsDerp->setWordWrap(true);
+    m_dnsDerp->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_dnsDerp->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    auto* infoLayout = new QVBoxLayout(infoBox);
+    infoLayout->addWidget(m_dnsDerp);
+    setDnsDerpText(tr("The admin API does not report a remote server's DNS and DERP settings; see its config.yaml."));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(routesBox, 3);
+    layout->addWidget(infoBox, 1);
+}
+
+void RoutesPage::setDnsDerpText(const QString& html)
+{
+    m_dnsDerp->setText(html);
+}
+
+void RoutesPage::setApproved(bool approved)
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
+    const RouteModel::Route route = m_routes->route(proxy->mapToSource(rows.first()).row());
+    QStringList routes = json::strings(m_session.nodes().byKey(route.nodeId).value(QStringLiteral("approvedRoutes")));
+    routes.removeAll(route.prefix);
+    if (approved)
+        routes.append(route.prefix);
+    m_controller.approveRoutes(route.nodeId, routes);
+}
+
+} // namespace keel::gui
