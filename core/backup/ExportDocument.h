@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/ApiKey.h"
+#include "store/AuditEntry.h"
 #include "store/Node.h"
 #include "store/PreAuthKey.h"
 #include "store/StoredSecret.h"
@@ -52,10 +53,12 @@ struct ExportDocument
     QList<ExportedApiKey> apiKeys;
     QList<ExportedPolicy> policies;   // oldest first
     QMap<QString, QByteArray> state;  // server_state key/value
+    QList<AuditEntry> auditLog;       // oldest first; absent in exports before schema version 3
 
     qint64 recordCount() const
     {
-        return users.size() + preAuthKeys.size() + nodes.size() + apiKeys.size() + policies.size() + state.size();
+        return users.size() + preAuthKeys.size() + nodes.size() + apiKeys.size() + policies.size() + state.size()
+               + auditLog.size();
     }
 };
 

@@ -66,6 +66,12 @@ public:
         return v.toString();
     }
 
+    // A field later versions added: absent in older exports, then `absent`.
+    bool optBoolean(const QJsonObject& o, const QString& where, const char* key, bool absent)
+    {
+        return o.contains(QLatin1String(key)) ? boolean(o, where, key) : absent;
+    }
+
     bool boolean(const QJsonObject& o, const QString& where, const char* key)
     {
         const QJsonValue v = member(o, where, key);
@@ -200,6 +206,7 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
         o.insert(QStringLiteral("reusable"), k.key.reusable);
         o.insert(QStringLiteral("ephemeral"), k.key.ephemeral);
         o.insert(QStringLiteral("used"), k.key.used);
+        o.insert(QStringLiteral("preApproved"), k.key.preApproved);
         o.insert(QStringLiteral("expiration"), optTime(k.key.expiration));
         o.insert(QStringLiteral("createdAt"), time(k.key.createdAt));
         o.insert(QStringLiteral("tags"), QJsonArray::fromStringList(k.key.tags));
@@ -226,6 +233,7 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
                                  {QStringLiteral("expiry"), optTime(n.expiry)},
                                  {QStringLiteral("lastSeen"), optTime(n.lastSeen)},
                                  {QStringLiteral("ephemeral"), n.ephemeral},
+                                 {QStringLiteral("authorized"), n.authorized},
                                  {QStringLiteral("registerMethod"), n.registerMethod},
                                  {QStringLiteral("authKeyId"), optId(n.authKeyId)},
                                  {QStringLiteral("createdAt"), time(n.createdAt)},
@@ -245,6 +253,13 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
         policies.append(QJsonObject{{QStringLiteral("id"), p.id},
                                     {QStringLiteral("text"), p.text},
                                     {QStringLiteral("updatedAt"), time(p.updatedAt)}});
+    QJsonArray audit;
+    for (const AuditEntry& e : doc.auditLog)
+        audit.append(QJsonObject{{QStringLiteral("time"), time(e.time)},
+                                 {QStringLiteral("actor"), e.actor},
+                                 {QStringLiteral("action"), e.action},
+                                 {QStringLiteral("target"), e.target},
+                                 {QStringLiteral("detail"), e.detail}});
     QJsonObject state;
     for (auto it = doc.state.cbegin(); it != doc.state.cend(); ++it)
         state.insert(it.key(), QString::fromLatin1(it.value().toBase64()));
@@ -259,6 +274,7 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
                            {QStringLiteral("nodes"), nodes},
                            {QStringLiteral("apiKeys"), apiKeys},
                            {QStringLiteral("policies"), policies},
+                           {QStringLiteral("auditLog"), audit},
                            {QStringLiteral("state"), state}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -310,6 +326,7 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
         k.key.reusable = r.boolean(o, where, "reusable");
         k.key.ephemeral = r.boolean(o, where, "ephemeral");
         k.key.used = r.boolean(o, where, "used");
+        k.key.preApproved = r.optBoolean(o, where, "preApproved", false);
         k.key.expiration = r.optTime(o, where, "expiration");
         k.key.createdAt = r.time(o, where, "createdAt");
         k.key.tags = r.strings(o, where, "tags");
@@ -338,6 +355,7 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
         n.expiry = r.optTime(o, where, "expiry");
         n.lastSeen = r.optTime(o, where, "lastSeen");
         n.ephemeral = r.boolean(o, where, "ephemeral");
+        n.authorized = r.optBoolean(o, where, "authorized", true); // before device approval: all were
         n.registerMethod = r.string(o, where, "registerMethod");
         n.authKeyId = r.optInteger(o, where, "authKeyId");
         n.createdAt = r.time(o, where, "createdAt");
@@ -361,6 +379,18 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
         p.updatedAt = r.time(o, where, "updatedAt");
         doc.policies << p;
     });
+    if (root.contains(QStringLiteral("auditLog")))
+        r.objects(root, "auditLog", [&](const QJsonObject& o, const QString& where) {
+            AuditEntry e;
+            e.time = r.time(o, where, "time");
+            e.actor = r.string(o, where, "actor");
+            e.action = r.string(o, where, "action");
+            e.target = r.string(o, where, "target");
+            e.detail = r.string(o, where, "detail");
+            if (e.action.isEmpty() && !r.failed())
+                r.fail(where + QStringLiteral(".action"), QStringLiteral("must not be empty"));
+            doc.auditLog << e;
+        });
     const QJsonValue state = r.member(root, QString(), "state");
     if (!state.isUndefined() && !state.isObject())
         r.fail(QStringLiteral("state"), QStringLiteral("expected an object"));

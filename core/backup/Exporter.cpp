@@ -117,6 +117,15 @@ Result<ExportDocument> Exporter::read()
     if (!r.ok())
         return r.error();
 
+    r = eachRow(db, QStringLiteral("audit_log"),
+        QStringLiteral("SELECT time, actor, action, target, detail FROM audit_log ORDER BY id"),
+        m_progress, [&](const QSqlQuery& q) {
+            doc.auditLog << AuditEntry{0, toTime(q.value(0)), q.value(1).toString(), q.value(2).toString(),
+                                       q.value(3).toString(), q.value(4).toString()};
+        });
+    if (!r.ok())
+        return r.error();
+
     r = eachRow(db, QStringLiteral("server_state"), QStringLiteral("SELECT key, value FROM server_state ORDER BY key"),
         m_progress, [&](const QSqlQuery& q) {
             doc.state.insert(q.value(0).toString(), QByteArray::fromBase64(q.value(1).toString().toLatin1()));

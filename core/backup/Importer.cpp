@@ -193,8 +193,8 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
     {
         Inserter ins(db, QStringLiteral("pre_auth_keys"),
                      QStringLiteral("id, prefix, hash_scheme, hash, legacy_key, user_id, reusable, ephemeral, used, tags, "
-                                    "expiration, created_at"),
-                     12, progress, doc.preAuthKeys.size());
+                                    "expiration, created_at, pre_approved"),
+                     13, progress, doc.preAuthKeys.size());
         for (qsizetype i = 0; i < doc.preAuthKeys.size(); ++i) {
             const PreAuthKey& k = doc.preAuthKeys[i].key;
             const StoredSecret& s = doc.preAuthKeys[i].secret;
@@ -207,7 +207,8 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
                     {k.id, nullIfEmpty(plain ? QString() : k.prefix), s.scheme,
                      plain ? QString() : QString::fromLatin1(s.value),
                      nullIfEmpty(plain ? QString::fromLatin1(s.value) : QString()), optId(k.userId), k.reusable ? 1 : 0,
-                     k.ephemeral ? 1 : 0, k.used ? 1 : 0, list(tags), optTime(k.expiration), time(k.createdAt)});
+                     k.ephemeral ? 1 : 0, k.used ? 1 : 0, list(tags), optTime(k.expiration), time(k.createdAt),
+                     k.preApproved ? 1 : 0});
                 !r.ok())
                 return r;
         }
@@ -216,8 +217,8 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
         Inserter ins(db, QStringLiteral("nodes"),
                      QStringLiteral("id, machine_key, node_key, disco_key, nl_key, ipv4, ipv6, hostname, given_name, "
                                     "user_id, tags, hostinfo, endpoints, announced_routes, approved_routes, expiry, "
-                                    "last_seen, ephemeral, register_method, auth_key_id, created_at, updated_at"),
-                     22, progress, doc.nodes.size());
+                                    "last_seen, ephemeral, register_method, auth_key_id, created_at, updated_at, authorized"),
+                     23, progress, doc.nodes.size());
         for (qsizetype i = 0; i < doc.nodes.size(); ++i) {
             const Node& n = doc.nodes[i];
             if (Result<void> r = ins.insert(
@@ -226,7 +227,7 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
                      n.hostname, n.givenName, optId(n.userId), list(n.tags), QString::fromUtf8(n.hostinfoJson),
                      list(n.endpoints), list(n.announcedRoutes), list(n.approvedRoutes), optTime(n.expiry),
                      optTime(n.lastSeen), n.ephemeral ? 1 : 0, n.registerMethod, optId(n.authKeyId), time(n.createdAt),
-                     time(n.updatedAt)});
+                     time(n.updatedAt), n.authorized ? 1 : 0});
                 !r.ok())
                 return r;
         }
@@ -251,6 +252,17 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
         for (qsizetype i = 0; i < doc.policies.size(); ++i) {
             const ExportedPolicy& p = doc.policies[i];
             if (Result<void> r = ins.insert(QStringLiteral("policies[%1]").arg(i), {p.id, p.text, time(p.updatedAt)});
+                !r.ok())
+                return r;
+        }
+    }
+    {
+        // New ids: the entries keep their order and times, and never collide with any already here.
+        Inserter ins(db, QStringLiteral("audit_log"), QStringLiteral("time, actor, action, target, detail"), 5, progress,
+                     doc.auditLog.size());
+        for (qsizetype i = 0; i < doc.auditLog.size(); ++i) {
+            const AuditEntry& e = doc.auditLog[i];
+            if (Result<void> r = ins.insert(QStringLiteral("auditLog[%1]").arg(i), {time(e.time), e.actor, e.action, e.target, e.detail});
                 !r.ok())
                 return r;
         }

@@ -48,16 +48,12 @@ ControlService::ControlService(state::State& state, MapperOptions mapperOptions,
     , m_haProber(state, m_batcher, state.config().serverUrl, options.haProbeIntervalMs, options.haProbeTimeoutMs)
     , m_sshCheck(state, m_mapper, state.config().serverUrl)
 {
-    m_state.setChangeHandler([this](const state::ChangeList& changes) { m_batcher.addChanges(changes); });
     connect(&m_housekeeping, &QTimer::timeout, this, &ControlService::housekeeping);
     if (m_options.housekeepingMs > 0)
         m_housekeeping.start(m_options.housekeepingMs);
 }
 
-ControlService::~ControlService()
-{
-    m_state.setChangeHandler({});
-}
+ControlService::~ControlService() = default;
 
 ControlHandler ControlService::handler()
 {

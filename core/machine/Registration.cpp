@@ -18,6 +18,16 @@ using store::Error;
 
 namespace {
 
+// The client's address as people write it: "192.0.2.7", not "::ffff:192.0.2.7"; "" when unknown.
+QString addressText(const QHostAddress& a)
+{
+    if (a.isNull())
+        return {};
+    bool v4 = false;
+    const quint32 ip4 = a.toIPv4Address(&v4);
+    return v4 ? QHostAddress(ip4).toString() : a.toString();
+}
+
 bool isSubset(const QStringList& a, const QStringList& b)
 {
     for (const QString& x : a)
@@ -232,9 +242,14 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
     const bool tagged = !tags.isEmpty();
     const std::optional<qint64> owner = tagged ? std::nullopt : key->userId;
     const state::SnapshotPtr s = m_state.snapshot();
+    // Stored in the registration's own transaction.
+    const state::NodeAuditNote audit = [keyId = key->id](const store::Node& n) {
+        return std::optional<state::AuditNote>(state::AuditNote{state::Actor::of(QStringLiteral("preauthkey:%1").arg(keyId)),
+                                                                QStringLiteral("node.register"), QStringLiteral("node:%1").arg(n.id), n.givenName});
+    };
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, owner)) {
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, tags, key->id);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, r.expiry, owner, tags, key->id, audit);
     } else {
         state::NewNode spec;
         spec.machineKey = machineKey;
@@ -249,14 +264,13 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         spec.authKeyId = key->id;
         spec.spendKey = true;
         spec.preApproved = key->preApproved;
+        spec.audit = audit;
         result = m_state.createNode(spec);
     }
     if (!result) {
         reply(200, error(result.error().message));
         return;
     }
-    m_state.audit(state::Actor::of(QStringLiteral("preauthkey:%1").arg(key->id)), QStringLiteral("node.register"),
-                  QStringLiteral("node:%1").arg(result->node.id), result->node.givenName);
     reply(200, success(*result));
 }
 
@@ -374,10 +388,14 @@ store::Result<state::LiveNode> Registration::approveRegistration(const QString& 
     const QString machineKey = it->machineKey;
     if (const QStringList refused = refusedTags(userId, r.requestTags); !refused.isEmpty())
         return Error::invalid(QStringLiteral("user %1 may not assign the requested tags [%2]").arg(userName, refused.join(QLatin1Char(' '))));
+    const state::NodeAuditNote audit = [&](const store::Node& n) {
+        return std::optional<state::AuditNote>(state::AuditNote{by, QStringLiteral("registration.approve"), QStringLiteral("registration:%1").arg(authId),
+                                                                QStringLiteral("node %1 (%2) for user %3").arg(n.id).arg(n.givenName, userName)});
+    };
     store::Result<state::LiveNode> result = Error::database(QString());
     if (const state::LiveNode* existing = existingNode(s, machineKey, r.oldNodeKey, userId)) {
         // Same machine and user: update in place, keep ID, IPs and name (control.md 3.4 B.6).
-        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, expiry, userId, r.requestTags);
+        result = m_state.reauthNode(existing->node.id, r.nodeKey, r.hostinfoJson, expiry, userId, r.requestTags, std::nullopt, audit);
     } else {
         state::NewNode spec;
         spec.machineKey = machineKey;
@@ -391,6 +409,7 @@ store::Result<state::LiveNode> Registration::approveRegistration(const QString& 
         spec.registerMethod = by.name.startsWith(QLatin1String("oidc:")) ? QStringLiteral("oidc") : QStringLiteral("cli");
         // An admin approving by name is the device approval; a user's own login (OIDC) is not.
         spec.preApproved = spec.registerMethod == QLatin1String("cli");
+        spec.audit = audit;
         result = m_state.createNode(spec);
     }
     if (!result)
@@ -404,8 +423,6 @@ store::Result<state::LiveNode> Registration::approveRegistration(const QString& 
     registration.insert(QStringLiteral("user"), userName);
     const QList<Reply> waiters = std::exchange(it->waiters, {});
     m_state.emitEvent(QStringLiteral("registration.approved"), {{QStringLiteral("registration"), registration}});
-    m_state.audit(by, QStringLiteral("registration.approve"), QStringLiteral("registration:%1").arg(authId),
-                  QStringLiteral("node %1 (%2) for user %3").arg(result->node.id).arg(result->node.givenName, userName));
     const QJsonObject body = success(*result);
     for (const Reply& w : waiters)
         w(200, body);
@@ -448,7 +465,7 @@ QJsonObject Registration::describe(const QString& id, const Pending& p) const
             {QStringLiteral("requestedTags"), tags},
             {QStringLiteral("createdAt"), p.created.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("expiresAt"), p.created.addMSecs(ttl).toUTC().toString(Qt::ISODateWithMs)},
-            {QStringLiteral("sourceAddress"), QString()}};
+            {QStringLiteral("sourceAddress"), addressText(p.peer)}};
 }
 
 QJsonArray Registration::pendingJson() const

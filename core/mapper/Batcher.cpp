@@ -29,6 +29,12 @@ Batcher::Batcher(state::State& state, Mapper& mapper, Options options, QObject* 
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &Batcher::flush);
+    m_subscription = m_state.events().subscribeChanges([this](const state::ChangeList& changes) { addChanges(changes); });
+}
+
+Batcher::~Batcher()
+{
+    m_state.events().unsubscribe(m_subscription);
 }
 
 bool Batcher::attach(MapSession* session)
@@ -79,7 +85,10 @@ void Batcher::addChanges(const state::ChangeList& changes)
     for (const Change& c : changes) {
         switch (c.kind) {
         case Change::Kind::Full:
-            p.full = true;
+            if (c.nodeId)
+                m_batch.fulls.insert(c.nodeId);
+            else
+                p.full = true;
             break;
         case Change::Kind::Dns:
             p.dns = true;
@@ -111,6 +120,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
             p.changed.remove(c.nodeId);
             p.patches.remove(c.nodeId);
             m_batch.selves.remove(c.nodeId);
+            m_batch.fulls.remove(c.nodeId);
             if (MapSession* own = sessionOf(c.nodeId)) {
                 // A deleted node's stream ends (control.md 4.2); it must log in again.
                 detach(own);
@@ -129,7 +139,7 @@ void Batcher::addChanges(const state::ChangeList& changes)
 void Batcher::mergeInto(PendingChanges& into, const Batch& batch, qint64 nodeId)
 {
     const PendingChanges& b = batch.pending;
-    into.full = into.full || b.full;
+    into.full = into.full || b.full || batch.fulls.contains(nodeId);
     into.policy = into.policy || b.policy;
     into.dns = into.dns || b.dns;
     into.self = into.self || b.self || batch.selves.contains(nodeId);
@@ -157,7 +167,7 @@ bool Batcher::shareable(const state::SnapshotPtr& s, const Batch& batch, const S
     const qint64 id = stream.session->nodeId();
     return !s->perViewer() && !p.full && !p.policy && !p.self && !(p.dns && m_mapper.dnsIsPerNode())
         && stream.known.allOf() && stream.pending.isEmpty()
-        && !batch.selves.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
+        && !batch.selves.contains(id) && !batch.fulls.contains(id) && !p.changed.contains(id) && !p.removed.contains(id) && !p.patches.contains(id);
 }
 
 MapMessage Batcher::fullFor(const state::SnapshotPtr& s, Stream& stream)

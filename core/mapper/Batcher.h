@@ -40,7 +40,9 @@ public:
         int fullMapThreshold = 512;             // pending entries beyond which a full map is cheaper
     };
 
+    // Subscribes to the state's changes (its event bus) for as long as it lives.
     Batcher(state::State& state, Mapper& mapper, Options options, QObject* parent = nullptr);
+    ~Batcher() override;
 
     // Registers a stream and sends its first full map at once.
     bool attach(MapSession* session);
@@ -67,7 +69,8 @@ private:
     {
         PendingChanges pending; // pending.self: every stream's self Node changed
         QSet<qint64> selves;    // nodes whose own self Node changed
-        bool isEmpty() const { return pending.isEmpty() && selves.isEmpty(); }
+        QSet<qint64> fulls;     // nodes that need a full map of their own (Change::fullFor)
+        bool isEmpty() const { return pending.isEmpty() && selves.isEmpty() && fulls.isEmpty(); }
     };
     // What the batcher keeps per stream: the peers its client knows, the changes not yet sent
     // (coalesced), and the snapshot version its last message was built from. Shared so that a
@@ -102,6 +105,7 @@ private:
     QHash<qint64, StreamPtr> m_streams;
     Batch m_batch;
     QTimer m_timer;
+    int m_subscription = 0;  // on the state's event bus (subscribeChanges)
     qint64 m_lastFlushMs = -1; // steady clock, end of the last flush
     qint64 m_messages = 0;
     qint64 m_sharedFrames = 0;

@@ -22,6 +22,13 @@ void sample(QByteArray& out, const char* name, double value, const QByteArray& l
     out += QByteArray(name) + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 17) + '\n';
 }
 
+// A family with one unlabelled sample: the name is written once.
+void single(QByteArray& out, const char* name, const char* type, const char* help, double value)
+{
+    family(out, name, type, help);
+    sample(out, name, value);
+}
+
 // A label value in the text format: backslash, quote and newline escaped.
 QByteArray escaped(QByteArray v)
 {
@@ -51,48 +58,34 @@ void renderNodes(QByteArray& out, const MetricsCollector::Sources& src)
             ++byVersion[MetricsCollector::versionBucket(hostinfo.value(QStringLiteral("IPNVersion")).toString())];
         }
     }
-    family(out, "keel_nodes", "gauge", "Registered nodes.");
-    sample(out, "keel_nodes", double(total));
-    family(out, "keel_nodes_online", "gauge", "Nodes with an open map stream.");
-    sample(out, "keel_nodes_online", double(online));
+    single(out, "keel_nodes", "gauge", "Registered nodes.", double(total));
+    single(out, "keel_nodes_online", "gauge", "Nodes with an open map stream.", double(online));
     family(out, "keel_nodes_by_os", "gauge", "Registered nodes by operating system (Hostinfo.OS).");
     for (auto it = byOs.cbegin(); it != byOs.cend(); ++it)
         sample(out, "keel_nodes_by_os", double(it.value()), "os=\"" + it.key() + '"');
     family(out, "keel_nodes_by_client_version", "gauge", "Registered nodes by Tailscale client version (major.minor).");
     for (auto it = byVersion.cbegin(); it != byVersion.cend(); ++it)
         sample(out, "keel_nodes_by_client_version", double(it.value()), "version=\"" + it.key() + '"');
-    family(out, "keel_map_sessions", "gauge", "Open map streams (long-polls) the batcher serves.");
-    sample(out, "keel_map_sessions", double(src.mapSessions));
+    single(out, "keel_map_sessions", "gauge", "Open map streams (long-polls) the batcher serves.", double(src.mapSessions));
 }
 
 void renderDerp(QByteArray& out, const derp::DerpStats& d)
 {
-    family(out, "keel_derp_clients", "gauge", "Clients connected to the embedded DERP server.");
-    sample(out, "keel_derp_clients", double(d.currentConnections));
-    family(out, "keel_derp_home_clients", "gauge", "Connected DERP clients that use this server as their home.");
-    sample(out, "keel_derp_home_clients", double(d.homeConnections));
-    family(out, "keel_derp_accepts_total", "counter", "DERP connections accepted.");
-    sample(out, "keel_derp_accepts_total", double(d.acceptedConnections));
-    family(out, "keel_derp_rejects_total", "counter", "DERP connections refused (failed handshake or client verification).");
-    sample(out, "keel_derp_rejects_total", double(d.rejectedConnections));
-    family(out, "keel_derp_websocket_accepts_total", "counter", "DERP connections accepted over WebSocket.");
-    sample(out, "keel_derp_websocket_accepts_total", double(d.webSocketConnections));
-    family(out, "keel_derp_packets_received_total", "counter", "Packets DERP clients and mesh peers sent to this server.");
-    sample(out, "keel_derp_packets_received_total", double(d.packetsReceived));
-    family(out, "keel_derp_received_bytes_total", "counter", "Payload bytes DERP clients and mesh peers sent to this server.");
-    sample(out, "keel_derp_received_bytes_total", double(d.bytesReceived));
-    family(out, "keel_derp_packets_delivered_total", "counter", "Packets delivered to locally connected DERP clients.");
-    sample(out, "keel_derp_packets_delivered_total", double(d.packetsDelivered));
-    family(out, "keel_derp_delivered_bytes_total", "counter", "Payload bytes delivered to locally connected DERP clients.");
-    sample(out, "keel_derp_delivered_bytes_total", double(d.bytesDelivered));
-    family(out, "keel_derp_packets_forwarded_total", "counter", "Packets handed to a mesh peer for a client connected there.");
-    sample(out, "keel_derp_packets_forwarded_total", double(d.packetsForwarded));
+    single(out, "keel_derp_clients", "gauge", "Clients connected to the embedded DERP server.", double(d.currentConnections));
+    single(out, "keel_derp_home_clients", "gauge", "Connected DERP clients that use this server as their home.", double(d.homeConnections));
+    single(out, "keel_derp_accepts_total", "counter", "DERP connections accepted.", double(d.acceptedConnections));
+    single(out, "keel_derp_rejects_total", "counter", "DERP connections refused (failed handshake or client verification).", double(d.rejectedConnections));
+    single(out, "keel_derp_websocket_accepts_total", "counter", "DERP connections accepted over WebSocket.", double(d.webSocketConnections));
+    single(out, "keel_derp_packets_received_total", "counter", "Packets DERP clients and mesh peers sent to this server.", double(d.packetsReceived));
+    single(out, "keel_derp_received_bytes_total", "counter", "Payload bytes DERP clients and mesh peers sent to this server.", double(d.bytesReceived));
+    single(out, "keel_derp_packets_delivered_total", "counter", "Packets delivered to locally connected DERP clients.", double(d.packetsDelivered));
+    single(out, "keel_derp_delivered_bytes_total", "counter", "Payload bytes delivered to locally connected DERP clients.", double(d.bytesDelivered));
+    single(out, "keel_derp_packets_forwarded_total", "counter", "Packets handed to a mesh peer for a client connected there.", double(d.packetsForwarded));
     family(out, "keel_derp_packets_dropped_total", "counter", "Packets the DERP server could not deliver, by reason.");
     for (int r = 0; r < int(derp::DropReason::Count); ++r)
         sample(out, "keel_derp_packets_dropped_total", double(d.packetsDropped[size_t(r)]),
                "reason=\"" + derp::dropReasonName(derp::DropReason(r)).toUtf8() + '"');
-    family(out, "keel_derp_rate_limit_waits_total", "counter", "Frames a DERP client had to wait for under the per-client rate limit.");
-    sample(out, "keel_derp_rate_limit_waits_total", double(d.rateLimitWaits));
+    single(out, "keel_derp_rate_limit_waits_total", "counter", "Frames a DERP client had to wait for under the per-client rate limit.", double(d.rateLimitWaits));
 }
 
 } // namespace

@@ -16,7 +16,7 @@ struct Change
         PeerPatch,    // small fields changed: PeersChangedPatch
         PeerRemoved,  // deleted: PeersRemoved (and its own stream ends)
         Policy,       // filters/visibility may have changed for everyone
-        Full,         // users or anything else: every node gets a fresh full map
+        Full,         // users or anything else: every node (or only nodeId, when set) gets a fresh full map
         Dns,          // the DNS config changed (extra records, config reload): DNSConfig only
     };
     // Fields of a PeerPatch.
@@ -43,6 +43,8 @@ struct Change
     static Change removed(qint64 id) { return {Kind::PeerRemoved, id, 0, false}; }
     static Change policy() { return {Kind::Policy, 0, 0, true}; }
     static Change full() { return {Kind::Full, 0, 0, true}; }
+    // Only this node needs a fresh full map (it was let in by device approval: its peers appear).
+    static Change fullFor(qint64 id) { return {Kind::Full, id, 0, true}; }
     static Change dns() { return {Kind::Dns, 0, 0, false}; }
 };
 

@@ -94,6 +94,29 @@ void EventBus::unsubscribe(int id)
 {
     QMutexLocker lock(&m_mutex);
     m_subscribers.removeIf([id](const Subscription& s) { return s.id == id; });
+    m_changeSubscribers.removeIf([id](const auto& s) { return s.first == id; });
+}
+
+int EventBus::subscribeChanges(ChangeSubscriber fn)
+{
+    QMutexLocker lock(&m_mutex);
+    const int id = m_nextId++;
+    m_changeSubscribers.append({id, std::move(fn)});
+    return id;
+}
+
+void EventBus::publishChanges(const ChangeList& changes)
+{
+    if (changes.isEmpty())
+        return;
+    QList<ChangeSubscriber> targets;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (const auto& s : std::as_const(m_changeSubscribers))
+            targets << s.second;
+    }
+    for (const ChangeSubscriber& fn : targets)
+        fn(changes);
 }
 
 QList<Event> EventBus::since(quint64 since, bool* complete) const

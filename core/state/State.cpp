@@ -147,8 +147,7 @@ void State::publish(std::shared_ptr<Snapshot> next, const ChangeList& changes, b
         QMutexLocker lock(&m_snapshotMutex);
         m_snapshot = std::move(next);
     }
-    if (m_onChange && !all.isEmpty())
-        m_onChange(all);
+    m_events.publishChanges(all);
     if (before->primaries != after->primaries)
         emitRouteChanges(*before, *after);
 }
@@ -218,13 +217,17 @@ void State::releaseIps(const store::Node& node)
         m_v6.release(QHostAddress(node.ipv6));
 }
 
-void State::saveCursors()
+Result<void> State::saveCursors()
 {
-    // Best effort: a lost cursor only means a freed address may come back sooner.
+    // Saved with the node that moved them: a lost cursor would only mean a freed address comes
+    // back sooner, but a separate transaction per registration costs a commit each.
     if (m_v4.valid())
-        (void)m_store.setStateValue(kCursorV4, m_v4.cursor().toString().toLatin1());
+        if (auto r = m_store.setStateValue(kCursorV4, m_v4.cursor().toString().toLatin1()); !r)
+            return r;
     if (m_v6.valid())
-        (void)m_store.setStateValue(kCursorV6, m_v6.cursor().toString().toLatin1());
+        if (auto r = m_store.setStateValue(kCursorV6, m_v6.cursor().toString().toLatin1()); !r)
+            return r;
+    return {};
 }
 
 Result<LiveNode> State::createNode(const NewNode& spec)
@@ -252,14 +255,20 @@ Result<LiveNode> State::createNode(const NewNode& spec)
     // Addresses first: a node that cannot get one must not spend its key.
     if (auto r = allocateIps(n); !r)
         return r.error();
-    auto created = spec.spendKey && spec.authKeyId ? m_store.saveNodeSpendingKey(n, *spec.authKeyId) : m_store.createNode(n);
-    if (!created) {
+    // The node, its spent key, the allocator's cursors and the audit entry: one transaction.
+    store::Node created;
+    auto written = writeAudited(
+        [&]() -> Result<void> {
+            auto r = store::into(created, spec.spendKey && spec.authKeyId ? m_store.saveNodeSpendingKey(n, *spec.authKeyId) : m_store.createNode(n));
+            return r ? saveCursors() : r;
+        },
+        [&] { return spec.audit ? spec.audit(created) : std::nullopt; });
+    if (!written) {
         releaseIps(n);
-        return created.error();
+        return written.error();
     }
-    saveCursors();
     auto live = std::make_shared<LiveNode>();
-    live->node = created.value();
+    live->node = created;
     live->offlineSince = Clock::now();
     indexNode(*next, live);
     qCInfo(lcState).noquote() << "node" << live->node.id << live->node.givenName << "registered"
@@ -267,12 +276,13 @@ Result<LiveNode> State::createNode(const NewNode& spec)
     const LiveNode result = *live;
     publish(next, {Change::added(result.node.id)});
     emitNode(QStringLiteral("node.added"), result.node.id);
+    announceAudit();
     return result;
 }
 
 Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
                                    std::optional<QDateTime> expiry, std::optional<qint64> userId,
-                                   const QStringList& tags, std::optional<qint64> spendKeyId)
+                                   const QStringList& tags, std::optional<qint64> spendKeyId, const NodeAuditNote& audit)
 {
     auto next = mutableCopy();
     const LiveNode* old = next->node(id);
@@ -303,11 +313,14 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
         n.expiry = expiry ? expiry : defaultExpiry();
     }
     autoApprove(*next, n);
-    auto saved = spendKeyId ? m_store.saveNodeSpendingKey(n, *spendKeyId) : m_store.updateNode(n);
-    if (!saved)
-        return saved.error();
+    store::Node saved;
+    auto written = writeAudited(
+        [&] { return store::into(saved, spendKeyId ? m_store.saveNodeSpendingKey(n, *spendKeyId) : m_store.updateNode(n)); },
+        [&] { return audit ? audit(saved) : std::nullopt; });
+    if (!written)
+        return written.error();
     unindexNode(*next, *old);
-    n = saved.value();
+    n = saved;
     indexNode(*next, live);
     const LiveNode result = *live;
     // A patch can carry only Key, DiscoKey, KeyExpiry and Endpoints. When anything else peers see
@@ -321,6 +334,7 @@ Result<LiveNode> State::reauthNode(qint64 id, const QString& nodeKey, const QByt
                         : Change::changed(id));
     publish(next, changes);
     emitNode(QStringLiteral("node.changed"), id);
+    announceAudit();
     return result;
 }
 
@@ -330,22 +344,28 @@ Result<LiveNode> State::setExpiry(qint64 id, std::optional<QDateTime> expiry, co
     const LiveNode* old = next->node(id);
     if (!old)
         return Error::notFound(QStringLiteral("node not found"));
-    auto saved = m_store.setNodeExpiry(id, expiry);
-    if (!saved)
-        return saved.error();
+    store::Node saved;
+    auto written = writeAudited(
+        [&] { return store::into(saved, m_store.setNodeExpiry(id, expiry)); },
+        [&]() -> std::optional<AuditNote> {
+            if (by.name == Actor::system().name)
+                return std::nullopt;
+            return AuditNote{by, QStringLiteral("node.expire"), QStringLiteral("node:%1").arg(id),
+                             expiry ? QStringLiteral("expiry %1").arg(expiry->toUTC().toString(Qt::ISODate)) : QStringLiteral("expiry disabled")};
+        });
+    if (!written)
+        return written.error();
     const QDateTime now = Clock::now();
     const bool wasExpired = old->isExpired(now);
     auto live = std::make_shared<LiveNode>(*old);
-    live->node = saved.value();
+    live->node = saved;
     indexNode(*next, live);
     const LiveNode result = *live;
     // Expiring needs only the new KeyExpiry (clients flag expired peers themselves); an expired
     // node brought back needs the whole node, or peers keep its Expired flag.
     publish(next, {wasExpired && !result.isExpired(now) ? Change::changed(id) : Change::patch(id, Change::KeyExpiry, true)});
     emitNode(QStringLiteral("node.changed"), id);
-    if (by.name != Actor::system().name)
-        audit(by, QStringLiteral("node.expire"), QStringLiteral("node:%1").arg(id),
-              expiry ? QStringLiteral("expiry %1").arg(expiry->toUTC().toString(Qt::ISODate)) : QStringLiteral("expiry disabled"));
+    announceAudit();
     return result;
 }
 
@@ -355,15 +375,17 @@ Result<void> State::deleteNode(qint64 id, const Actor& by)
     const LiveNode* old = next->node(id);
     if (!old)
         return Error::notFound(QStringLiteral("node not found"));
-    if (auto r = m_store.deleteNode(id); !r)
+    const QString name = old->node.givenName;
+    if (auto r = writeAudited([&] { return m_store.deleteNode(id); },
+                              AuditNote{by, QStringLiteral("node.delete"), QStringLiteral("node:%1").arg(id), name});
+        !r)
         return r.error();
     releaseIps(old->node);
-    const QString name = old->node.givenName;
     qCInfo(lcState).noquote() << "node" << id << name << "deleted";
     unindexNode(*next, *old);
     publish(next, {Change::removed(id)});
     m_events.publish(QStringLiteral("node.removed"), {{QStringLiteral("nodeId"), QString::number(id)}});
-    audit(by, QStringLiteral("node.delete"), QStringLiteral("node:%1").arg(id), name);
+    announceAudit();
     return {};
 }
 
@@ -378,17 +400,20 @@ Result<LiveNode> State::renameNode(qint64 id, const QString& label, const Actor&
     const auto other = next->byLabel.constFind(label);
     if (other != next->byLabel.cend() && *other != id)
         return Error::conflict(QStringLiteral("name \"%1\" is taken").arg(label));
-    auto saved = m_store.renameNode(id, label);
-    if (!saved)
-        return saved.error();
+    store::Node saved;
+    auto written = writeAudited(
+        [&] { return store::into(saved, m_store.renameNode(id, label)); },
+        AuditNote{by, QStringLiteral("node.rename"), QStringLiteral("node:%1").arg(id), label});
+    if (!written)
+        return written.error();
     unindexNode(*next, *old);
     auto live = std::make_shared<LiveNode>(*old);
-    live->node = saved.value();
+    live->node = saved;
     indexNode(*next, live);
     const LiveNode result = *live;
     publish(next, {Change::changed(id)});
     emitNode(QStringLiteral("node.changed"), id);
-    audit(by, QStringLiteral("node.rename"), QStringLiteral("node:%1").arg(id), label);
+    announceAudit();
     return result;
 }
 
@@ -516,8 +541,14 @@ void State::setOnline(qint64 id, bool online)
         fields |= Change::LastSeen;
     }
     next->nodes.insert(id, live);
+    const QDateTime lastSeen = live->node.lastSeen.value_or(QDateTime());
     publish(next, {Change::patch(id, fields)});
-    emitNode(online ? QStringLiteral("node.online") : QStringLiteral("node.offline"), id);
+    // The most frequent event of all (every connect and disconnect): its id and the two fields
+    // that changed, not the whole node, so a tailnet's churn does not fill the event ring.
+    m_events.publish(online ? QStringLiteral("node.online") : QStringLiteral("node.offline"),
+                     {{QStringLiteral("nodeId"), QString::number(id)},
+                      {QStringLiteral("online"), online},
+                      {QStringLiteral("lastSeen"), lastSeen.isValid() ? lastSeen.toUTC().toString(Qt::ISODateWithMs) : QString()}});
 }
 
 QList<qint64> State::checkExpiry()

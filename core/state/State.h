@@ -17,6 +17,17 @@
 
 namespace keel::state {
 
+// One audit entry an action leaves (State::audit, and the entry a write stores with itself).
+struct AuditNote
+{
+    Actor actor;
+    QString action;
+    QString target;
+    QString detail;
+};
+// Describes the audit entry of a registration from the node as stored (its id is new).
+using NodeAuditNote = std::function<std::optional<AuditNote>(const store::Node&)>;
+
 // What a new node is made of (registration, control.md 3.4).
 struct NewNode
 {
@@ -35,6 +46,8 @@ struct NewNode
     // Skips device approval (node.device_approval): an admin approved this registration, or the
     // pre-auth key says pre-approved.
     bool preApproved = false;
+    // The audit entry stored in the registration's own transaction (none when empty).
+    NodeAuditNote audit;
 };
 
 // How events show objects (the /api/v1 JSON shapes). Set by the admin layer at start; until then
@@ -62,7 +75,7 @@ struct NodeReport
 // Every mutation is validated, written to the store in one transaction, and only then becomes
 // visible (a new Snapshot), so nothing a client was told can be lost by a crash. Mutations run on
 // the thread that owns the State; snapshot() may be called from any thread. Each mutation reports
-// what changed for the map pipeline through the change handler (the batcher), and what happened
+// what changed for the map pipeline as changes on its event bus (the batcher subscribes), and what happened
 // for people through the event bus (events(): the admin API's /api/v1/events, the GUI). Admin
 // verbs take the Actor who asked: each leaves one audit entry, one INFO log line and an
 // audit.entry event. This is the one door for every front end: REST, CLI, GUI, OIDC.
@@ -72,7 +85,6 @@ public:
     static std::unique_ptr<State> load(store::Store& store, const config::Config& config, QString* error);
 
     SnapshotPtr snapshot() const;
-    void setChangeHandler(std::function<void(const ChangeList&)> fn) { m_onChange = std::move(fn); }
     EventBus& events() { return m_events; }
     void setEventRenderer(EventRenderer renderer) { m_renderer = std::move(renderer); }
     // Emits an event from a part of the control plane that is not State (registration.*).
@@ -97,7 +109,8 @@ public:
     // `spendKeyId`: the pre-auth key this re-authentication uses, spent in the same transaction.
     store::Result<LiveNode> reauthNode(qint64 id, const QString& nodeKey, const QByteArray& hostinfoJson,
                                        std::optional<QDateTime> expiry, std::optional<qint64> userId,
-                                       const QStringList& tags, std::optional<qint64> spendKeyId = std::nullopt);
+                                       const QStringList& tags, std::optional<qint64> spendKeyId = std::nullopt,
+                                       const NodeAuditNote& audit = {});
     // Sets the key expiry (logout and admin expire use `now`; std::nullopt = never).
     store::Result<LiveNode> setExpiry(qint64 id, std::optional<QDateTime> expiry, const Actor& by = {});
     store::Result<void> deleteNode(qint64 id, const Actor& by = {});
@@ -168,26 +181,34 @@ private:
     QString labelFor(const Snapshot& s, const QString& hostname, qint64 selfId) const;
     store::Result<void> allocateIps(store::Node& node);
     void releaseIps(const store::Node& node);
-    void saveCursors();
+    store::Result<void> saveCursors();
     std::optional<QDateTime> defaultExpiry() const;
     // Parses against the current users; runs the tests unless `tests` is null, else reports the
     // failure text in *tests (empty when they pass).
     std::optional<policy::Policy> parsePolicy(const QByteArray& text, const QString& fileName, QString* error, QString* tests) const;
     // Replaces a node after an admin change that may decide who sees which route (tags, owner,
     // approvals): re-runs auto-approval when tags or owner changed, publishes, emits node.changed.
-    store::Result<LiveNode> replaceNode(const store::Node& stored, bool identityChanged);
+    store::Result<LiveNode> replaceNode(const store::Node& stored, bool identityChanged, const AuditNote& note);
     // The users as stored, into a new snapshot (every node gets a fresh map).
     store::Result<void> publishUsers();
     void emitNode(const QString& type, qint64 id);
+    // Runs `steps` (store writes) and stores the audit entry `note()` gives (if any) in the same
+    // transaction, so an action is never without its entry nor an entry without its action. The
+    // stored entry waits for announceAudit(), which logs it and emits audit.entry after the
+    // action's own events.
+    store::Result<void> writeAudited(const std::function<store::Result<void>()>& steps,
+                                     const std::function<std::optional<AuditNote>()>& note);
+    store::Result<void> writeAudited(const std::function<store::Result<void>()>& steps, const AuditNote& note);
+    void announceAudit();
     void emitRouteChanges(const Snapshot& before, const Snapshot& after);
 
     store::Store& m_store;
     const config::Config& m_config;
     mutable QMutex m_snapshotMutex;
     SnapshotPtr m_snapshot;
-    std::function<void(const ChangeList&)> m_onChange;
     EventBus m_events;
     EventRenderer m_renderer;
+    QList<store::AuditEntry> m_unannounced;  // stored by writeAudited, not yet logged and emitted
     IpAllocator m_v4;
     IpAllocator m_v6;
     QDateTime m_lastExpiryCheck;

@@ -22,9 +22,25 @@ QJsonObject minimalKey(qint64 id)
     return {{QStringLiteral("id"), QString::number(id)}};
 }
 
+AuditNote preAuthKeyNote(const Actor& by, const store::PreAuthKey& k)
+{
+    QStringList detail;
+    if (k.reusable)
+        detail << QStringLiteral("reusable");
+    if (k.ephemeral)
+        detail << QStringLiteral("ephemeral");
+    if (k.preApproved)
+        detail << QStringLiteral("pre-approved");
+    if (!k.tags.isEmpty())
+        detail << k.tags.join(QLatin1Char(','));
+    if (k.userId)
+        detail << QStringLiteral("user %1").arg(*k.userId);
+    return {by, QStringLiteral("preauthkey.create"), QStringLiteral("preauthkey:%1").arg(k.id), detail.join(QLatin1Char(' '))};
+}
+
 } // namespace
 
-Result<LiveNode> State::replaceNode(const store::Node& changed, bool identityChanged)
+Result<LiveNode> State::replaceNode(const store::Node& changed, bool identityChanged, const AuditNote& note)
 {
     auto next = mutableCopy();
     const LiveNode* old = next->node(changed.id);
@@ -36,17 +52,18 @@ Result<LiveNode> State::replaceNode(const store::Node& changed, bool identityCha
     // new routes or the policy changes, as in Headscale).
     if (identityChanged)
         autoApprove(*next, n);
-    auto saved = m_store.updateNode(n);
-    if (!saved)
-        return saved.error();
+    store::Node saved;
+    if (auto r = writeAudited([&] { return store::into(saved, m_store.updateNode(n)); }, note); !r)
+        return r.error();
     auto live = std::make_shared<LiveNode>(*old);
     unindexNode(*next, *old);
-    live->node = saved.value();
+    live->node = saved;
     indexNode(*next, live);
     const LiveNode result = *live;
     // Tags, owner and approvals decide who sees which route.
     publish(next, {Change::changed(n.id)}, true);
     emitNode(QStringLiteral("node.changed"), n.id);
+    announceAudit();
     return result;
 }
 
@@ -63,10 +80,7 @@ Result<LiveNode> State::setTags(qint64 id, const QStringList& tags, const Actor&
     sorted.removeDuplicates();
     store::Node n = old->node;
     n.tags = sorted;
-    auto r = replaceNode(n, true);
-    if (r)
-        audit(by, QStringLiteral("node.tags"), nodeTarget(id), sorted.join(QLatin1Char(',')));
-    return r;
+    return replaceNode(n, true, {by, QStringLiteral("node.tags"), nodeTarget(id), sorted.join(QLatin1Char(','))});
 }
 
 Result<LiveNode> State::setOwner(qint64 id, qint64 userId, const Actor& by)
@@ -82,10 +96,7 @@ Result<LiveNode> State::setOwner(qint64 id, qint64 userId, const Actor& by)
         return Error::invalid(QStringLiteral("node %1 is tagged: tagged nodes belong to their tags, not to a user").arg(id));
     store::Node n = old->node;
     n.userId = userId;
-    auto r = replaceNode(n, true);
-    if (r)
-        audit(by, QStringLiteral("node.move"), nodeTarget(id), QStringLiteral("to user %1").arg(user->name));
-    return r;
+    return replaceNode(n, true, {by, QStringLiteral("node.move"), nodeTarget(id), QStringLiteral("to user %1").arg(user->name)});
 }
 
 Result<LiveNode> State::setApprovedRoutes(qint64 id, const QStringList& routes, const Actor& by)
@@ -97,10 +108,7 @@ Result<LiveNode> State::setApprovedRoutes(qint64 id, const QStringList& routes, 
     n.approvedRoutes = routes;
     n.approvedRoutes.sort();
     n.approvedRoutes.removeDuplicates();
-    auto r = replaceNode(n, false);
-    if (r)
-        audit(by, QStringLiteral("node.approve_routes"), nodeTarget(id), n.approvedRoutes.join(QLatin1Char(',')));
-    return r;
+    return replaceNode(n, false, {by, QStringLiteral("node.approve_routes"), nodeTarget(id), n.approvedRoutes.join(QLatin1Char(','))});
 }
 
 Result<LiveNode> State::authorizeNode(qint64 id, const Actor& by)
@@ -113,17 +121,20 @@ Result<LiveNode> State::authorizeNode(qint64 id, const Actor& by)
         return *old;
     store::Node n = old->node;
     n.authorized = true;
-    auto saved = m_store.updateNode(n);
-    if (!saved)
-        return saved.error();
+    store::Node saved;
+    if (auto r = writeAudited([&] { return store::into(saved, m_store.updateNode(n)); },
+                              {by, QStringLiteral("node.approve"), nodeTarget(id), n.givenName});
+        !r)
+        return r.error();
     auto live = std::make_shared<LiveNode>(*old);
-    live->node = saved.value();
+    live->node = saved;
     indexNode(*next, live);
     const LiveNode result = *live;
-    // To its peers the node is new; to itself everything changed (authorized, peers, filters).
-    publish(next, {Change::added(id), Change::full()}, true);
+    // To its peers the node is new; to itself everything changed (authorized, peers, filters), so
+    // it alone gets a full map.
+    publish(next, {Change::added(id), Change::fullFor(id)}, true);
     emitNode(QStringLiteral("node.changed"), id);
-    audit(by, QStringLiteral("node.approve"), nodeTarget(id), result.node.givenName);
+    announceAudit();
     return result;
 }
 
@@ -143,12 +154,14 @@ Result<void> State::publishUsers()
 
 Result<store::User> State::createUser(const store::User& user, const Actor& by)
 {
-    auto created = m_store.createUser(user);
-    if (!created)
-        return created;
+    store::User created;
+    if (auto r = writeAudited([&] { return store::into(created, m_store.createUser(user)); },
+                              [&] { return std::optional<AuditNote>(AuditNote{by, QStringLiteral("user.create"), QStringLiteral("user:%1").arg(created.name), {}}); });
+        !r)
+        return r.error();
     (void)publishUsers();
-    m_events.publish(QStringLiteral("user.added"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(*created) : minimalKey(created->id)}});
-    audit(by, QStringLiteral("user.create"), QStringLiteral("user:%1").arg(created->name));
+    m_events.publish(QStringLiteral("user.added"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(created) : minimalKey(created.id)}});
+    announceAudit();
     return created;
 }
 
@@ -156,23 +169,27 @@ Result<store::User> State::renameUser(qint64 id, const QString& newName, const A
 {
     const store::User* old = snapshot()->user(id);
     const QString oldName = old ? old->name : QString();
-    auto renamed = m_store.renameUser(id, newName);
-    if (!renamed)
-        return renamed;
+    store::User renamed;
+    if (auto r = writeAudited([&] { return store::into(renamed, m_store.renameUser(id, newName)); },
+                              {by, QStringLiteral("user.rename"), QStringLiteral("user:%1").arg(oldName), newName});
+        !r)
+        return r.error();
     (void)publishUsers();
-    m_events.publish(QStringLiteral("user.changed"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(*renamed) : minimalKey(id)}});
-    audit(by, QStringLiteral("user.rename"), QStringLiteral("user:%1").arg(oldName), newName);
+    m_events.publish(QStringLiteral("user.changed"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(renamed) : minimalKey(id)}});
+    announceAudit();
     return renamed;
 }
 
 Result<store::User> State::updateUser(const store::User& user, const Actor& by)
 {
-    auto updated = m_store.updateUser(user);
-    if (!updated)
-        return updated;
+    store::User updated;
+    if (auto r = writeAudited([&] { return store::into(updated, m_store.updateUser(user)); },
+                              [&] { return std::optional<AuditNote>(AuditNote{by, QStringLiteral("user.update"), QStringLiteral("user:%1").arg(updated.name), {}}); });
+        !r)
+        return r.error();
     (void)publishUsers();
-    m_events.publish(QStringLiteral("user.changed"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(*updated) : minimalKey(user.id)}});
-    audit(by, QStringLiteral("user.update"), QStringLiteral("user:%1").arg(updated->name));
+    m_events.publish(QStringLiteral("user.changed"), {{QStringLiteral("user"), m_renderer.user ? m_renderer.user(updated) : minimalKey(user.id)}});
+    announceAudit();
     return updated;
 }
 
@@ -180,92 +197,83 @@ Result<void> State::deleteUser(qint64 id, const Actor& by)
 {
     const store::User* old = snapshot()->user(id);
     const QString name = old ? old->name : QString::number(id);
-    auto deleted = m_store.deleteUser(id);
-    if (!deleted)
-        return deleted;
+    if (auto r = writeAudited([&] { return m_store.deleteUser(id); }, {by, QStringLiteral("user.delete"), QStringLiteral("user:%1").arg(name), {}}); !r)
+        return r;
     (void)publishUsers();
     m_events.publish(QStringLiteral("user.removed"), {{QStringLiteral("userId"), QString::number(id)}});
-    audit(by, QStringLiteral("user.delete"), QStringLiteral("user:%1").arg(name));
+    announceAudit();
     return {};
 }
 
 Result<store::CreatedPreAuthKey> State::createPreAuthKey(const store::NewPreAuthKey& spec, const Actor& by)
 {
-    auto created = m_store.createPreAuthKey(spec);
-    if (!created)
-        return created;
-    const store::PreAuthKey& k = created->key;
+    store::CreatedPreAuthKey created;
+    if (auto r = writeAudited([&] { return store::into(created, m_store.createPreAuthKey(spec)); },
+                              [&] { return std::optional<AuditNote>(preAuthKeyNote(by, created.key)); });
+        !r)
+        return r.error();
+    const store::PreAuthKey& k = created.key;
     m_events.publish(QStringLiteral("preauthkey.created"),
                      {{QStringLiteral("preAuthKey"), m_renderer.preAuthKey ? m_renderer.preAuthKey(k) : minimalKey(k.id)}});
-    QStringList detail;
-    if (k.reusable)
-        detail << QStringLiteral("reusable");
-    if (k.ephemeral)
-        detail << QStringLiteral("ephemeral");
-    if (k.preApproved)
-        detail << QStringLiteral("pre-approved");
-    if (!k.tags.isEmpty())
-        detail << k.tags.join(QLatin1Char(','));
-    if (k.userId)
-        detail << QStringLiteral("user %1").arg(*k.userId);
-    audit(by, QStringLiteral("preauthkey.create"), QStringLiteral("preauthkey:%1").arg(k.id), detail.join(QLatin1Char(' ')));
+    announceAudit();
     return created;
 }
 
 Result<void> State::expirePreAuthKey(qint64 id, const Actor& by)
 {
-    auto r = m_store.expirePreAuthKey(id);
-    if (!r)
+    if (auto r = writeAudited([&] { return m_store.expirePreAuthKey(id); }, {by, QStringLiteral("preauthkey.expire"), QStringLiteral("preauthkey:%1").arg(id), {}}); !r)
         return r;
     auto k = m_store.preAuthKeyById(id);
     m_events.publish(QStringLiteral("preauthkey.changed"),
                      {{QStringLiteral("preAuthKey"), k && m_renderer.preAuthKey ? m_renderer.preAuthKey(*k) : minimalKey(id)}});
-    audit(by, QStringLiteral("preauthkey.expire"), QStringLiteral("preauthkey:%1").arg(id));
+    announceAudit();
     return {};
 }
 
 Result<void> State::deletePreAuthKey(qint64 id, const Actor& by)
 {
-    auto r = m_store.deletePreAuthKey(id);
-    if (!r)
+    if (auto r = writeAudited([&] { return m_store.deletePreAuthKey(id); }, {by, QStringLiteral("preauthkey.delete"), QStringLiteral("preauthkey:%1").arg(id), {}}); !r)
         return r;
     m_events.publish(QStringLiteral("preauthkey.changed"),
                      {{QStringLiteral("preAuthKey"), QJsonObject{{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("deleted"), true}}}});
-    audit(by, QStringLiteral("preauthkey.delete"), QStringLiteral("preauthkey:%1").arg(id));
+    announceAudit();
     return {};
 }
 
 Result<store::CreatedApiKey> State::createApiKey(std::optional<QDateTime> expiration, const Actor& by)
 {
-    auto created = m_store.createApiKey(expiration);
-    if (!created)
-        return created;
+    store::CreatedApiKey created;
+    if (auto r = writeAudited([&] { return store::into(created, m_store.createApiKey(expiration)); },
+                              [&] { return std::optional<AuditNote>(AuditNote{by, QStringLiteral("apikey.create"), QStringLiteral("apikey:%1").arg(created.key.prefix), {}}); });
+        !r)
+        return r.error();
     m_events.publish(QStringLiteral("apikey.created"),
-                     {{QStringLiteral("apiKey"), m_renderer.apiKey ? m_renderer.apiKey(created->key) : minimalKey(created->key.id)}});
-    audit(by, QStringLiteral("apikey.create"), QStringLiteral("apikey:%1").arg(created->key.prefix));
+                     {{QStringLiteral("apiKey"), m_renderer.apiKey ? m_renderer.apiKey(created.key) : minimalKey(created.key.id)}});
+    announceAudit();
     return created;
 }
 
 Result<void> State::expireApiKey(qint64 id, const Actor& by)
 {
-    auto r = m_store.expireApiKey(id);
-    if (!r)
+    auto before = m_store.apiKeyById(id);
+    const QString target = QStringLiteral("apikey:%1").arg(before ? before->prefix : QString::number(id));
+    if (auto r = writeAudited([&] { return m_store.expireApiKey(id); }, {by, QStringLiteral("apikey.expire"), target, {}}); !r)
         return r;
     auto k = m_store.apiKeyById(id);
     m_events.publish(QStringLiteral("apikey.changed"),
                      {{QStringLiteral("apiKey"), k && m_renderer.apiKey ? m_renderer.apiKey(*k) : minimalKey(id)}});
-    audit(by, QStringLiteral("apikey.expire"), QStringLiteral("apikey:%1").arg(k ? k->prefix : QString::number(id)));
+    announceAudit();
     return {};
 }
 
 Result<void> State::deleteApiKey(qint64 id, const Actor& by)
 {
     auto k = m_store.apiKeyById(id);
-    auto r = m_store.deleteApiKey(id);
-    if (!r)
+    const QString target = QStringLiteral("apikey:%1").arg(k ? k->prefix : QString::number(id));
+    if (auto r = writeAudited([&] { return m_store.deleteApiKey(id); }, {by, QStringLiteral("apikey.delete"), target, {}}); !r)
         return r;
     m_events.publish(QStringLiteral("apikey.removed"), {{QStringLiteral("apiKey"), minimalKey(id)}});
-    audit(by, QStringLiteral("apikey.delete"), QStringLiteral("apikey:%1").arg(k ? k->prefix : QString::number(id)));
+    announceAudit();
     return {};
 }
 
@@ -277,13 +285,15 @@ Result<store::PolicyRecord> State::setPolicy(const QString& text, const Actor& b
         return Error::invalid(QStringLiteral("the policy is empty"));
     if (const QString problem = checkPolicy(text.toUtf8()); !problem.isEmpty())
         return Error::invalid(problem);
-    auto stored = m_store.setPolicy(text);
-    if (!stored)
-        return stored;
+    store::PolicyRecord stored;
+    if (auto r = writeAudited([&] { return store::into(stored, m_store.setPolicy(text)); },
+                              {by, QStringLiteral("policy.set"), QStringLiteral("policy"), QStringLiteral("%1 bytes").arg(text.toUtf8().size())});
+        !r)
+        return r.error();
     QString error;
     if (!reloadPolicy(&error))
         qCWarning(lcPolicy).noquote() << "policy stored but not applied:" << error;
-    audit(by, QStringLiteral("policy.set"), QStringLiteral("policy"), QStringLiteral("%1 bytes").arg(text.toUtf8().size()));
+    announceAudit();
     return stored;
 }
 

@@ -52,26 +52,58 @@ void State::emitRouteChanges(const Snapshot& before, const Snapshot& after)
 
 void State::audit(const Actor& actor, const QString& action, const QString& target, const QString& detail)
 {
-    store::AuditEntry e;
-    e.time = Clock::now();
-    e.actor = actor.name;
-    e.action = action;
-    e.target = target;
-    e.detail = detail;
-    qCInfo(lcAdmin).noquote() << "audit:" << e.actor << action << target << detail;
-    auto stored = m_store.appendAudit(e);
-    if (!stored) {
-        qCWarning(lcAdmin).noquote() << "could not store the audit entry:" << stored.error().message;
-        return;
+    const auto stored = writeAudited([] { return store::Result<void>(); }, AuditNote{actor, action, target, detail});
+    if (!stored)
+        qCWarning(lcAdmin).noquote() << "could not store the audit entry" << action << target << ":" << stored.error().message;
+    announceAudit();
+}
+
+store::Result<void> State::writeAudited(const std::function<store::Result<void>()>& steps,
+                                        const std::function<std::optional<AuditNote>()>& note)
+{
+    std::optional<store::AuditEntry> entry;
+    auto done = m_store.atomically([&]() -> store::Result<void> {
+        if (auto r = steps(); !r)
+            return r;
+        const std::optional<AuditNote> n = note();
+        if (!n)
+            return {};
+        store::AuditEntry e;
+        e.time = Clock::now();
+        e.actor = n->actor.name;
+        e.action = n->action;
+        e.target = n->target;
+        e.detail = n->detail;
+        auto stored = m_store.appendAudit(e);
+        if (!stored)
+            return stored.error();
+        entry = stored.value();
+        return {};
+    });
+    if (done && entry)
+        m_unannounced << *entry;
+    return done;
+}
+
+store::Result<void> State::writeAudited(const std::function<store::Result<void>()>& steps, const AuditNote& note)
+{
+    return writeAudited(steps, [&] { return std::optional<AuditNote>(note); });
+}
+
+void State::announceAudit()
+{
+    const QList<store::AuditEntry> entries = std::exchange(m_unannounced, {});
+    for (const store::AuditEntry& e : entries) {
+        qCInfo(lcAdmin).noquote() << "audit:" << e.actor << e.action << e.target << e.detail;
+        m_events.publish(QStringLiteral("audit.entry"),
+                         {{QStringLiteral("entry"),
+                           QJsonObject{{QStringLiteral("id"), QString::number(e.id)},
+                                       {QStringLiteral("time"), e.time.toUTC().toString(Qt::ISODateWithMs)},
+                                       {QStringLiteral("actor"), e.actor},
+                                       {QStringLiteral("action"), e.action},
+                                       {QStringLiteral("target"), e.target},
+                                       {QStringLiteral("detail"), e.detail}}}});
     }
-    m_events.publish(QStringLiteral("audit.entry"),
-                     {{QStringLiteral("entry"),
-                       QJsonObject{{QStringLiteral("id"), QString::number(stored->id)},
-                                   {QStringLiteral("time"), stored->time.toUTC().toString(Qt::ISODateWithMs)},
-                                   {QStringLiteral("actor"), stored->actor},
-                                   {QStringLiteral("action"), stored->action},
-                                   {QStringLiteral("target"), stored->target},
-                                   {QStringLiteral("detail"), stored->detail}}}});
 }
 
 store::Result<store::PreAuthKey> State::findPreAuthKey(const QString& text)

@@ -3,6 +3,7 @@
 #include "common/Log.h"
 
 #include <QAtomicInt>
+#include <QHash>
 #include <QFile>
 #include <QMutexLocker>
 #include <QSqlError>
@@ -180,6 +181,14 @@ bool Connection::configure(QSqlDatabase& db, QString* error) const
             return false;
     }
     return exec(db, QStringLiteral("SET TIME ZONE 'UTC'"), error);
+}
+
+Connection::ThreadTx& Connection::threadTx()
+{
+    // Per thread and per connection; an entry left by a destroyed Connection is back at depth 0
+    // (inTransaction always resets it), so a new Connection at the same address starts clean.
+    thread_local QHash<const Connection*, ThreadTx> open;
+    return open[this];
 }
 
 void Connection::releaseThread()

@@ -25,6 +25,15 @@ public:
     QSqlDatabase database(QString* error = nullptr);
     void releaseThread();
 
+    // The calling thread's open transaction on this connection (see inTransaction): its nesting
+    // depth (0 = none) and whether a joined step failed.
+    struct ThreadTx
+    {
+        int depth = 0;
+        bool doomed = false;
+    };
+    ThreadTx& threadTx();
+
 private:
     QString nameForThisThread() const;
     bool configure(QSqlDatabase& db, QString* error) const;

@@ -61,4 +61,15 @@ private:
     Error m_error;
 };
 
+// Keeps a result's value in `out` and passes its success or error on: for steps that run inside
+// a larger transaction (Store::atomically) and hand their value back through a capture.
+template<class T>
+Result<void> into(T& out, Result<T> result)
+{
+    if (!result)
+        return result.error();
+    out = std::move(result).value();
+    return {};
+}
+
 } // namespace keel::store

@@ -159,6 +159,11 @@ Result<void> Store::checkpoint()
     return {};
 }
 
+Result<void> Store::atomically(const std::function<Result<void>()>& steps)
+{
+    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase&) { return steps(); });
+}
+
 // --- users
 
 Result<User> Store::createUser(const User& user)

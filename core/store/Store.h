@@ -13,6 +13,7 @@
 #include <QList>
 #include <QSqlDatabase>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -51,6 +52,11 @@ public:
     // SQLite in WAL mode: a PASSIVE checkpoint (also run every checkpointIntervalSecs when the
     // store's thread has an event loop). No-op on PostgreSQL.
     Result<void> checkpoint();
+
+    // Runs `steps` (calls on this Store, from this thread) in one write transaction: every write
+    // they make commits together or not at all. The state layer uses it to store an action and its
+    // audit entry at once.
+    Result<void> atomically(const std::function<Result<void>()>& steps);
 
     // --- users
     Result<User> createUser(const User& user); // uses name, displayName, email, provider*, profilePicUrl

@@ -83,7 +83,8 @@ Secrets populate(Store& s)
                                                       .expiration = keel::Clock::now().addDays(30)});
     out.preAuthKey = pak->fullKey;
     const auto tagged = s.createPreAuthKey(
-        NewPreAuthKey{.userId = bob->id, .ephemeral = true, .tags = {QStringLiteral("tag:server"), QStringLiteral("tag:a")}});
+        NewPreAuthKey{.userId = bob->id, .ephemeral = true, .tags = {QStringLiteral("tag:server"), QStringLiteral("tag:a")},
+                      .preApproved = true});
     out.legacyKey = QStringLiteral("0123456789abcdef0123456789abcdef0123456789abcdef");
     PreAuthKey legacy;
     legacy.userId = bob->id;
@@ -127,6 +128,7 @@ Secrets populate(Store& s)
     t.givenName = QStringLiteral("server");
     t.tags = {QStringLiteral("tag:server")};
     t.ephemeral = true;
+    t.authorized = false; // waiting for device approval
     t.registerMethod = QStringLiteral("authkey");
     t.authKeyId = tagged->key.id;
     (void)s.createNode(t);
@@ -143,6 +145,10 @@ Secrets populate(Store& s)
     (void)s.setPolicy(QStringLiteral("// current\n{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}"));
     (void)s.setStateValue(QStringLiteral("ipv4.cursor"), "100.64.0.2");
     (void)s.setStateValue(QStringLiteral("binary"), QByteArray("\x00\x01\xff", 3));
+    (void)s.appendAudit(AuditEntry{0, keel::Clock::now(), QStringLiteral("unix:0"), QStringLiteral("user.create"),
+                                   QStringLiteral("user:alice"), {}});
+    (void)s.appendAudit(AuditEntry{0, keel::Clock::now(), QStringLiteral("preauthkey:1"), QStringLiteral("node.register"),
+                                   QStringLiteral("node:1"), QStringLiteral("laptop")});
     return out;
 }
 
@@ -196,7 +202,9 @@ private slots:
         QCOMPARE(exported->apiKeys.size(), 2);
         QCOMPARE(exported->policies.size(), 2);
         QCOMPARE(exported->state.size(), 2);
+        QCOMPARE(exported->auditLog.size(), 2);
         QVERIFY(progressTables.contains(QStringLiteral("nodes")));
+        QVERIFY(progressTables.contains(QStringLiteral("audit_log")));
         const QByteArray json = ExportJson::serialize(*exported);
         // Hashes only: the full key texts never appear in an export.
         QVERIFY(!json.contains(secrets.preAuthKey.toLatin1()));
@@ -234,9 +242,20 @@ private slots:
             QCOMPARE(b.lastSeen, a.lastSeen);
             QCOMPARE(b.authKeyId, a.authKeyId);
             QCOMPARE(b.ephemeral, a.ephemeral);
+            QCOMPARE(b.authorized, a.authorized);
             QCOMPARE(b.createdAt, a.createdAt);
             QCOMPARE(b.updatedAt, a.updatedAt);
         }
+        QVERIFY(!nodesB->at(1).authorized);
+        const auto keysB = dst.store->listPreAuthKeys();
+        CHECK_OK(keysB);
+        QCOMPARE(std::count_if(keysB->cbegin(), keysB->cend(), [](const PreAuthKey& k) { return k.preApproved; }), 1);
+        const auto auditB = dst.store->listAudit(AuditFilter{});
+        CHECK_OK(auditB);
+        QCOMPARE(auditB->size(), 2);
+        QVERIFY(std::any_of(auditB->cbegin(), auditB->cend(), [](const AuditEntry& e) {
+            return e.action == QLatin1String("node.register") && e.target == QLatin1String("node:1") && e.detail == QLatin1String("laptop");
+        }));
         QCOMPARE(dst.store->policy()->value().text, src.store->policy()->value().text);
         QCOMPARE(dst.store->stateValue(QStringLiteral("binary"))->value(), QByteArray("\x00\x01\xff", 3));
 
@@ -255,6 +274,36 @@ private slots:
         QVERIFY(key->key.id > exported->apiKeys.last().key.id);
         CHECK_OK(dst.store->setPolicy(QStringLiteral("{}")));
         QCOMPARE(dst.store->policy()->value().text, QStringLiteral("{}"));
+    }
+
+    // An export written before device approval and the audit log (no "authorized", "preApproved",
+    // "auditLog") still reads: its nodes were all in, its keys not pre-approved.
+    void olderExportDefaults()
+    {
+        OPEN_DB(src, QStringLiteral("sqlite"));
+        (void)populate(*src.store);
+        const auto exported = Exporter(*src.store).read();
+        CHECK_OK(exported);
+        QJsonObject root = QJsonDocument::fromJson(ExportJson::serialize(*exported)).object();
+        root.remove(QStringLiteral("auditLog"));
+        const auto strip = [&root](const QString& table, const QString& key) {
+            QJsonArray rows = root.value(table).toArray();
+            for (qsizetype i = 0; i < rows.size(); ++i) {
+                QJsonObject o = rows.at(i).toObject();
+                o.remove(key);
+                rows[i] = o;
+            }
+            root.insert(table, rows);
+        };
+        strip(QStringLiteral("nodes"), QStringLiteral("authorized"));
+        strip(QStringLiteral("preAuthKeys"), QStringLiteral("preApproved"));
+        const auto parsed = ExportJson::parse(QJsonDocument(root).toJson());
+        CHECK_OK(parsed);
+        QVERIFY(parsed->auditLog.isEmpty());
+        for (const Node& n : parsed->nodes)
+            QVERIFY(n.authorized);
+        for (const ExportedPreAuthKey& k : parsed->preAuthKeys)
+            QVERIFY(!k.key.preApproved);
     }
 
     // Across backends: a SQLite backup restores into PostgreSQL and back.

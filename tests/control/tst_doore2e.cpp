@@ -151,6 +151,8 @@ void TestDoorE2e::approvalsEventsAndAudit()
     auto listed = tcp.get("/api/v1/auth/pending");
     QCOMPARE(listed.status, 200);
     QCOMPARE(listed.json()["registrations"].toArray().size(), 1);
+    // Where the request came from, as a person reads it (not "::ffff:127.0.0.1").
+    QCOMPARE(listed.json()["registrations"].toArray()[0].toObject()["sourceAddress"].toString(), QString("127.0.0.1"));
     auto rejected = tcp.call("POST", "/api/v1/auth/reject", {{"authId", url2.section(QLatin1Char('/'), -1)}});
     QVERIFY2(rejected.ok(), rejected.body.constData());
     QVERIFY(QTest::qWaitFor([&] { return held2->done; }, 10000));

@@ -304,11 +304,19 @@ private Q_SLOTS:
         QCOMPARE(sc->netmap.peerIds(), QSet<qint64>{idA});
         QVERIFY(sb->netmap.peerIds().isEmpty());
 
+        const qsizetype seenA = sa->messages.size(), seenB = sb->messages.size(), seenC = sc->messages.size();
         QVERIFY(m_state->authorizeNode(idB, state::Actor::of("unix:0")));
         QVERIFY(QTest::qWaitFor([&] {
             return sa->netmap.peerIds() == (QSet<qint64>{idB, idC}) && sc->netmap.peerIds() == (QSet<qint64>{idA, idB})
                    && sb->netmap.peerIds() == (QSet<qint64>{idA, idC}) && sb->netmap.self()["MachineAuthorized"].toBool();
         }, 5000));
+        // Only the approved node gets a full map; the others learn of it in a delta.
+        const auto fullMaps = [](const QList<QJsonObject>& messages, qsizetype from) {
+            return std::count_if(messages.cbegin() + from, messages.cend(), [](const QJsonObject& m) { return m.contains("Peers"); });
+        };
+        QVERIFY(fullMaps(sb->messages, seenB) >= 1);
+        QCOMPARE(fullMaps(sa->messages, seenA), 0);
+        QCOMPARE(fullMaps(sc->messages, seenC), 0);
     }
 
     void pendingRegistrationExpires()

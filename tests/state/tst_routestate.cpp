@@ -51,7 +51,7 @@ class TestRouteState : public QObject, protected test::TestBed
         if (!s)
             qWarning() << error;
         else
-            s->setChangeHandler([this](const state::ChangeList& c) { m_changes += c; });
+            s->events().subscribeChanges([this](const state::ChangeList& c) { m_changes += c; });
         return s;
     }
 

@@ -41,7 +41,7 @@ class TestState : public QObject, protected test::TestBed
         if (!s)
             qWarning() << error;
         else
-            s->setChangeHandler([this](const state::ChangeList& c) { m_changes += c; });
+            s->events().subscribeChanges([this](const state::ChangeList& c) { m_changes += c; });
         return s;
     }
 

@@ -100,7 +100,8 @@ private Q_SLOTS:
             QCOMPARE(seen[i].seq, first + quint64(i));
             QCOMPARE(seen[i].type, i % 2 == 0 ? QString("node.online") : QString("node.offline"));
             QCOMPARE(seen[i].epoch, s->events().epoch());
-            QCOMPARE(seen[i].toJson()["node"].toObject()["id"].toString(), QString::number(id));
+            QCOMPARE(seen[i].toJson()["nodeId"].toString(), QString::number(id));
+            QCOMPARE(seen[i].toJson()["online"].toBool(), i % 2 == 0);
         }
         // A second subscriber and the ring see the same sequence.
         bool complete = false;

@@ -178,6 +178,56 @@ private slots:
         QCOMPARE(late.error().message, QStringLiteral("authkey expired"));
     }
 
+    // Store::atomically: the steps' writes commit together, or none does; a failed step dooms the
+    // transaction even when the caller carries on and reports success.
+    void atomicallyCommitsAllOrNothing_data() { backends(); }
+    void atomicallyCommitsAllOrNothing()
+    {
+        OPEN_STORE(f);
+        User u;
+        u.name = QStringLiteral("alice");
+        const qint64 alice = f.store->createUser(u)->id;
+        AuditEntry e;
+        e.actor = QStringLiteral("unix:0");
+        e.action = QStringLiteral("node.register");
+        CHECK_OK(f.store->atomically([&]() -> Result<void> {
+            auto n = f.store->createNode(sampleNode(QStringLiteral("a"), alice, 1));
+            if (!n)
+                return n.error();
+            e.target = QStringLiteral("node:%1").arg(n->id);
+            return into(e, f.store->appendAudit(e));
+        }));
+        QCOMPARE(f.store->listNodes()->size(), 1);
+        QCOMPARE(f.store->listAudit()->size(), 1);
+
+        // The audit step fails (no action): the node written before it is rolled back.
+        const auto failed = f.store->atomically([&]() -> Result<void> {
+            if (auto n = f.store->createNode(sampleNode(QStringLiteral("b"), alice, 2)); !n)
+                return n.error();
+            return into(e, f.store->appendAudit(AuditEntry{}));
+        });
+        QVERIFY(!failed.ok());
+        QCOMPARE(f.store->listNodes()->size(), 1);
+        QCOMPARE(f.store->listAudit()->size(), 1);
+
+        // A step fails in the database (its address is taken) and the caller ignores it: still
+        // nothing is committed, not even the step that succeeded.
+        const QString taken = f.store->listNodes()->first().ipv4;
+        const auto ignored = f.store->atomically([&]() -> Result<void> {
+            (void)f.store->createNode(sampleNode(QStringLiteral("c"), alice, 3));
+            Node clash = sampleNode(QStringLiteral("e"), alice, 5);
+            clash.ipv4 = taken;
+            (void)f.store->createNode(clash);
+            return {};
+        });
+        QVERIFY(!ignored.ok());
+        QCOMPARE(f.store->listNodes()->size(), 1);
+
+        // The connection is usable afterwards, with its own transactions again.
+        CHECK_OK(f.store->createNode(sampleNode(QStringLiteral("d"), alice, 4)));
+        QCOMPARE(f.store->listNodes()->size(), 2);
+    }
+
     void migratesFromEmptyAndReopens_data() { backends(); }
     void migratesFromEmptyAndReopens()
     {
