@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslConfiguration>
+#include <QSslSocket>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTimer>
@@ -172,6 +173,30 @@ QSslCertificate PebbleCa::issuingRoot() const
     const QList<QSslCertificate> roots = QSslCertificate::fromData(reply->readAll(), QSsl::Pem);
     delete reply;
     return roots.isEmpty() ? QSslCertificate() : roots.first();
+}
+
+QSslCertificate PebbleCa::servedCertificate(quint16 port, const QString& hostname, const QSslCertificate& root, QString* error)
+{
+    QSslSocket socket;
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    c.setCaCertificates({root});
+    socket.setSslConfiguration(c);
+    QEventLoop loop;
+    QObject::connect(&socket, &QSslSocket::encrypted, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QAbstractSocket::errorOccurred, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QSslSocket::sslErrors, &loop, [&](const QList<QSslError>& errors) {
+        for (const QSslError& e : errors)
+            *error += e.errorString() + QLatin1Char(';');
+        loop.quit();
+    });
+    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, hostname);
+    loop.exec();
+    if (!socket.isEncrypted()) {
+        *error += socket.errorString();
+        return QSslCertificate();
+    }
+    return socket.peerCertificate();
 }
 
 } // namespace keel::test

@@ -42,6 +42,10 @@ public:
     QString log() const;
 
     static quint16 freePort();
+    // What a TLS client that trusts only `root` sees on 127.0.0.1:`port` when it asks for
+    // `hostname`: the served leaf certificate, or null with `error` set. Runs the event loop
+    // (the server may live on this thread).
+    static QSslCertificate servedCertificate(quint16 port, const QString& hostname, const QSslCertificate& root, QString* error);
 
 private:
     bool makeHttpsCertificate(QString* error);

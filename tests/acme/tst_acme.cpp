@@ -81,30 +81,9 @@ acme::AcmeManager::Options options(const PebbleCa& ca, const QString& cacheDir, 
     return o;
 }
 
-// What a TLS client that trusts only `root` sees on `port` when it asks for kHost: the served
-// leaf certificate, or null with `error` set. Asynchronous: the server runs on this thread.
 QSslCertificate served(quint16 port, const QSslCertificate& root, QString* error)
 {
-    QSslSocket socket;
-    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
-    c.setCaCertificates({root});
-    socket.setSslConfiguration(c);
-    QEventLoop loop;
-    QObject::connect(&socket, &QSslSocket::encrypted, &loop, &QEventLoop::quit);
-    QObject::connect(&socket, &QAbstractSocket::errorOccurred, &loop, &QEventLoop::quit);
-    QObject::connect(&socket, &QSslSocket::sslErrors, &loop, [&](const QList<QSslError>& errors) {
-        for (const QSslError& e : errors)
-            *error += e.errorString() + QLatin1Char(';');
-        loop.quit();
-    });
-    QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, kHost);
-    loop.exec();
-    if (!socket.isEncrypted()) {
-        *error += socket.errorString();
-        return QSslCertificate();
-    }
-    return socket.peerCertificate();
+    return PebbleCa::servedCertificate(port, kHost, root, error);
 }
 
 // One HTTP/1.1 GET on the plain listener; the raw answer.
