@@ -153,8 +153,12 @@ void AcmeTlsServer::startTls(qintptr descriptor, const QSslConfiguration& config
             qCInfo(lcAcme).noquote() << "answered a TLS-ALPN-01 validation from" << socket->peerAddress().toString();
             return;   // the validator closes; the timer ends a lingering one
         }
+        // Hand-over: the handshake-time connections go (their lambda, this one included, stays
+        // alive until it returns), then the socket is queued like QSslServer's.
+        AcmeTlsServer* server = this;
+        QSslSocket* ready = socket;
         delete guard;
-        addPendingConnection(socket);
+        server->addPendingConnection(ready);
     });
     socket->startServerEncryption();
 }

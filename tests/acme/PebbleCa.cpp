@@ -11,6 +11,8 @@
 #include <QSslSocket>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 #include <QUdpSocket>
 
@@ -126,6 +128,22 @@ bool PebbleCa::start(const Options& options, QString* error)
     if (!out.contains("ACME directory available at")) {
         *error = QStringLiteral("pebble did not start: %1").arg(QString::fromLocal8Bit(out));
         return false;
+    }
+    // pebble logs its addresses before it binds them: wait until both ports (and the DNS
+    // server's) accept connections.
+    for (const quint16 port : {m_acmePort, m_managementPort, dnsPort}) {
+        bool up = false;
+        for (int i = 0; i < 200 && !up; ++i) {
+            QTcpSocket probe;
+            probe.connectToHost(QHostAddress::LocalHost, port);
+            up = probe.waitForConnected(1000);
+            if (!up)
+                QThread::msleep(50);
+        }
+        if (!up) {
+            *error = QStringLiteral("pebble or its DNS server does not accept connections on port %1: %2").arg(port).arg(log());
+            return false;
+        }
     }
     return true;
 }

@@ -86,6 +86,27 @@ QSslCertificate served(quint16 port, const QSslCertificate& root, QString* error
     return PebbleCa::servedCertificate(port, kHost, root, error);
 }
 
+// One HTTP/1.1 GET over TLS (trusting only `root`) to the HTTPS listener; the raw answer.
+QByteArray httpsGet(quint16 port, const QSslCertificate& root, const QByteArray& target)
+{
+    QSslSocket socket;
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    c.setCaCertificates({root});
+    socket.setSslConfiguration(c);
+    QByteArray answer;
+    QEventLoop loop;
+    QObject::connect(&socket, &QSslSocket::encrypted, &loop, [&] {
+        socket.write("GET " + target + " HTTP/1.1\r\nHost: keel.example.com\r\nConnection: close\r\n\r\n");
+    });
+    QObject::connect(&socket, &QSslSocket::readyRead, &loop, [&] { answer += socket.readAll(); });
+    QObject::connect(&socket, &QSslSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QAbstractSocket::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port, kHost);
+    loop.exec();
+    return answer + socket.readAll();
+}
+
 // One HTTP/1.1 GET on the plain listener; the raw answer.
 QByteArray plainGet(quint16 port, const QByteArray& target)
 {
@@ -147,6 +168,9 @@ private slots:
         QCOMPARE(leaf, keel.manager->chain().first());
         QVERIFY(leaf.subjectAlternativeNames().values(QSsl::DnsEntry).contains(kHost));
         QVERIFY(keel.manager->chain().size() >= 2);   // leaf and pebble's intermediate
+        // Requests over the ACME listener reach the router like any TLS request.
+        const QByteArray hello = httpsGet(keel.tls->tcpPort(), root, "/hello");
+        QVERIFY2(hello.startsWith("HTTP/1.1 200") && hello.endsWith("hello\n"), hello.constData());
 
         // The cache: 0700 directory, 0600 files, the account key and <host>.pem.
         QCOMPARE(modeOf(cache), 0700);
