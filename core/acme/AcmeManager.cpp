@@ -155,9 +155,14 @@ void AcmeManager::issued(const AcmeOrder::Result& result)
             qCWarning(lcAcme).noquote() << "could not obtain a certificate for" << m_options.hostname << ":" << result.error
                                         << "- HTTPS has no certificate to serve yet; retrying later";
         emit issuanceFailed(result.error);
-        scheduleNext(m_options.retryIntervalMs);
+        // Without a certificate HTTPS is down: try again sooner, but not so often that the CA's
+        // limit on failed validations (Let's Encrypt: 5 an hour) is reached.
+        const qint64 backoff = qint64(m_options.firstRetryMs) << std::min(m_failures, 16);
+        ++m_failures;
+        scheduleNext(hasCertificate() ? m_options.retryIntervalMs : int(std::min<qint64>(backoff, m_options.retryIntervalMs)));
         return;
     }
+    m_failures = 0;
     const QByteArray pem = result.keyPem + result.chainPem;
     QString error;
     if (!install(pem, QStringLiteral("CA"))) {

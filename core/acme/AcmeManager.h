@@ -39,7 +39,8 @@ public:
         QList<QSslCertificate> extraCas;   // trusted for the CA's HTTPS besides the system's
         double renewWhenRemaining = 1.0 / 3.0;
         int checkIntervalMs = 12 * 3600 * 1000;
-        int retryIntervalMs = 3600 * 1000;   // after a failed run
+        int retryIntervalMs = 3600 * 1000;   // after a failed run while a certificate is served
+        int firstRetryMs = 5 * 60 * 1000;    // without one: 5 min, doubling up to retryIntervalMs
     };
 
     explicit AcmeManager(Options options, QObject* parent = nullptr);
@@ -85,6 +86,7 @@ private:
     QList<QSslCertificate> m_chain;
     QSslKey m_key;
     QString m_lastError;
+    int m_failures = 0;   // failed runs in a row
 };
 
 } // namespace keel::acme

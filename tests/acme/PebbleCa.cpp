@@ -78,17 +78,30 @@ bool PebbleCa::start(const Options& options, QString* error)
     if (m_httpsTrust.isEmpty() && !makeHttpsCertificate(error))
         return false;
     const quint16 dnsPort = freePort();
-    const quint16 dnsManagement = freePort();
     m_acmePort = freePort();
     m_managementPort = freePort();
+    startDns(dnsPort);
+    const QString configPath = writeConfig(options);
+    if (configPath.isEmpty()) {
+        *error = QStringLiteral("cannot write pebble's config in %1").arg(m_dir);
+        return false;
+    }
+    return startPebble(configPath, dnsPort, options, error) && waitForPorts({m_acmePort, m_managementPort, dnsPort}, error);
+}
 
+void PebbleCa::startDns(quint16 dnsPort)
+{
+    const quint16 dnsManagement = freePort();
     m_dns = std::make_unique<QProcess>();
     m_dns->setProcessChannelMode(QProcess::MergedChannels);
     m_dns->start(QStringLiteral("pebble-challtestsrv"),
                  {QStringLiteral("-dns01"), QStringLiteral("127.0.0.1:%1").arg(dnsPort), QStringLiteral("-http01"), QString(),
                   QStringLiteral("-https01"), QString(), QStringLiteral("-tlsalpn01"), QString(), QStringLiteral("-management"),
                   QStringLiteral("127.0.0.1:%1").arg(dnsManagement), QStringLiteral("-defaultIPv6"), QString()});
+}
 
+QString PebbleCa::writeConfig(const Options& options) const
+{
     QJsonObject pebble{{QStringLiteral("listenAddress"), QStringLiteral("127.0.0.1:%1").arg(m_acmePort)},
                        {QStringLiteral("managementListenAddress"), QStringLiteral("127.0.0.1:%1").arg(m_managementPort)},
                        {QStringLiteral("certificate"), QDir(m_dir).filePath(QStringLiteral("pebble-cert.pem"))},
@@ -102,10 +115,13 @@ bool PebbleCa::start(const Options& options, QString* error)
     const QString configPath = QDir(m_dir).filePath(QStringLiteral("pebble-config.json"));
     QFile config(configPath);
     if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
+        return {};
     config.write(QJsonDocument(QJsonObject{{QStringLiteral("pebble"), pebble}}).toJson());
-    config.close();
+    return configPath;
+}
 
+bool PebbleCa::startPebble(const QString& configPath, quint16 dnsPort, const Options& options, QString* error)
+{
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PEBBLE_VA_NOSLEEP"), QStringLiteral("1"));
     env.remove(QStringLiteral("PEBBLE_VA_ALWAYS_VALID"));
@@ -129,9 +145,13 @@ bool PebbleCa::start(const Options& options, QString* error)
         *error = QStringLiteral("pebble did not start: %1").arg(QString::fromLocal8Bit(out));
         return false;
     }
-    // pebble logs its addresses before it binds them: wait until both ports (and the DNS
-    // server's) accept connections.
-    for (const quint16 port : {m_acmePort, m_managementPort, dnsPort}) {
+    return true;
+}
+
+bool PebbleCa::waitForPorts(const QList<quint16>& ports, QString* error)
+{
+    // pebble logs its addresses before it binds them: wait until they accept connections.
+    for (const quint16 port : ports) {
         bool up = false;
         for (int i = 0; i < 200 && !up; ++i) {
             QTcpSocket probe;

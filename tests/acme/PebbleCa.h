@@ -49,6 +49,10 @@ public:
 
 private:
     bool makeHttpsCertificate(QString* error);
+    void startDns(quint16 dnsPort);
+    QString writeConfig(const Options& options) const;   // the config file's path, empty on failure
+    bool startPebble(const QString& configPath, quint16 dnsPort, const Options& options, QString* error);
+    bool waitForPorts(const QList<quint16>& ports, QString* error);
 
     QString m_dir;
     quint16 m_acmePort = 0, m_managementPort = 0;
