@@ -1,7 +1,7 @@
 // A real `keel serve` with Headscale's ACME keys against pebble: the certificate is obtained at
 // start (HTTP-01 on tls_letsencrypt_listen), served on listen_addr, cached, and `keel configtest`
 // says ACME is in force.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 #include "PebbleCa.h"
 
 #include <QDeadlineTimer>
