@@ -4,6 +4,7 @@
 #include "KeelVersion.h"
 #include "common/Plural.h"
 #include "crypto/Keys.h"
+#include "server/AcmeRuntime.h"
 #include "server/Maintenance.h"
 #include "server/OidcLogin.h"
 
@@ -32,9 +33,10 @@ QList<Command> miscCommands(Cli& cli)
                 return cli.fail(QStringLiteral("%1: %2, %3").arg(source, plural(errors, QStringLiteral("error")), plural(warnings, QStringLiteral("warning"))));
             // Which login is in force: a wrong issuer or a missing secret shows here, not at the first login.
             const QStringList oidc = server::OidcLogin::describe(*config);
+            const QString tls = server::AcmeRuntime::describeTls(*config);
             cli.print(QJsonObject{{QStringLiteral("valid"), true}, {QStringLiteral("source"), source}, {QStringLiteral("warnings"), warnings},
-                                  {QStringLiteral("oidc"), QJsonArray::fromStringList(oidc)}},
-                      QStringLiteral("%1 is valid (%2)\n%3").arg(source, plural(warnings, QStringLiteral("warning")), oidc.join(QLatin1Char('\n'))));
+                                  {QStringLiteral("oidc"), QJsonArray::fromStringList(oidc)}, {QStringLiteral("tls"), tls}},
+                      QStringLiteral("%1 is valid (%2)\n%3\n%4").arg(source, plural(warnings, QStringLiteral("warning")), tls, oidc.join(QLatin1Char('\n'))));
             return 0;
         }, {}, {}};
 

@@ -3,6 +3,7 @@
 #include "admin/AdminReply.h"
 #include "admin/OpenApi.h"
 #include "common/Log.h"
+#include "http/ClientAddress.h"
 
 #include "KeelVersion.h"
 
@@ -24,7 +25,7 @@ std::optional<http::HttpResponse> AdminApi::refuse(http::HttpRequest& request)
     const auto key = m_context.state.authenticateApiKey(QString::fromUtf8(auth.mid(7).trimmed()));
     if (!key) {
         // Logged without the key text: the prefix an attacker sent is not worth a log line each.
-        qCDebug(lcAdmin) << "API request with a rejected key from" << request.peerAddress.toString();
+        qCDebug(lcAdmin).noquote() << "API request with a rejected key from" << http::ClientAddress::describe(request);
         return unauthorized();
     }
     request.principal = QStringLiteral("apikey:") + key->prefix;

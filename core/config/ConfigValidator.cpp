@@ -323,6 +323,33 @@ void ConfigValidator::checkTls(const Config& c, DiagnosticSink& sink)
         sink.warning(QStringLiteral("listen_addr"), QStringLiteral("with TLS-ALPN-01 the server must be reachable on port 443, i.e. listen_addr should probably end in :443"));
     if (!t.letsencrypt.hostname.isEmpty() && !isHttpUrl(c.acmeUrl))
         sink.error(QStringLiteral("acme_url"), QStringLiteral("\"%1\" is not an http(s) URL").arg(c.acmeUrl));
+    if (t.letsencrypt.hostname.isEmpty()) {
+        // The other ACME keys only act with a hostname: say so instead of ignoring them silently.
+        static const Config d;
+        const auto unused = [&sink](const char* key) {
+            sink.warning(QString::fromLatin1(key), QStringLiteral("has no effect without tls_letsencrypt_hostname (ACME is off)"));
+        };
+        if (t.letsencrypt.cacheDir != d.tls.letsencrypt.cacheDir)
+            unused("tls_letsencrypt_cache_dir");
+        if (t.letsencrypt.challengeType != d.tls.letsencrypt.challengeType)
+            unused("tls_letsencrypt_challenge_type");
+        if (t.letsencrypt.listen != d.tls.letsencrypt.listen)
+            unused("tls_letsencrypt_listen");
+        if (c.acmeUrl != d.acmeUrl)
+            unused("acme_url");
+        if (!c.acmeEmail.isEmpty())
+            unused("acme_email");
+    } else {
+        if (t.letsencrypt.cacheDir.isEmpty())
+            sink.error(QStringLiteral("tls_letsencrypt_cache_dir"), QStringLiteral("ACME needs a directory for its account key and certificates"));
+        // Clients check the certificate against server_url's host: a different name fails every connection.
+        const QUrl server(c.serverUrl);
+        if (server.isValid() && server.host().compare(t.letsencrypt.hostname, Qt::CaseInsensitive) != 0)
+            sink.warning(QStringLiteral("tls_letsencrypt_hostname"),
+                         QStringLiteral("the certificate will be for %1, but server_url names %2: clients will refuse it").arg(t.letsencrypt.hostname, server.host()));
+        else if (server.isValid() && server.scheme() != QLatin1String("https"))
+            sink.warning(QStringLiteral("server_url"), QStringLiteral("with tls_letsencrypt_hostname Keel serves HTTPS: server_url should start with https://"));
+    }
 }
 
 void ConfigValidator::checkOidc(const Config& c, DiagnosticSink& sink)

@@ -12,8 +12,6 @@ using S = KeyEffects::Status;
 #define KEEL_NOEFFECT(path, reader, reason, cond) KeyEffects::Entry{path, S::NoEffect, reader, reason, []([[maybe_unused]] const Config& c) { return bool(cond); }}
 #define KEEL_UNSUPPORTED(path, reader, reason, cond) KeyEffects::Entry{path, S::Unsupported, reader, reason, []([[maybe_unused]] const Config& c) { return bool(cond); }}
 
-const char* const kNoAcme = "ACME (Let's Encrypt) is not supported yet: use tls_cert_path/tls_key_path (e.g. certificates from "
-                            "certbot) or terminate TLS in a reverse proxy (docs/deployment.md)";
 const char* const kNoPool = "Keel holds one database connection per thread that uses it, not a pool";
 
 const Config& defaults()
@@ -92,15 +90,13 @@ const QList<KeyEffects::Entry>& KeyEffects::entries()
         KEEL_NOEFFECT("database.postgres.conn_max_idle_time_secs", "\\.connMaxIdleTimeSecs\\b", kNoPool,
                       c.database.postgres.connMaxIdleTimeSecs != defaults().database.postgres.connMaxIdleTimeSecs),
         KEEL_USED("database.postgres.ssl", "postgres\\.ssl\\b"),
-        KEEL_UNSUPPORTED("tls_letsencrypt_hostname", "letsencrypt\\.hostname\\b", kNoAcme, !c.tls.letsencrypt.hostname.isEmpty()),
-        KEEL_NOEFFECT("tls_letsencrypt_cache_dir", "letsencrypt\\.cacheDir\\b", kNoAcme,
-                      c.tls.letsencrypt.cacheDir != defaults().tls.letsencrypt.cacheDir),
-        KEEL_NOEFFECT("tls_letsencrypt_challenge_type", "letsencrypt\\.challengeType\\b", kNoAcme,
-                      c.tls.letsencrypt.challengeType != defaults().tls.letsencrypt.challengeType),
-        KEEL_NOEFFECT("tls_letsencrypt_listen", "letsencrypt\\.listen\\b", kNoAcme,
-                      c.tls.letsencrypt.listen != defaults().tls.letsencrypt.listen),
-        KEEL_NOEFFECT("acme_url", "\\.acmeUrl\\b", kNoAcme, c.acmeUrl != defaults().acmeUrl),
-        KEEL_NOEFFECT("acme_email", "\\.acmeEmail\\b", kNoAcme, !c.acmeEmail.isEmpty()),
+        // TLS by ACME: server/AcmeRuntime and core/acme (docs/deployment.md).
+        KEEL_USED("tls_letsencrypt_hostname", "letsencrypt\\.hostname\\b"),
+        KEEL_USED("tls_letsencrypt_cache_dir", "letsencrypt\\.cacheDir\\b"),
+        KEEL_USED("tls_letsencrypt_challenge_type", "letsencrypt\\.challengeType\\b"),
+        KEEL_USED("tls_letsencrypt_listen", "letsencrypt\\.listen\\b"),
+        KEEL_USED("acme_url", "\\.acmeUrl\\b"),
+        KEEL_USED("acme_email", "\\.acmeEmail\\b"),
         KEEL_USED("tls_cert_path", "tls\\.certPath\\b"),
         KEEL_USED("tls_key_path", "tls\\.keyPath\\b"),
         KEEL_USED("log.level", "log\\.level\\b"),

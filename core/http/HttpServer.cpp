@@ -54,21 +54,28 @@ bool HttpServer::parseHostPort(const QString& hostPort, QHostAddress* address, q
 
 bool HttpServer::listen(const QString& hostPort, QString* error, const QSslConfiguration* tls)
 {
+    std::unique_ptr<QTcpServer> server;
+    if (tls) {
+        auto sslServer = std::make_unique<QSslServer>();
+        sslServer->setSslConfiguration(*tls);
+        // The TLS handshake finishes before the connection is queued as pending.
+        connect(sslServer.get(), &QSslServer::errorOccurred, this, [](QSslSocket* socket, QAbstractSocket::SocketError) {
+            qCDebug(lcHttp) << "TLS error from" << socket->peerAddress().toString() << socket->errorString();
+        });
+        server = std::move(sslServer);
+    } else {
+        server = std::make_unique<QTcpServer>();
+    }
+    return listen(hostPort, error, std::move(server));
+}
+
+bool HttpServer::listen(const QString& hostPort, QString* error, std::unique_ptr<QTcpServer> server)
+{
     QHostAddress address;
     quint16 port = 0;
     if (!parseHostPort(hostPort, &address, &port, error))
         return false;
-    if (tls) {
-        auto server = std::make_unique<QSslServer>();
-        server->setSslConfiguration(*tls);
-        // The TLS handshake finishes before the connection is queued as pending.
-        connect(server.get(), &QSslServer::errorOccurred, this, [](QSslSocket* socket, QAbstractSocket::SocketError) {
-            qCDebug(lcHttp) << "TLS error from" << socket->peerAddress().toString() << socket->errorString();
-        });
-        m_tcp = std::move(server);
-    } else {
-        m_tcp = std::make_unique<QTcpServer>();
-    }
+    m_tcp = std::move(server);
     m_tcp->setListenBacklogSize(kListenBacklog);
     if (!m_tcp->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(hostPort, m_tcp->errorString());

@@ -37,6 +37,9 @@ public:
     // "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces), "0.0.0.0:443".
     // With a TLS configuration the listener speaks HTTPS only.
     bool listen(const QString& hostPort, QString* error, const QSslConfiguration* tls = nullptr);
+    // The same with a listener built by the caller (acme::AcmeTlsServer: a certificate replaced
+    // at runtime). Its connections are TLS when they are QSslSockets.
+    bool listen(const QString& hostPort, QString* error, std::unique_ptr<QTcpServer> server);
     // A unix socket at `path` with the given permission bits (e.g. 0770). A stale socket file left
     // by a crashed process is removed; a live one (another server answering) is an error.
     bool listenUnix(const QString& path, int permissions, QString* error);

@@ -20,6 +20,7 @@
 #include "config/ConfigLoader.h"
 #include "server/ConfigReload.h"
 #include "server/DatabaseSettings.h"
+#include "server/AcmeRuntime.h"
 #include "server/DnsRuntime.h"
 #include "server/MetricsCollector.h"
 #include "server/OidcLogin.h"
@@ -237,6 +238,7 @@ void Server::stop()
     m_public.reset();
     m_socket.reset();
     m_metrics.reset();
+    m_acme.reset();
 }
 
 bool Server::openStore(QString* error)
@@ -456,8 +458,15 @@ bool Server::startListeners(QString* error)
             c.setLocalCertificateChain(c.localCertificateChain() << m_derp->metaCertificate());
         tls = c;
     }
-    if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr))
+    if (!m_config.tls.letsencrypt.hostname.isEmpty()) {
+        // TLS by ACME: the listener's certificate comes from the CA and changes at runtime.
+        m_acme = std::make_unique<AcmeRuntime>(m_config, m_derp ? m_derp->metaCertificate() : QSslCertificate());
+        if (!m_acme->start(error) || !m_public->listen(m_config.listenAddr, error, m_acme->takeListener()))
+            return false;
+        tls = QSslConfiguration();   // for the log line below
+    } else if (!m_public->listen(m_config.listenAddr, error, tls ? &*tls : nullptr)) {
         return false;
+    }
     // One formatted string: the stream operator puts a space between parts ("port 8080 )").
     qCInfo(lcServer).noquote() << QStringLiteral("listening on %1%2 (port %3), server_url %4")
                                       .arg(tls ? QStringLiteral("https://") : QStringLiteral("http://"), m_config.listenAddr)

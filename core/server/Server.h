@@ -16,6 +16,7 @@ class ControlService;
 namespace keel::server {
 class PolicyFileWatcher;
 class DnsRuntime;
+class AcmeRuntime;
 class OidcLogin;
 }
 namespace keel::derp {
@@ -95,6 +96,7 @@ private:
     std::unique_ptr<OidcLogin> m_oidc; // oidc.issuer set
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
+    std::unique_ptr<AcmeRuntime> m_acme; // tls_letsencrypt_hostname set; outlives m_public (its listener)
     http::Router m_publicRouter;
     http::Router m_socketRouter;
     http::Router m_metricsRouter;

@@ -50,6 +50,7 @@ QProcessEnvironment KeelProcess::environment() const
     // Without it, a server run as root would create /var/lib/keel (the default data directory)
     // even when every file the config names is in m_dir.
     env.insert(QStringLiteral("KEEL_DATA_DIR"), m_dir.path());
+    env.insert(m_extraEnv);
     return env;
 }
 

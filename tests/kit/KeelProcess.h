@@ -45,6 +45,8 @@ public:
 
     CliResult cli(const QStringList& args, const QProcessEnvironment& extraEnv = {}, int timeoutMs = 20000) const;
     QProcessEnvironment environment() const;
+    // A variable for the server and the CLI on top of the clean environment (e.g. KEEL_ACME_CA_BUNDLE).
+    void addEnvironment(const QString& name, const QString& value) { m_extraEnv.insert(name, value); }
 
 private:
     QTemporaryDir m_dir;
@@ -52,6 +54,7 @@ private:
     quint16 m_metricsPort = 0;
     QProcess m_server;
     QByteArray m_log;
+    QProcessEnvironment m_extraEnv;
 };
 
 } // namespace keel::test

@@ -1,0 +1,3 @@
+#include "acme/AcmeLog.h"
+
+Q_LOGGING_CATEGORY(lcAcme, "keel.acme")
