@@ -37,6 +37,28 @@ void SimNode::start(const QString& host, quint16 port, std::optional<crypto::Mac
     m_client->connectToServer(host, port, serverKey);
 }
 
+void SimNode::reconnect(const QString& host, quint16 port)
+{
+    if (m_client) {
+        m_client->disconnect(this);
+        m_client->close();
+        m_client->deleteLater();
+    }
+    m_error.clear();
+    m_buffer.clear();
+    m_view = PeerSetView();
+    m_netmap = control::MapSessionNetmap();
+    m_client = new control::ControlClient(m_machine, this);
+    connect(m_client, &control::ControlClient::connected, this, [this] {
+        if (m_registered)
+            openStream();
+        else
+            sendRegister();
+    });
+    connect(m_client, &control::ControlClient::failed, this, [this](const QString& e) { fail(e); });
+    m_client->connectToServer(host, port, std::nullopt);
+}
+
 void SimNode::sendRegister()
 {
     const QString name = QStringLiteral("sim-%1").arg(m_index);
@@ -61,6 +83,7 @@ void SimNode::sendRegister()
             fail(QStringLiteral("register: ") + QString::fromUtf8(reply->left(200)));
             return;
         }
+        m_registered = true;
         Q_EMIT registered(this);
         openStream();
     });
@@ -98,6 +121,10 @@ void SimNode::openStream()
             }
             if (first && m_view.hasSelf()) {
                 m_nodeId = m_view.selfId();
+                m_selfAddresses.clear();
+                const QJsonObject self = QJsonDocument::fromJson(*m).object().value(QStringLiteral("Node")).toObject();
+                for (const QJsonValue& a : self.value(QStringLiteral("Addresses")).toArray())
+                    m_selfAddresses << a.toString();
                 Q_EMIT firstMap(this);
             }
             Q_EMIT updated(this);

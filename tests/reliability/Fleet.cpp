@@ -1,0 +1,119 @@
+#include "Fleet.h"
+
+#include <QJsonObject>
+
+namespace keel::test {
+
+Fleet::Fleet(const QString& authKey, quint16 port, QObject* parent)
+    : QObject(parent)
+    , m_authKey(authKey)
+    , m_port(port)
+{
+}
+
+void Fleet::launch(int count, int concurrency)
+{
+    m_concurrency = qMax(1, concurrency);
+    m_stopped = false;
+    for (int i = 0; i < count; ++i) {
+        auto* node = new sim::SimNode(m_nodes.size() + 1, m_authKey, this);
+        node->setFullParse(false);   // the peer set is exact either way, and O(N) per node is enough
+        m_nodes << node;
+        m_queue << node;
+        // Registration answered (either way): the slot is free for the next one.
+        connect(node, &sim::SimNode::registered, this, [this] { --m_inFlight; startNext(); });
+        connect(node, &sim::SimNode::failedSignal, this, [this](sim::SimNode* n) {
+            if (!n->isRegistered() && n->property("inFlight").toBool()) {
+                n->setProperty("inFlight", false);
+                --m_inFlight;
+                startNext();
+            }
+        });
+        connect(node, &sim::SimNode::registered, node, [node] { node->setProperty("inFlight", false); });
+        connect(node, &sim::SimNode::firstMap, this, [this](sim::SimNode* n) {
+            if (!m_addresses.contains(n->nodeKey()))
+                m_addresses.insert(n->nodeKey(), bareAddresses(n->selfAddresses()));
+        });
+    }
+    for (int i = 0; i < m_concurrency; ++i)
+        startNext();
+}
+
+void Fleet::startNext()
+{
+    while (!m_stopped && m_inFlight < m_concurrency && !m_queue.isEmpty()) {
+        sim::SimNode* node = m_queue.takeFirst();
+        node->setProperty("inFlight", true);
+        ++m_inFlight;
+        node->start(QStringLiteral("127.0.0.1"), m_port, std::nullopt);
+    }
+}
+
+QList<sim::SimNode*> Fleet::acknowledged() const
+{
+    QList<sim::SimNode*> out;
+    for (sim::SimNode* n : m_nodes)
+        if (n->isRegistered())
+            out << n;
+    return out;
+}
+
+void Fleet::reconnectAll(quint16 port)
+{
+    m_port = port;
+    m_queue.clear();
+    m_inFlight = 0;
+    m_stopped = true;   // reconnecting is all at once, not a new burst
+    for (sim::SimNode* n : std::as_const(m_nodes)) {
+        n->setProperty("inFlight", false);
+        n->reconnect(QStringLiteral("127.0.0.1"), port);
+    }
+}
+
+bool Fleet::converged(qint64 peers, QString* why) const
+{
+    for (sim::SimNode* n : m_nodes) {
+        if (!n->isRegistered())
+            continue;
+        if (n->failed() || !n->view().hasSelf() || n->view().size() != peers) {
+            if (why)
+                *why = QStringLiteral("node %1: %2 peers of %3%4")
+                           .arg(n->index())
+                           .arg(n->view().size())
+                           .arg(peers)
+                           .arg(n->failed() ? QStringLiteral(", ") + n->error() : QString());
+            return false;
+        }
+    }
+    return true;
+}
+
+QHash<QString, QJsonObject> nodesByKey(const QJsonArray& list)
+{
+    QHash<QString, QJsonObject> out;
+    for (const QJsonValue& v : list) {
+        const QJsonObject o = v.toObject();
+        out.insert(o.value(QStringLiteral("nodeKey")).toString(), o);
+    }
+    return out;
+}
+
+QStringList bareAddresses(const QStringList& prefixes)
+{
+    QStringList out;
+    for (const QString& p : prefixes)
+        out << p.section(QLatin1Char('/'), 0, 0);
+    out.sort();
+    return out;
+}
+
+QStringList sortedAddresses(const QJsonObject& node)
+{
+    QStringList out;
+    for (const QJsonValue& a : node.value(QStringLiteral("ipAddresses")).toArray())
+        out << a.toString();
+    out.sort();
+    return out;
+}
+
+} // namespace keel::test
