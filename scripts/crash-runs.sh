@@ -20,7 +20,13 @@ bin="$build/tests/reliability/test_crashrecovery"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-crash-runs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"   # the test's PostgreSQL cluster runs as `postgres` when we are root
-export TMPDIR=$tmp HOME=$tmp KEEL_DATA_DIR=$tmp/keel-data KEEL_BINARY_DIR=$build LC_ALL=C.UTF-8 TZ=UTC
+# A copy of the binaries: a rebuild in the tree during the long runs does not disturb them.
+mkdir -p "$tmp/bin/daemon"
+cp "$build/daemon/keel" "$tmp/bin/daemon/keel"
+cp "$bin" "$tmp/bin/test_crashrecovery"
+bin="$tmp/bin/test_crashrecovery"
+# QTEST_FUNCTION_TIMEOUT: Qt Test aborts a test function after 5 minutes by default.
+export TMPDIR=$tmp HOME=$tmp KEEL_DATA_DIR=$tmp/keel-data KEEL_BINARY_DIR=$tmp/bin LC_ALL=C.UTF-8 TZ=UTC QTEST_FUNCTION_TIMEOUT=3600000
 failed=0
 for backend in $backends; do
     ok=0; acked=0; unanswered=0; start=$(date +%s)

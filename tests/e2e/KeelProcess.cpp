@@ -9,6 +9,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 
 namespace keel::test {
@@ -77,6 +78,9 @@ bool KeelProcess::start(bool useConfig, QString* error)
         args << QStringLiteral("-c") << configPath();
     m_server.setProcessEnvironment(env);
     m_server.setWorkingDirectory(m_dir.path());
+    // The server dies with the test, even when the test is killed or aborts (Qt Test's watchdog):
+    // no `keel serve` outlives the run that started it.
+    m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_server.start(keelBinary(), args);
     if (!m_server.waitForStarted(5000)) {
         if (error)

@@ -54,7 +54,13 @@ bool PgCluster::start(QString* error)
         const QRegularExpression re(QStringLiteral("%1=(\\S+)").arg(QLatin1String(name)));
         return re.match(QString::fromUtf8(out)).captured(1);
     };
-    m_port = quint16(value("KEEL_TEST_PG_PORT").toUInt());
+    const quint16 port = quint16(value("KEEL_TEST_PG_PORT").toUInt());
+    if (m_port != 0 && port != m_port) {
+        if (error)
+            *error = QStringLiteral("the cluster came back on port %1 instead of %2").arg(port).arg(m_port);
+        return false;
+    }
+    m_port = port;
     m_user = value("KEEL_TEST_PG_USER");
     m_password = value("KEEL_TEST_PG_PASSWORD");
     m_database = value("KEEL_TEST_PG_DB");

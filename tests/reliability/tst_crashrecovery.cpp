@@ -84,7 +84,8 @@ private:
             QVERIFY2(s.pg->start(&error), qPrintable(error));
             extra = s.pg->configYaml();
         }
-        s.keel.writeConfig(extra);
+        // The CLI's 5 s default is for people; a niced run on a busy machine may need longer.
+        s.keel.writeConfig(extra + "cli:\n  timeout: 120s\n");
         QString error;
         QVERIFY2(s.keel.start(true, &error), qPrintable(error));
         const QStringList c{QStringLiteral("-c"), s.keel.configPath()};
