@@ -75,9 +75,16 @@ void SimNode::sendRegister()
                                                  {QStringLiteral("BackendLogID"), m_node.publicKey().toString().mid(8)}}}};
     auto* stream = m_client->request("POST", "/machine/register", QJsonDocument(body).toJson(QJsonDocument::Compact));
     auto reply = std::make_shared<QByteArray>();
+    // After reconnect() the old connection's streams may still report: only the current one counts.
+    const control::ControlClient* owner = m_client;
     connect(stream, &http::Http2ClientStream::dataReceived, this, [reply](const QByteArray& c) { *reply += c; });
-    connect(stream, &http::Http2ClientStream::failed, this, [this](quint32, const QString& e) { fail(QStringLiteral("register: ") + e); });
-    connect(stream, &http::Http2ClientStream::finished, this, [this, reply] {
+    connect(stream, &http::Http2ClientStream::failed, this, [this, owner](quint32, const QString& e) {
+        if (owner == m_client)
+            fail(QStringLiteral("register: ") + e);
+    });
+    connect(stream, &http::Http2ClientStream::finished, this, [this, reply, owner] {
+        if (owner != m_client)
+            return;
         const QJsonObject r = QJsonDocument::fromJson(*reply).object();
         if (!r.value(QStringLiteral("MachineAuthorized")).toBool()) {
             fail(QStringLiteral("register: ") + QString::fromUtf8(reply->left(200)));
@@ -103,9 +110,18 @@ void SimNode::openStream()
                                                  {QStringLiteral("OS"), QStringLiteral("linux")},
                                                  {QStringLiteral("NetInfo"), QJsonObject{{QStringLiteral("PreferredDERP"), 999}}}}}};
     auto* stream = m_client->request("POST", "/machine/map", QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(stream, &http::Http2ClientStream::failed, this, [this](quint32, const QString& e) { fail(QStringLiteral("map: ") + e); });
-    connect(stream, &http::Http2ClientStream::finished, this, [this] { fail(QStringLiteral("map stream ended")); });
-    connect(stream, &http::Http2ClientStream::dataReceived, this, [this](const QByteArray& chunk) {
+    const control::ControlClient* owner = m_client;
+    connect(stream, &http::Http2ClientStream::failed, this, [this, owner](quint32, const QString& e) {
+        if (owner == m_client)
+            fail(QStringLiteral("map: ") + e);
+    });
+    connect(stream, &http::Http2ClientStream::finished, this, [this, owner] {
+        if (owner == m_client)
+            fail(QStringLiteral("map stream ended"));
+    });
+    connect(stream, &http::Http2ClientStream::dataReceived, this, [this, owner](const QByteArray& chunk) {
+        if (owner != m_client)
+            return;
         m_bytes += chunk.size();
         m_buffer += chunk;
         QString error;

@@ -44,6 +44,13 @@ bool Batcher::attach(MapSession* session)
     return true;
 }
 
+void Batcher::closeAll()
+{
+    const QList<MapSession*> sessions = m_sessions.values();   // closing detaches while we iterate
+    for (MapSession* session : sessions)
+        session->close();
+}
+
 void Batcher::detach(MapSession* session)
 {
     const auto it = m_sessions.find(session->nodeId());

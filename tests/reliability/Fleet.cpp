@@ -9,6 +9,12 @@ Fleet::Fleet(const QString& authKey, quint16 port, QObject* parent)
     , m_authKey(authKey)
     , m_port(port)
 {
+    m_redial.setInterval(1000);
+    m_redial.callOnTimeout(this, [this] {
+        for (sim::SimNode* n : std::as_const(m_nodes))
+            if (n->failed())
+                n->reconnect(QStringLiteral("127.0.0.1"), m_port);
+    });
 }
 
 void Fleet::launch(int count, int concurrency)
@@ -21,15 +27,15 @@ void Fleet::launch(int count, int concurrency)
         m_nodes << node;
         m_queue << node;
         // Registration answered (either way): the slot is free for the next one.
-        connect(node, &sim::SimNode::registered, this, [this] { --m_inFlight; startNext(); });
-        connect(node, &sim::SimNode::failedSignal, this, [this](sim::SimNode* n) {
-            if (!n->isRegistered() && n->property("inFlight").toBool()) {
-                n->setProperty("inFlight", false);
-                --m_inFlight;
-                startNext();
-            }
-        });
-        connect(node, &sim::SimNode::registered, node, [node] { node->setProperty("inFlight", false); });
+        const auto settle = [this](sim::SimNode* n) {
+            if (!n->property("inFlight").toBool())
+                return;
+            n->setProperty("inFlight", false);
+            --m_inFlight;
+            startNext();
+        };
+        connect(node, &sim::SimNode::registered, this, settle);
+        connect(node, &sim::SimNode::failedSignal, this, settle);
         connect(node, &sim::SimNode::firstMap, this, [this](sim::SimNode* n) {
             if (!m_addresses.contains(n->nodeKey()))
                 m_addresses.insert(n->nodeKey(), bareAddresses(n->selfAddresses()));
@@ -68,13 +74,20 @@ void Fleet::reconnectAll(quint16 port)
         n->setProperty("inFlight", false);
         n->reconnect(QStringLiteral("127.0.0.1"), port);
     }
+    m_redial.start();
 }
 
 bool Fleet::converged(qint64 peers, QString* why) const
 {
     for (sim::SimNode* n : m_nodes) {
-        if (!n->isRegistered())
+        if (!n->isRegistered()) {
+            if (m_redial.isActive()) {   // after reconnectAll every node must be in
+                if (why)
+                    *why = QStringLiteral("node %1 not registered yet (%2)").arg(n->index()).arg(n->error());
+                return false;
+            }
             continue;
+        }
         if (n->failed() || !n->view().hasSelf() || n->view().size() != peers) {
             if (why)
                 *why = QStringLiteral("node %1: %2 peers of %3%4")

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 namespace keel::test {
 
@@ -34,7 +35,9 @@ public:
     const QHash<QString, QStringList>& addresses() const { return m_addresses; }
 
     // Every node, registered or not, dials again (same keys): registered ones open their map
-    // stream, the others register.
+    // stream, the others register. From then on a node whose connection fails dials again after
+    // a second, as tailscaled does with its backoff (a burst of 1,000 dials on a busy machine may
+    // see some time out).
     void reconnectAll(quint16 port);
     // True when every registered node has a map stream whose view lists exactly `peers` peers.
     bool converged(qint64 peers, QString* why = nullptr) const;
@@ -50,6 +53,7 @@ private:
     int m_inFlight = 0;
     int m_concurrency = 1;
     bool m_stopped = false;
+    QTimer m_redial;
 };
 
 // `keel nodes list -o json` as node key -> node object, with a reason when it cannot be read.
