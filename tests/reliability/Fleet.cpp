@@ -1,6 +1,10 @@
 #include "Fleet.h"
 
+#include "control/ControlClient.h"
+
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QTest>
 
 namespace keel::test {
 
@@ -127,6 +131,36 @@ QStringList sortedAddresses(const QJsonObject& node)
         out << a.toString();
     out.sort();
     return out;
+}
+
+// One registration from a brand-new machine, answered or failed.
+Answer registerOnce(quint16 port, const QString& authKey)
+{
+    const auto machine = crypto::MachinePrivate::generate();
+    const auto node = crypto::NodePrivate::generate();
+    control::ControlClient client(machine);
+    Answer answer;
+    bool done = false;
+    QObject::connect(&client, &control::ControlClient::failed, [&](const QString& e) { answer.error = e; done = true; });
+    QObject::connect(&client, &control::ControlClient::connected, [&] {
+        const QJsonObject body{{QStringLiteral("Version"), 115},
+                               {QStringLiteral("NodeKey"), node.publicKey().toString()},
+                               {QStringLiteral("Auth"), QJsonObject{{QStringLiteral("AuthKey"), authKey}}},
+                               {QStringLiteral("Hostinfo"), QJsonObject{{QStringLiteral("Hostname"), QStringLiteral("outage")}}}};
+        auto* stream = client.request("POST", "/machine/register", QJsonDocument(body).toJson(QJsonDocument::Compact));
+        QObject::connect(stream, &http::Http2ClientStream::dataReceived, [&](const QByteArray& c) { answer.body += c; });
+        QObject::connect(stream, &http::Http2ClientStream::finished, [&, stream] { answer.status = stream->status(); done = true; });
+        QObject::connect(stream, &http::Http2ClientStream::failed, [&](quint32, const QString& e) { answer.error = e; done = true; });
+    });
+    client.connectToServer(QStringLiteral("127.0.0.1"), port);
+    if (!QTest::qWaitFor([&] { return done; }, 60000))
+        answer.error = QStringLiteral("no answer in 60 s");
+    return answer;
+}
+
+bool authorized(const Answer& a)
+{
+    return a.status == 200 && QJsonDocument::fromJson(a.body).object().value(QStringLiteral("MachineAuthorized")).toBool();
 }
 
 } // namespace keel::test

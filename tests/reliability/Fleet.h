@@ -56,6 +56,17 @@ private:
     QTimer m_redial;
 };
 
+// One registration from a brand-new machine (its own ts2021 connection): the HTTP status and body,
+// or the transport error.
+struct Answer
+{
+    int status = 0;
+    QByteArray body;
+    QString error;
+};
+Answer registerOnce(quint16 port, const QString& authKey);
+bool authorized(const Answer& a);
+
 // `keel nodes list -o json` as node key -> node object, with a reason when it cannot be read.
 QHash<QString, QJsonObject> nodesByKey(const QJsonArray& list);
 // A node's Addresses from its map ("100.64.0.1/32"), sorted and without the prefix length.

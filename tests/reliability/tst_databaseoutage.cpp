@@ -7,8 +7,6 @@
 #include "KeelProcess.h"
 #include "PgCluster.h"
 
-#include "control/ControlClient.h"
-
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,46 +16,9 @@ using keel::test::Fleet;
 using keel::test::KeelProcess;
 using keel::test::PgCluster;
 
-namespace {
-
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-    QString error;
-};
-
-// One registration from a brand-new machine, answered or failed.
-Answer registerOnce(quint16 port, const QString& authKey)
-{
-    const auto machine = keel::crypto::MachinePrivate::generate();
-    const auto node = keel::crypto::NodePrivate::generate();
-    keel::control::ControlClient client(machine);
-    Answer answer;
-    bool done = false;
-    QObject::connect(&client, &keel::control::ControlClient::failed, [&](const QString& e) { answer.error = e; done = true; });
-    QObject::connect(&client, &keel::control::ControlClient::connected, [&] {
-        const QJsonObject body{{QStringLiteral("Version"), 115},
-                               {QStringLiteral("NodeKey"), node.publicKey().toString()},
-                               {QStringLiteral("Auth"), QJsonObject{{QStringLiteral("AuthKey"), authKey}}},
-                               {QStringLiteral("Hostinfo"), QJsonObject{{QStringLiteral("Hostname"), QStringLiteral("outage")}}}};
-        auto* stream = client.request("POST", "/machine/register", QJsonDocument(body).toJson(QJsonDocument::Compact));
-        QObject::connect(stream, &keel::http::Http2ClientStream::dataReceived, [&](const QByteArray& c) { answer.body += c; });
-        QObject::connect(stream, &keel::http::Http2ClientStream::finished, [&, stream] { answer.status = stream->status(); done = true; });
-        QObject::connect(stream, &keel::http::Http2ClientStream::failed, [&](quint32, const QString& e) { answer.error = e; done = true; });
-    });
-    client.connectToServer(QStringLiteral("127.0.0.1"), port);
-    if (!QTest::qWaitFor([&] { return done; }, 60000))
-        answer.error = QStringLiteral("no answer in 60 s");
-    return answer;
-}
-
-bool authorized(const Answer& a)
-{
-    return a.status == 200 && QJsonDocument::fromJson(a.body).object().value(QStringLiteral("MachineAuthorized")).toBool();
-}
-
-} // namespace
+using keel::test::Answer;
+using keel::test::authorized;
+using keel::test::registerOnce;
 
 class TestDatabaseOutage : public QObject
 {
