@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SimNode.h"
+#include "sim/SimNode.h"
 
 #include <QHash>
 #include <QJsonArray>
