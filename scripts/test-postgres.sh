@@ -79,7 +79,9 @@ PASS=$(cat "$DIR/password")
 
 if ! pg_running; then
     # A previous run may have been killed; if the remembered port is taken by something else, move.
-    if python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',$PORT))" 2>/dev/null; then :; else
+    # SO_REUSEADDR as PostgreSQL sets it: connections of the cluster's previous run in TIME_WAIT do
+    # not make the port "taken" (moving would strand clients that reconnect after a restart).
+    if python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1',$PORT))" 2>/dev/null; then :; else
         PORT=$(free_port); echo "$PORT" > "$DIR/port"
     fi
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$DIR/log/server.log" -w -t 60 \

@@ -97,8 +97,18 @@ void ControlService::serveRegister(const ControlContext& context, const http::Ht
                           context.peer);
 }
 
+void ControlService::shutdown()
+{
+    m_stopping = true;
+    m_batcher.closeAll();
+}
+
 void ControlService::serveMap(const ControlContext& context, const http::Http2Request& request, http::Http2Response response)
 {
+    if (m_stopping) {
+        DefaultControlHandler::error(response, 503, "server stopping");
+        return;
+    }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &pe);
     if (!doc.isObject()) {

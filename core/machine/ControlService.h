@@ -59,6 +59,9 @@ public:
     // A new shared DNSConfig (extra records or config reloaded): every connected node gets it as
     // a DNSConfig-only delta.
     void updateDnsConfig(const QJsonObject& shared);
+    // SIGTERM: every map stream gets a clean end (the client reconnects, as after any stream end)
+    // and new ones are refused with 503 while the server stops.
+    void shutdown();
     // Runs the periodic jobs now (tests, after moving a MockClock).
     void housekeeping();
 
@@ -80,6 +83,7 @@ private:
     SshCheck m_sshCheck;
     QTimer m_housekeeping;
     QDateTime m_lastAuditPrune;
+    bool m_stopping = false;
 };
 
 } // namespace keel::control

@@ -78,6 +78,18 @@ QString Registration::authIdFromUrl(const QString& url)
     return slash < 0 ? QString() : path.mid(slash + 1);
 }
 
+void Registration::failed(const Error& e, const Reply& reply)
+{
+    if (e.kind != Error::Database) {
+        reply(200, error(e.message));   // the client's request was refused: RegisterResponse.Error
+        return;
+    }
+    // The server's trouble, not the client's: 503, which tailscaled retries with backoff, and no
+    // database detail leaves the server.
+    qCWarning(lcControl).noquote() << "registration failed, database error:" << e.message;
+    reply(503, error(QStringLiteral("the database is unavailable; try again shortly")));
+}
+
 QJsonObject Registration::success(const state::LiveNode& live, bool keyExpired) const
 {
     const state::SnapshotPtr s = m_state.snapshot();
@@ -173,7 +185,7 @@ void Registration::known(const state::LiveNode& node, const RegistrationRequest&
         // 1970 would be shown to peers: clamp to now (Headscale).
         auto updated = m_state.setExpiry(node.node.id, now);
         if (!updated) {
-            reply(500, error(updated.error().message));
+            failed(updated.error(), reply);
             return;
         }
         qCInfo(lcControl) << "node" << node.node.id << "logged out";
@@ -189,7 +201,7 @@ void Registration::known(const state::LiveNode& node, const RegistrationRequest&
         }
         auto updated = m_state.setExpiry(node.node.id, r.expiry);
         if (!updated) {
-            reply(500, error(updated.error().message));
+            failed(updated.error(), reply);
             return;
         }
         reply(200, success(*updated));
@@ -224,7 +236,7 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
     // which checks it again (of two racing registrations with a single-use key one wins).
     auto found = m_state.validPreAuthKey(r.authKey);
     if (!found) {
-        reply(200, error(found.error().kind == Error::Database ? QStringLiteral("invalid authkey") : found.error().message));
+        failed(found.error(), reply);
         return;
     }
     // --advertise-tags: within the key's tags, or tags the key's user may assign (tagOwners).
@@ -268,7 +280,7 @@ void Registration::withAuthKey(const QString& machineKey, const RegistrationRequ
         result = m_state.createNode(spec);
     }
     if (!result) {
-        reply(200, error(result.error().message));
+        failed(result.error(), reply);
         return;
     }
     reply(200, success(*result));

@@ -96,6 +96,8 @@ private:
     // policy: until there is one, only a key's own tags make tagged nodes).
     QStringList refusedTags(std::optional<qint64> userId, const QStringList& tags) const;
     static QJsonObject error(const QString& message) { return {{QStringLiteral("Error"), message}}; }
+    // A refusal (200 with Error) or, for a database failure, 503 "try again".
+    static void failed(const store::Error& e, const Reply& reply);
 
     state::State& m_state;
     QString m_serverUrl;

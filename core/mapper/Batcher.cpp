@@ -51,6 +51,15 @@ bool Batcher::attach(MapSession* session)
     return true;
 }
 
+void Batcher::closeAll()
+{
+    QList<MapSession*> sessions;   // closing detaches while we iterate
+    for (const StreamPtr& stream : std::as_const(m_streams))
+        sessions << stream->session;
+    for (MapSession* session : sessions)
+        session->close();
+}
+
 void Batcher::detach(MapSession* session)
 {
     const auto it = m_streams.find(session->nodeId());

@@ -47,6 +47,8 @@ public:
     // Registers a stream and sends its first full map at once.
     bool attach(MapSession* session);
     void detach(MapSession* session);
+    // Ends every attached stream cleanly (the server is stopping).
+    void closeAll();
     MapSession* sessionOf(qint64 nodeId) const;
     int sessionCount() const { return int(m_streams.size()); }
 

@@ -37,6 +37,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslCertificate>
+#include <QSslCipher>
 #include <QSslKey>
 
 namespace keel::server {
@@ -78,6 +79,19 @@ bool loadTls(const config::Config& c, QSslConfiguration* tls, QString* error)
         return false;
     }
     *tls = QSslConfiguration::defaultConfiguration();
+    // TLS 1.2 and newer, and for TLS 1.2 only forward-secret AEAD suites (what Go's crypto/tls,
+    // i.e. tailscaled, prefers anyway): Qt's defaults still allow CBC and static-RSA suites.
+    tls->setProtocol(QSsl::TlsV1_2OrLater);
+    QList<QSslCipher> strong;
+    for (const QSslCipher& cipher : QSslConfiguration::supportedCiphers()) {
+        const QString name = cipher.name();
+        const bool tls13 = name.startsWith(QLatin1String("TLS_"));
+        const bool forwardSecret = name.startsWith(QLatin1String("ECDHE-")) || name.startsWith(QLatin1String("DHE-"));
+        const bool aead = name.contains(QLatin1String("-GCM-")) || name.contains(QLatin1String("CHACHA20"));
+        if (tls13 || (forwardSecret && aead))
+            strong << cipher;
+    }
+    tls->setCiphers(strong);
     tls->setLocalCertificateChain(chain);
     tls->setPrivateKey(key);
     tls->setPeerVerifyMode(QSslSocket::VerifyNone);
@@ -189,6 +203,12 @@ void Server::beginShutdown()
     // DERP clients are told to come back soon (Restarting) instead of finding the relay gone.
     if (m_derp)
         m_derp->shutdown();
+    // Map streams end cleanly, then each ts2021 session gets a GOAWAY: what it has sent is still
+    // answered (registrations in flight are stored and acknowledged), nothing new starts.
+    if (m_controlService)
+        m_controlService->shutdown();
+    if (auto* control = findChild<control::ControlEndpoint*>(QStringLiteral("keel-control-endpoint")))
+        control->shutdown(std::chrono::milliseconds(1000));
 }
 
 void Server::reloadPolicy()

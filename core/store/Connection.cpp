@@ -191,6 +191,30 @@ Connection::ThreadTx& Connection::threadTx()
     return open[this];
 }
 
+QSqlDatabase Connection::reopen(QString* error)
+{
+    const QString name = nameForThisThread();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_lastFailedReopen.isValid() && m_lastFailedReopen.elapsed() < 1000) {
+            if (error)
+                *error = QStringLiteral("the database is unreachable (retrying every second)");
+            return QSqlDatabase();
+        }
+        if (m_names.contains(name))
+            QSqlDatabase::database(name, false).close();
+    }
+    QSqlDatabase db = database(error);
+    QMutexLocker lock(&m_mutex);
+    if (db.isOpen()) {
+        m_lastFailedReopen.invalidate();
+        qCInfo(lcStore) << "reconnected to the database";
+    } else {
+        m_lastFailedReopen.start();
+    }
+    return db;
+}
+
 void Connection::releaseThread()
 {
     const QString name = nameForThisThread();

@@ -2,6 +2,7 @@
 
 #include "store/DatabaseOptions.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QSet>
 #include <QSqlDatabase>
@@ -24,6 +25,12 @@ public:
     // The calling thread's open connection; an invalid/closed QSqlDatabase (and *error) on failure.
     QSqlDatabase database(QString* error = nullptr);
     void releaseThread();
+    // Drops the calling thread's connection and opens a new one. For PostgreSQL after the server
+    // went away (restart, failover, network): Qt keeps reporting the old connection open while
+    // every statement on it fails, and libpq does not reconnect by itself. After a failed attempt
+    // the next one waits a second (a refused connect is cheap, a black-holed host costs up to
+    // connect_timeout on the calling thread).
+    QSqlDatabase reopen(QString* error = nullptr);
 
     // The calling thread's open transaction on this connection (see inTransaction): its nesting
     // depth (0 = none) and whether a joined step failed.
@@ -43,6 +50,7 @@ private:
     int m_number;
     QMutex m_mutex;
     QSet<QString> m_names;
+    QElapsedTimer m_lastFailedReopen;
 };
 
 } // namespace keel::store

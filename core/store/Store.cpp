@@ -132,10 +132,17 @@ QString Store::backend() const
 bool Store::ping()
 {
     QSqlDatabase db = m_conn->database();
-    if (!db.isOpen())
+    if (db.isOpen()) {
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT 1")) && q.next())
+            return true;
+    }
+    if (m_conn->isSqlite())
         return false;
+    // PostgreSQL may be back after an outage: a new connection, as inTransaction does.
+    db = m_conn->reopen();
     QSqlQuery q(db);
-    return q.exec(QStringLiteral("SELECT 1")) && q.next();
+    return db.isOpen() && q.exec(QStringLiteral("SELECT 1")) && q.next();
 }
 
 QSqlDatabase Store::database()

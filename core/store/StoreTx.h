@@ -4,6 +4,7 @@
 #include "store/Result.h"
 #include "store/Transaction.h"
 
+#include <optional>
 #include <utility>
 
 namespace keel::store {
@@ -30,9 +31,19 @@ auto inTransaction(Connection& conn, Transaction::Mode mode, F&& body) -> declty
             open.doomed = true;
         return result;
     }
-    Transaction tx(db, conn.isSqlite(), mode);
-    if (!tx.isActive())
-        return Error::database(tx.error());
+    std::optional<Transaction> tx(std::in_place, db, conn.isSqlite(), mode);
+    if (!tx->isActive() && !conn.isSqlite()) {
+        // A PostgreSQL connection that broke while idle (the server restarted) still looks open
+        // until a statement fails: its BEGIN fails, nothing was done yet, so open a new
+        // connection and begin once more instead of failing this request too.
+        tx.reset();
+        db = conn.reopen(&err);
+        if (!db.isOpen())
+            return Error::database(err.isEmpty() ? QStringLiteral("database is not open") : err);
+        tx.emplace(db, conn.isSqlite(), mode);
+    }
+    if (!tx->isActive())
+        return Error::database(tx->error());
     open = {1, false};
     auto result = body(db);
     const bool doomed = std::exchange(open, Connection::ThreadTx{}).doomed;
@@ -40,8 +51,8 @@ auto inTransaction(Connection& conn, Transaction::Mode mode, F&& body) -> declty
         return result; // rolled back by ~Transaction
     if (doomed)
         return Error::database(QStringLiteral("a step of the transaction failed; nothing was written"));
-    if (!tx.commit())
-        return Error::database(tx.error());
+    if (!tx->commit())
+        return Error::database(tx->error());
     return result;
 }
 

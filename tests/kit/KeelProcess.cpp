@@ -9,6 +9,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 
 namespace keel::test {
@@ -63,7 +64,7 @@ void KeelProcess::writeConfig(const QByteArray& extra)
                "metrics_listen_addr: 127.0.0.1:" + QByteArray::number(m_metricsPort) + "\n"
                "noise:\n  private_key_path: noise_private.key\n"
                "prefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
-               "database:\n  type: sqlite\n  sqlite:\n    path: db.sqlite\n"
+               + (extra.contains("\ndatabase:") || extra.startsWith("database:") ? QByteArray() : QByteArray("database:\n  type: sqlite\n  sqlite:\n    path: db.sqlite\n")) +
                "unix_socket: keel.sock\nunix_socket_permission: \"0770\"\n"
                + (extra.contains("\nderp:") || extra.startsWith("derp:") ? QByteArray() : QByteArray("derp:\n  urls: []\n")) +
                "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  nameservers:\n    global: [1.1.1.1]\n"
@@ -78,6 +79,9 @@ bool KeelProcess::start(bool useConfig, QString* error)
         args << QStringLiteral("-c") << configPath();
     m_server.setProcessEnvironment(env);
     m_server.setWorkingDirectory(m_dir.path());
+    // The server dies with the test, even when the test is killed or aborts (Qt Test's watchdog):
+    // no `keel serve` outlives the run that started it.
+    m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_server.start(keelBinary(), args);
     if (!m_server.waitForStarted(5000)) {
         if (error)
@@ -120,6 +124,18 @@ void KeelProcess::stop()
 bool KeelProcess::signal(int signalNumber)
 {
     return m_server.state() == QProcess::Running && ::kill(pid_t(m_server.processId()), signalNumber) == 0;
+}
+
+bool KeelProcess::waitForExit(int ms)
+{
+    const bool exited = m_server.state() == QProcess::NotRunning || m_server.waitForFinished(ms);
+    m_log += m_server.readAll();
+    return exited;
+}
+
+int KeelProcess::exitCode() const
+{
+    return m_server.exitStatus() == QProcess::NormalExit ? m_server.exitCode() : -1;
 }
 
 QByteArray KeelProcess::serverLog()

@@ -41,6 +41,11 @@ public:
     bool start(bool useConfig = true, QString* error = nullptr);
     void stop();
     bool signal(int signalNumber);
+    // After signal(): waits for the server to exit; false if it is still running after `ms`.
+    bool waitForExit(int ms);
+    // The exit code of a server that exited normally, -1 for one killed by a signal.
+    int exitCode() const;
+    qint64 pid() const { return m_server.processId(); }
     QByteArray serverLog();
 
     CliResult cli(const QStringList& args, const QProcessEnvironment& extraEnv = {}, int timeoutMs = 20000) const;

@@ -37,6 +37,28 @@ void SimNode::start(const QString& host, quint16 port, std::optional<crypto::Mac
     m_client->connectToServer(host, port, serverKey);
 }
 
+void SimNode::reconnect(const QString& host, quint16 port)
+{
+    if (m_client) {
+        m_client->disconnect(this);
+        m_client->close();
+        m_client->deleteLater();
+    }
+    m_error.clear();
+    m_buffer.clear();
+    m_view = PeerSetView();
+    m_netmap = control::MapSessionNetmap();
+    m_client = new control::ControlClient(m_machine, this);
+    connect(m_client, &control::ControlClient::connected, this, [this] {
+        if (m_registered)
+            openStream();
+        else
+            sendRegister();
+    });
+    connect(m_client, &control::ControlClient::failed, this, [this](const QString& e) { fail(e); });
+    m_client->connectToServer(host, port, std::nullopt);
+}
+
 void SimNode::sendRegister()
 {
     const QString name = QStringLiteral("sim-%1").arg(m_index);
@@ -53,14 +75,22 @@ void SimNode::sendRegister()
                                                  {QStringLiteral("BackendLogID"), m_node.publicKey().toString().mid(8)}}}};
     auto* stream = m_client->request("POST", "/machine/register", QJsonDocument(body).toJson(QJsonDocument::Compact));
     auto reply = std::make_shared<QByteArray>();
+    // After reconnect() the old connection's streams may still report: only the current one counts.
+    const control::ControlClient* owner = m_client;
     connect(stream, &http::Http2ClientStream::dataReceived, this, [reply](const QByteArray& c) { *reply += c; });
-    connect(stream, &http::Http2ClientStream::failed, this, [this](quint32, const QString& e) { fail(QStringLiteral("register: ") + e); });
-    connect(stream, &http::Http2ClientStream::finished, this, [this, reply] {
+    connect(stream, &http::Http2ClientStream::failed, this, [this, owner](quint32, const QString& e) {
+        if (owner == m_client)
+            fail(QStringLiteral("register: ") + e);
+    });
+    connect(stream, &http::Http2ClientStream::finished, this, [this, reply, owner] {
+        if (owner != m_client)
+            return;
         const QJsonObject r = QJsonDocument::fromJson(*reply).object();
         if (!r.value(QStringLiteral("MachineAuthorized")).toBool()) {
             fail(QStringLiteral("register: ") + QString::fromUtf8(reply->left(200)));
             return;
         }
+        m_registered = true;
         Q_EMIT registered(this);
         openStream();
     });
@@ -80,9 +110,18 @@ void SimNode::openStream()
                                                  {QStringLiteral("OS"), QStringLiteral("linux")},
                                                  {QStringLiteral("NetInfo"), QJsonObject{{QStringLiteral("PreferredDERP"), 999}}}}}};
     auto* stream = m_client->request("POST", "/machine/map", QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(stream, &http::Http2ClientStream::failed, this, [this](quint32, const QString& e) { fail(QStringLiteral("map: ") + e); });
-    connect(stream, &http::Http2ClientStream::finished, this, [this] { fail(QStringLiteral("map stream ended")); });
-    connect(stream, &http::Http2ClientStream::dataReceived, this, [this](const QByteArray& chunk) {
+    const control::ControlClient* owner = m_client;
+    connect(stream, &http::Http2ClientStream::failed, this, [this, owner](quint32, const QString& e) {
+        if (owner == m_client)
+            fail(QStringLiteral("map: ") + e);
+    });
+    connect(stream, &http::Http2ClientStream::finished, this, [this, owner] {
+        if (owner == m_client)
+            fail(QStringLiteral("map stream ended"));
+    });
+    connect(stream, &http::Http2ClientStream::dataReceived, this, [this, owner](const QByteArray& chunk) {
+        if (owner != m_client)
+            return;
         m_bytes += chunk.size();
         m_buffer += chunk;
         QString error;
@@ -98,6 +137,10 @@ void SimNode::openStream()
             }
             if (first && m_view.hasSelf()) {
                 m_nodeId = m_view.selfId();
+                m_selfAddresses.clear();
+                const QJsonObject self = QJsonDocument::fromJson(*m).object().value(QStringLiteral("Node")).toObject();
+                for (const QJsonValue& a : self.value(QStringLiteral("Addresses")).toArray())
+                    m_selfAddresses << a.toString();
                 Q_EMIT firstMap(this);
             }
             Q_EMIT updated(this);

@@ -24,6 +24,13 @@ public:
     void setFullParse(bool on) { m_fullParse = on; }
 
     void start(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
+    // After the server went away (crash tests): a new connection with the same keys. A node that
+    // was registered opens its map stream at once, as tailscaled does; one that was not registers.
+    void reconnect(const QString& host, quint16 port);
+    bool isRegistered() const { return m_registered; }
+    // Node.Addresses of the first map message of the current stream.
+    QStringList selfAddresses() const { return m_selfAddresses; }
+    QString machineKey() const { return m_machine.publicKey().toString(); }
     int index() const { return m_index; }
     qint64 nodeId() const { return m_nodeId; }
     const control::MapSessionNetmap& netmap() const { return m_netmap; }
@@ -56,6 +63,8 @@ private:
     crypto::DiscoPrivate m_disco;
     control::ControlClient* m_client = nullptr;
     bool m_fullParse = true;
+    bool m_registered = false;
+    QStringList m_selfAddresses;
     control::MapSessionNetmap m_netmap;
     PeerSetView m_view;
     QByteArray m_buffer;
