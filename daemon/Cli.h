@@ -57,6 +57,7 @@ Command usersCommand(Cli& cli);
 Command nodesCommand(Cli& cli);
 Command preAuthKeysCommand(Cli& cli);
 Command apiKeysCommand(Cli& cli);
+Command oauthClientsCommand(Cli& cli);  // OAuthClientsCommand.cpp
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
 Command configCommand(Cli& cli);  // config init (ConfigCommand.cpp)

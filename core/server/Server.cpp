@@ -171,6 +171,10 @@ bool Server::start(QString* error)
     m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
         return m_controlService->sshCheck().decide(authId, approve, by);
     };
+    // /api/v2 first: its catch-all must answer before /api/v1's "/api/*".
+    m_tsApi = std::make_unique<tsapi::TsApi>(*m_adminContext);
+    m_tsApi->registerRoutes(m_publicRouter);
+    m_tsApi->registerRoutes(m_socketRouter);
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);

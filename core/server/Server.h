@@ -1,6 +1,7 @@
 #pragma once
 
 #include "admin/AdminApi.h"
+#include "tsapi/TsApi.h"
 #include "config/Config.h"
 #include "crypto/Keys.h"
 #include "http/HttpServer.h"
@@ -95,6 +96,7 @@ private:
     std::unique_ptr<OidcLogin> m_oidc; // oidc.issuer set
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
+    std::unique_ptr<tsapi::TsApi> m_tsApi; // /api/v2, Tailscale's API
     http::Router m_publicRouter;
     http::Router m_socketRouter;
     http::Router m_metricsRouter;
