@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli), oauthClientsCommand(cli)};
     root.children += miscCommands(cli);
     root.children += configCommand(cli);
+    root.children += dumpConfigCommand(cli);
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
     addApprovalCommands(cli, root);
