@@ -51,6 +51,7 @@ void AdminApi::registerRoutes(http::Router& router)
             return std::nullopt;
         return refuse(request);
     });
+    router.guardMethodErrors(QStringLiteral("/debug/"), [this](http::HttpRequest& request) { return refuse(request); });
     router.add("GET", QStringLiteral("/api/v1/health"), guarded([this](http::HttpRequest&) {
         return reply::ok({{QStringLiteral("databaseConnectivity"), m_context.store.ping()}});
     }));
@@ -61,6 +62,7 @@ void AdminApi::registerRoutes(http::Router& router)
     addPolicyRoutes(router);
     addAuthRoutes(router);
     addOAuthClientRoutes(router);
+    addDebugRoutes(router);
     addEventRoutes(router);
     addAuditRoutes(router);
     // The OpenAPI document of the routes above (public, as Headscale's is).

@@ -1,4 +1,6 @@
 #include "server/Server.h"
+
+#include "server/DebugViews.h"
 #include "server/OnboardingPage.h"
 
 #include "admin/ApiJson.h"
@@ -148,6 +150,8 @@ bool Server::start(QString* error)
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
     m_adminContext->isOnline = [this](qint64 nodeId) { return m_controlService->isOnline(nodeId); };
+    m_adminContext->debugNode = [this](qint64 nodeId) { return DebugViews::node(m_controlService->mapper(), m_state->snapshot(), nodeId); };
+    m_adminContext->derpMap = [this] { return m_derpMap->currentMap(); };
     m_adminContext->servingRoutes = [this](qint64 nodeId, bool withExit) {
         const state::SnapshotPtr s = m_state->snapshot();
         QStringList routes = s->primaryRoutesOf(nodeId);

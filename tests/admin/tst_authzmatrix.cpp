@@ -125,7 +125,8 @@ private slots:
         const QString publicDocument = QStringLiteral("/api/v1/openapi.json");
         const QString tokenEndpoint = QStringLiteral("/api/v2/oauth/token");
         for (const auto& r : server.publicRouter().routes())
-            if (r.pattern.startsWith(QLatin1String("/api/")) && r.pattern != publicDocument && r.pattern != tokenEndpoint)
+            if ((r.pattern.startsWith(QLatin1String("/api/")) || r.pattern.startsWith(QLatin1String("/debug/")))
+                && r.pattern != publicDocument && r.pattern != tokenEndpoint)
                 routes.append(r);
         {
             QTcpSocket socket;
