@@ -1,6 +1,6 @@
 #pragma once
 
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 #include "state/Snapshot.h"
 
 #include <QJsonObject>
