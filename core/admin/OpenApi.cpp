@@ -31,6 +31,7 @@ const QList<OpenApi::Operation>& OpenApi::operations()
         {"POST", "/api/v1/node/{nodeId}/user", "Nodes", "Moves a node to another user"},
         {"POST", "/api/v1/node/{nodeId}/approve_routes", "Nodes", "Sets the routes a node may serve"},
         {"POST", "/api/v1/node/register", "Nodes", "Registers a pending machine (Headscale <= 0.27 form)"},
+        {"POST", "/api/v1/node/backfillips", "Nodes", "Gives nodes an address of every configured family (confirmed=true)"},
         {"POST", "/api/v1/node/{nodeId}/authorize", "Nodes", "Authorizes a node waiting for device approval"},
         {"GET", "/api/v1/policy", "Policy", "Shows the policy"},
         {"PUT", "/api/v1/policy", "Policy", "Replaces the policy"},

@@ -119,6 +119,10 @@ public:
     store::Result<store::CreatedApiKey> createApiKey(std::optional<QDateTime> expiration, const Actor& by);
     store::Result<void> expireApiKey(qint64 id, const Actor& by);
     store::Result<void> deleteApiKey(qint64 id, const Actor& by);
+    // `nodes backfillips` (StateBackfill.cpp, Headscale's semantics): every node gets an address
+    // of each family whose prefix is configured and loses one whose prefix is not. Returns what
+    // changed, one line per node.
+    store::Result<QStringList> backfillIps(const Actor& by);
     // OAuth clients of /api/v2 (StateOAuth.cpp). Scopes and tags are checked by the caller (tsapi).
     store::Result<store::CreatedOAuthClient> createOAuthClient(const store::NewOAuthClient& spec, const Actor& by);
     store::Result<void> deleteOAuthClient(qint64 id, const Actor& by);
