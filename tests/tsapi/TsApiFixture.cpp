@@ -5,7 +5,7 @@
 
 using namespace keel;
 
-bool TsApiFixture::start(QString* error)
+bool TsApiFixture::start(QString* error, const std::function<void(config::Config&, const QString& dir)>& adjust)
 {
     m_config = config::Config::embeddedDefault(m_dir.path());
     m_config.listenAddr = QStringLiteral("127.0.0.1:0");
@@ -17,6 +17,8 @@ bool TsApiFixture::start(QString* error)
     m_config.dns.baseDomain = QStringLiteral("example.test");
     m_config.dns.globalNameservers = {QStringLiteral("1.1.1.1"), QStringLiteral("9.9.9.9")};
     m_config.dns.searchDomains = {QStringLiteral("corp.example")};
+    if (adjust)
+        adjust(m_config, m_dir.path());
     m_server = std::make_unique<server::Server>(m_config);
     if (!m_server->start(error))
         return false;

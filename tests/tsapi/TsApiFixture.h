@@ -6,6 +6,7 @@
 
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 // A real Keel server on loopback (SQLite in a temporary directory, policy.mode database, base
@@ -13,7 +14,8 @@
 class TsApiFixture
 {
 public:
-    bool start(QString* error);
+    // `adjust` changes the configuration before the server starts.
+    bool start(QString* error, const std::function<void(keel::config::Config&, const QString& dir)>& adjust = {});
     void stop();
 
     keel::server::Server& server() { return *m_server; }

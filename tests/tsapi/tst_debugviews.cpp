@@ -3,6 +3,7 @@
 // without a key.
 #include "TsApiFixture.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QTest>
 
@@ -18,7 +19,15 @@ private slots:
     void initTestCase()
     {
         QString error;
-        QVERIFY2(f.start(&error), qPrintable(error));
+        // A DERP map file with one region, to see it in /debug/derpmap.
+        const auto withDerp = [](config::Config& c, const QString& dir) {
+            QFile file(dir + QStringLiteral("/derp.json"));
+            if (file.open(QIODevice::WriteOnly))
+                file.write("{\"Regions\": {\"900\": {\"RegionID\": 900, \"RegionCode\": \"test\", \"RegionName\": \"Test\", "
+                           "\"Nodes\": [{\"Name\": \"900a\", \"RegionID\": 900, \"HostName\": \"derp.example.test\"}]}}}");
+            c.derp.paths = {file.fileName()};
+        };
+        QVERIFY2(f.start(&error, withDerp), qPrintable(error));
     }
     void cleanupTestCase() { f.stop(); }
 
@@ -84,9 +93,14 @@ private slots:
 
     void derpMap()
     {
-        const TsAnswer a = f.client().call("GET", QStringLiteral("/debug/derpmap"), f.apiKey());
-        QCOMPARE(a.status, 200);
-        QVERIFY(a.json().contains(QStringLiteral("Regions")));
+        TsAnswer a;
+        // The map is built when the server starts; wait for the first build.
+        QVERIFY(QTest::qWaitFor([&] {
+            a = f.client().call("GET", QStringLiteral("/debug/derpmap"), f.apiKey());
+            return a.status == 200 && a.json().value(QStringLiteral("Regions")).toObject().contains(QStringLiteral("900"));
+        }, 10'000));
+        QCOMPARE(a.json().value(QStringLiteral("Regions")).toObject().value(QStringLiteral("900")).toObject().value(QStringLiteral("RegionCode")).toString(),
+                 QStringLiteral("test"));
     }
 };
 
