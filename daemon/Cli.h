@@ -57,9 +57,12 @@ Command usersCommand(Cli& cli);
 Command nodesCommand(Cli& cli);
 Command preAuthKeysCommand(Cli& cli);
 Command apiKeysCommand(Cli& cli);
+Command oauthClientsCommand(Cli& cli);  // OAuthClientsCommand.cpp
 Command policyCommand(Cli& cli);
 QList<Command> miscCommands(Cli& cli);  // version, configtest, generate, health
-Command configCommand(Cli& cli);  // config init (ConfigCommand.cpp)
+Command configCommand(Cli& cli);  // config init|show (ConfigCommand.cpp)
+Command dumpConfigCommand(Cli& cli);  // dumpConfig: Headscale's name for `config show`
+int showConfig(Cli& cli);
 QList<Command> migrateCommands(Cli& cli);  // export, import, import-headscale
 void addAuthCommands(Cli& cli, Command& root);  // auth register, nodes register (AuthCommand.cpp)
 // EventsCommand.cpp: events, audit list, nodes approve (auth list|approve|reject: AuthCommand.cpp)

@@ -1,11 +1,14 @@
-// keel config init: writes the documented example configuration, ready to edit.
+// keel config init|show, keel dumpConfig: writes the documented example configuration, ready to
+// edit; shows the configuration in force.
 #include "Cli.h"
 
+#include "config/ConfigDump.h"
 #include "config/ConfigLoader.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSaveFile>
 
 #include <unistd.h>
@@ -64,7 +67,29 @@ Command configCommand(Cli& cli)
             return 0;
         }, {}, QStringLiteral("Writes Keel's documented example configuration to PATH (default: /etc/keel/config.yaml as root, "
                               "else ~/.keel/config.yaml, both places Keel looks). Refuses to overwrite an existing file unless --force.")};
-    return Command{{QStringLiteral("config")}, QStringLiteral("Creates a config file"), {}, 0, 0, {}, {}, {init}, {}};
+    Command show{{QStringLiteral("show"), QStringLiteral("dump")}, QStringLiteral("Prints the configuration in force (secrets redacted)"), {}, 0, 0,
+        {}, [&cli](Invocation&) { return showConfig(cli); }, {},
+        QStringLiteral("Prints the effective configuration: the file, the KEEL_*/HEADSCALE_* environment and the defaults, "
+                       "with config.yaml's key names. Passwords, client secrets and keys are shown as REDACTED.")};
+    return Command{{QStringLiteral("config")}, QStringLiteral("Creates or shows the configuration"), {}, 0, 0, {}, {}, {init, show}, {}};
+}
+
+int showConfig(Cli& cli)
+{
+    const std::optional<config::Config> config = cli.loadConfig();
+    if (!config)
+        return cli.fail(QStringLiteral("the configuration is not valid (see above)"));
+    const QJsonObject dump = config::ConfigDump::toJson(*config);
+    cli.print(dump, QString::fromUtf8(QJsonDocument(dump).toJson(QJsonDocument::Indented)).trimmed());
+    return 0;
+}
+
+Command dumpConfigCommand(Cli& cli)
+{
+    // Headscale's `dumpConfig`, which migrating scripts call.
+    return Command{{QStringLiteral("dumpConfig"), QStringLiteral("dumpconfig"), QStringLiteral("dump-config")},
+                   QStringLiteral("Prints the configuration in force (same as `keel config show`)"), {}, 0, 0, {},
+                   [&cli](Invocation&) { return showConfig(cli); }, {}, {}};
 }
 
 } // namespace keel::cli

@@ -193,9 +193,28 @@ Command nodesCommand(Cli& cli)
             return nodeCall(cli, "POST", nodePath(inv, QStringLiteral("/approve_routes")), {{QStringLiteral("routes"), routes}}, QStringLiteral("Node updated"));
         }, {}, {}};
 
+    Command backfill{{QStringLiteral("backfillips")}, QStringLiteral("Gives nodes missing an address family an address from the prefixes"), {}, 0, 0, {},
+        [&cli](Invocation&) {
+            if (!cli.confirm(QStringLiteral("Are you sure that you want to assign/remove IPs? (nodes missing an address of a configured "
+                                            "prefix get one; addresses of an unconfigured family are removed)"))) {
+                if (cli.exitCode() == 0)
+                    cli.print(QJsonObject{{QStringLiteral("result"), QStringLiteral("Nothing changed")}}, QStringLiteral("Nothing changed"));
+                return cli.exitCode();
+            }
+            const auto reply = cli.call("POST", QStringLiteral("/api/v1/node/backfillips?confirmed=true"));
+            if (!reply)
+                return cli.exitCode();
+            QStringList lines;
+            for (const QJsonValue& v : reply->value(QStringLiteral("changes")).toArray())
+                lines << v.toString();
+            cli.print(*reply, lines.isEmpty() ? QStringLiteral("Every node has its addresses; nothing changed") : lines.join(QLatin1Char('\n')));
+            return 0;
+        }, {}, QStringLiteral("Headscale's `nodes backfillips`: after prefixes.v4 or prefixes.v6 was added, every node gets an address "
+                              "from it; after one was removed, the nodes' addresses of that family are removed. Asks first (--force skips).")};
+
     return Command{{QStringLiteral("nodes"), QStringLiteral("node"), QStringLiteral("machines"), QStringLiteral("machine")},
                    QStringLiteral("Manage the nodes of Keel"), {}, 0, 0, {}, {},
-                   {list, remove, expire, rename, tag, move, listRoutes, approveRoutes}, {}};
+                   {list, remove, expire, rename, tag, move, listRoutes, approveRoutes, backfill}, {}};
 }
 
 } // namespace keel::cli

@@ -26,9 +26,10 @@ int main(int argc, char** argv)
                   {QStringLiteral("output"), QLatin1Char('o'), QStringLiteral("output format: json, json-line or yaml (default: human-readable)")},
                   {QStringLiteral("force"), {}, QStringLiteral("do not ask for confirmation"), false}},
                  {}, {}, {}};
-    root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli)};
+    root.children = {serveCommand(cli), usersCommand(cli), nodesCommand(cli), preAuthKeysCommand(cli), apiKeysCommand(cli), oauthClientsCommand(cli)};
     root.children += miscCommands(cli);
     root.children += configCommand(cli);
+    root.children += dumpConfigCommand(cli);
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
     addApprovalCommands(cli, root);

@@ -46,7 +46,13 @@ AdminApi::Handler AdminApi::guarded(Handler handler)
 void AdminApi::registerRoutes(http::Router& router)
 {
     // A wrong method on a real path answers 401 before 405 to a caller without a key.
-    router.guardMethodErrors(QStringLiteral("/api/"), [this](http::HttpRequest& request) { return refuse(request); });
+    router.guardMethodErrors(QStringLiteral("/api/"), [this](http::HttpRequest& request) -> std::optional<http::HttpResponse> {
+        // /api/v2 has its own credentials (OAuth tokens too) and its own guard (tsapi).
+        if (request.path().startsWith(QLatin1String("/api/v2/")))
+            return std::nullopt;
+        return refuse(request);
+    });
+    router.guardMethodErrors(QStringLiteral("/debug/"), [this](http::HttpRequest& request) { return refuse(request); });
     router.add("GET", QStringLiteral("/api/v1/health"), guarded([this](http::HttpRequest&) {
         return reply::ok({{QStringLiteral("databaseConnectivity"), m_context.store.ping()}});
     }));
@@ -56,6 +62,8 @@ void AdminApi::registerRoutes(http::Router& router)
     addNodeRoutes(router);
     addPolicyRoutes(router);
     addAuthRoutes(router);
+    addOAuthClientRoutes(router);
+    addDebugRoutes(router);
     addEventRoutes(router);
     addAuditRoutes(router);
     // The OpenAPI document of the routes above (public, as Headscale's is).

@@ -29,6 +29,8 @@ private:
     void addNodeRoutes(http::Router& router);
     void addPolicyRoutes(http::Router& router);
     void addAuthRoutes(http::Router& router); // AdminApiAuth.cpp
+    void addOAuthClientRoutes(http::Router& router); // AdminApiOAuth.cpp: the OAuth clients of /api/v2
+    void addDebugRoutes(http::Router& router); // AdminApiDebug.cpp: /debug views (same credentials)
     void addEventRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/events (SSE)
     void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
     // Who a guarded request acts as, for the audit log.

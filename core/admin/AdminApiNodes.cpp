@@ -178,6 +178,16 @@ void AdminApi::addNodeRoutes(http::Router& router)
         return reply::ok({{QStringLiteral("node"), render(node->node, false)}});
     }));
 
+    // Headscale's backfillips: addresses for the families the prefixes configure (confirmed=true).
+    router.add("POST", QStringLiteral("/api/v1/node/backfillips"), guarded([this](http::HttpRequest& request) {
+        if (request.query().queryItemValue(QStringLiteral("confirmed")) != QLatin1String("true"))
+            return reply::badRequest(QStringLiteral("backfilling changes node addresses: ask with ?confirmed=true"));
+        const auto changes = m_context.state.backfillIps(actorOf(request));
+        if (!changes)
+            return reply::error(changes.error());
+        return reply::ok({{QStringLiteral("changes"), QJsonArray::fromStringList(*changes)}});
+    }));
+
     // Headscale <= 0.27's "move": give a user-owned node to another user.
     router.add("POST", QStringLiteral("/api/v1/node/{nodeId}/user"), guarded([this, &store, nodeReply, nodeId](http::HttpRequest& request) {
         http::HttpResponse failure;

@@ -35,6 +35,11 @@ struct AdminContext
     // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
     // SSH server node waiting on it. False when the id names no pending SSH check.
     std::function<bool(const QString& authId, bool approve, const state::Actor& by)> decideSshCheck;
+    // GET /debug/node/{id}: what the node receives (packet filter, SSH policy) and its peers with
+    // why each is one; nullopt when the id names no node. Empty until the control plane runs.
+    std::function<std::optional<QJsonObject>(qint64 nodeId)> debugNode;
+    // GET /debug/derpmap: the DERP map nodes receive.
+    std::function<QJsonObject()> derpMap;
 };
 
 } // namespace keel::admin

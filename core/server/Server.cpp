@@ -1,4 +1,6 @@
 #include "server/Server.h"
+
+#include "server/DebugViews.h"
 #include "server/OnboardingPage.h"
 
 #include "admin/ApiJson.h"
@@ -163,6 +165,8 @@ bool Server::start(QString* error)
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
     m_adminContext->isOnline = [this](qint64 nodeId) { return m_controlService->isOnline(nodeId); };
+    m_adminContext->debugNode = [this](qint64 nodeId) { return DebugViews::node(m_controlService->mapper(), m_state->snapshot(), nodeId); };
+    m_adminContext->derpMap = [this] { return m_derpMap->currentMap(); };
     m_adminContext->servingRoutes = [this](qint64 nodeId, bool withExit) {
         const state::SnapshotPtr s = m_state->snapshot();
         QStringList routes = s->primaryRoutesOf(nodeId);
@@ -186,6 +190,10 @@ bool Server::start(QString* error)
     m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
         return m_controlService->sshCheck().decide(authId, approve, by);
     };
+    // /api/v2 first: its catch-all must answer before /api/v1's "/api/*".
+    m_tsApi = std::make_unique<tsapi::TsApi>(*m_adminContext);
+    m_tsApi->registerRoutes(m_publicRouter);
+    m_tsApi->registerRoutes(m_socketRouter);
     m_adminApi = std::make_unique<admin::AdminApi>(*m_adminContext);
     m_adminApi->registerRoutes(m_publicRouter);
     m_adminApi->registerRoutes(m_socketRouter);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "admin/AdminApi.h"
+#include "tsapi/TsApi.h"
 #include "config/Config.h"
 #include "crypto/Keys.h"
 #include "http/HttpServer.h"
@@ -97,6 +98,7 @@ private:
     std::unique_ptr<admin::AdminContext> m_adminContext;
     std::unique_ptr<admin::AdminApi> m_adminApi;
     std::unique_ptr<AcmeRuntime> m_acme; // tls_letsencrypt_hostname set; outlives m_public (its listener)
+    std::unique_ptr<tsapi::TsApi> m_tsApi; // /api/v2, Tailscale's API
     http::Router m_publicRouter;
     http::Router m_socketRouter;
     http::Router m_metricsRouter;

@@ -132,6 +132,18 @@ public:
     store::Result<store::CreatedApiKey> createApiKey(std::optional<QDateTime> expiration, const Actor& by);
     store::Result<void> expireApiKey(qint64 id, const Actor& by);
     store::Result<void> deleteApiKey(qint64 id, const Actor& by);
+    // `nodes backfillips` (StateBackfill.cpp, Headscale's semantics): every node gets an address
+    // of each family whose prefix is configured and loses one whose prefix is not. Returns what
+    // changed, one line per node.
+    store::Result<QStringList> backfillIps(const Actor& by);
+    // OAuth clients of /api/v2 (StateOAuth.cpp). Scopes and tags are checked by the caller (tsapi).
+    store::Result<store::CreatedOAuthClient> createOAuthClient(const store::NewOAuthClient& spec, const Actor& by);
+    store::Result<void> deleteOAuthClient(qint64 id, const Actor& by);
+    // Checks a client secret and notes when the client was last used.
+    store::Result<store::OAuthClient> authenticateOAuthClient(const QString& secret);
+    // The key that signs /api/v2 access tokens: 32 random bytes made once and kept in the store's
+    // server state, so tokens survive a restart. Empty when the store cannot be read or written.
+    QByteArray accessTokenKey();
     // policy.mode database: checks the document as a reload would, stores it, applies it.
     store::Result<store::PolicyRecord> setPolicy(const QString& text, const Actor& by);
 
@@ -212,6 +224,7 @@ private:
     IpAllocator m_v4;
     IpAllocator m_v6;
     QDateTime m_lastExpiryCheck;
+    QByteArray m_accessTokenKey;
 };
 
 } // namespace keel::state

@@ -117,6 +117,21 @@ const QStringList& step(int version)
         // The groups an OIDC login named (JSON array), for `oidcgroup:` in the policy.
         QStringLiteral("ALTER TABLE users ADD COLUMN provider_groups TEXT NOT NULL DEFAULT '[]'"),
     };
+    static const QStringList v5 = {
+        // OAuth clients of the Tailscale-compatible API (/api/v2). The secret is stored hashed,
+        // like API keys; access tokens are signed, not stored (see tsapi/AccessToken).
+        QStringLiteral("CREATE TABLE oauth_clients ("
+                       " id %ID%,"
+                       " client_id TEXT NOT NULL,"
+                       " hash_scheme TEXT NOT NULL,"
+                       " hash TEXT NOT NULL,"
+                       " description TEXT NOT NULL DEFAULT '',"
+                       " scopes TEXT NOT NULL DEFAULT '[]',"
+                       " tags TEXT NOT NULL DEFAULT '[]',"
+                       " created_at %BIGINT% NOT NULL,"
+                       " last_used %BIGINT%)"),
+        QStringLiteral("CREATE UNIQUE INDEX oauth_clients_client_id ON oauth_clients (client_id)"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
@@ -127,12 +142,14 @@ const QStringList& step(int version)
         return v3;
     case 4:
         return v4;
+    case 5:
+        return v5;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 4;
+constexpr int Latest = 5;
 
 QString dialect(QString sql, bool sqlite)
 {

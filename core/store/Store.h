@@ -4,6 +4,7 @@
 #include "store/AuditEntry.h"
 #include "store/DatabaseOptions.h"
 #include "store/Node.h"
+#include "store/OAuthClient.h"
 #include "store/PolicyRecord.h"
 #include "store/PreAuthKey.h"
 #include "store/Result.h"
@@ -119,6 +120,17 @@ public:
     // Parses, looks up and verifies; rejects unknown, wrong and expired keys (Invalid).
     Result<ApiKey> authenticateApiKey(const QString& text);
     Result<void> touchApiKey(qint64 id, const QDateTime& when);
+
+    // --- OAuth clients of /api/v2 (StoreOAuth.cpp)
+    Result<CreatedOAuthClient> createOAuthClient(const NewOAuthClient& spec);
+    Result<QList<OAuthClient>> listOAuthClients();
+    Result<OAuthClient> oauthClientById(qint64 id);
+    Result<OAuthClient> oauthClientByClientId(const QString& clientId);
+    Result<void> deleteOAuthClient(qint64 id);
+    // Finds the client a secret ("tskey-client-<clientId>-<random>") names and checks it (Invalid
+    // for anything else, never saying which part was wrong).
+    Result<OAuthClient> authenticateOAuthClient(const QString& secret);
+    Result<void> touchOAuthClient(qint64 id, const QDateTime& when);
 
     // --- policy (policy.mode: database)
     Result<std::optional<PolicyRecord>> policy();

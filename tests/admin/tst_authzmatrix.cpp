@@ -5,6 +5,8 @@
 // ever appears in a log line, even at debug level.
 #include "server/Server.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -53,6 +55,7 @@ Answer call(QIODevice& socket, const QByteArray& method, const QString& path, co
 QString fill(const QString& pattern)
 {
     QString path = pattern;
+    path.replace(QStringLiteral("{tailnet}"), QStringLiteral("-")); // /api/v2: the caller's tailnet
     path.replace(QRegularExpression(QStringLiteral("\\{[^}]*\\}")), QStringLiteral("999999"));
     return path.endsWith(QLatin1String("/*")) ? path.chopped(1) + QStringLiteral("anything") : path;
 }
@@ -103,12 +106,27 @@ private slots:
             {"deleted key", "Bearer " + deleted->fullKey.toUtf8()},
         };
 
+        // /api/v2 (Tailscale's API) refuses in Tailscale's shape, takes the key as Basic user name
+        // too (Tailscale's Go client sends it so), and takes OAuth access tokens.
+        const QList<std::pair<const char*, QByteArray>> refusedV2 = {
+            {"no key", QByteArray()},
+            {"wrong key as basic", "Basic " + (wrong + QLatin1Char(':')).toUtf8().toBase64()},
+            {"wrong key", "Bearer " + wrong.toUtf8()},
+            {"expired key", "Bearer " + expired->fullKey.toUtf8()},
+            {"deleted key", "Bearer " + deleted->fullKey.toUtf8()},
+            {"forged token", "Bearer keel-oauth-eyJjIjoiMSIsInMiOlsiYWxsIl0sImUiOiI5OTk5OTk5OTk5In0.AAAA"},
+        };
+        const auto isV2 = [](const QString& pattern) { return pattern.startsWith(QLatin1String("/api/v2/")); };
+
         QList<http::Router::RouteInfo> routes;
-        // The one public route: the OpenAPI document describes the API and holds no data (Headscale
-        // serves its swagger document without a key too). Checked below to answer without a key.
+        // The public routes: the OpenAPI document describes the API and holds no data (Headscale
+        // serves its swagger document without a key too); the OAuth token endpoint, where the client
+        // secret is the credential. Checked below to answer without a key.
         const QString publicDocument = QStringLiteral("/api/v1/openapi.json");
+        const QString tokenEndpoint = QStringLiteral("/api/v2/oauth/token");
         for (const auto& r : server.publicRouter().routes())
-            if (r.pattern.startsWith(QLatin1String("/api/")) && r.pattern != publicDocument)
+            if ((r.pattern.startsWith(QLatin1String("/api/")) || r.pattern.startsWith(QLatin1String("/debug/")))
+                && r.pattern != publicDocument && r.pattern != tokenEndpoint)
                 routes.append(r);
         {
             QTcpSocket socket;
@@ -116,6 +134,23 @@ private slots:
             QVERIFY(socket.waitForConnected(5000));
             const Answer a = call(socket, "GET", publicDocument, QByteArray());
             QCOMPARE(a.status, 200);
+        }
+        // An OAuth client with dns:read only: its token for every /api/v2 route below.
+        const auto client = server.state()->createOAuthClient({QString(), {QStringLiteral("dns:read")}, {}}, state::Actor::system());
+        QVERIFY(client);
+        QByteArray dnsToken;
+        {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, server.httpPort());
+            QVERIFY(socket.waitForConnected(5000));
+            const QByteArray form = "grant_type=client_credentials&client_secret=" + QUrl::toPercentEncoding(client->secret);
+            socket.write("POST " + tokenEndpoint.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                         "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + QByteArray::number(form.size()) + "\r\n\r\n" + form);
+            QByteArray in;
+            (void)QTest::qWaitFor([&] { in += socket.readAll(); return socket.state() == QAbstractSocket::UnconnectedState; }, 10'000);
+            in += socket.readAll();
+            QVERIFY2(in.startsWith("HTTP/1.1 200"), in.constData());
+            dnsToken = "Bearer " + QJsonDocument::fromJson(in.mid(in.indexOf("\r\n\r\n") + 4)).object().value(QStringLiteral("access_token")).toString().toUtf8();
         }
         QVERIFY2(routes.size() >= 25, qPrintable(QString::number(routes.size())));
 
@@ -127,12 +162,13 @@ private slots:
         for (const auto& route : routes) {
             const QByteArray method = route.method.isEmpty() ? QByteArray("GET") : route.method;
             const QString path = fill(route.pattern);
-            for (const auto& [what, authorization] : refused) {
+            for (const auto& [what, authorization] : isV2(route.pattern) ? refusedV2 : refused) {
                 QTcpSocket socket;
                 socket.connectToHost(QHostAddress::LocalHost, server.httpPort());
                 QVERIFY(socket.waitForConnected(5000));
                 const Answer a = call(socket, method, path, authorization);
-                QVERIFY2(a.status == 401 && a.body == "Unauthorized",
+                const QByteArray expected = isV2(route.pattern) ? QByteArray("{\"message\":\"API token invalid\"}") : QByteArray("Unauthorized");
+                QVERIFY2(a.status == 401 && a.body == expected,
                          qPrintable(QStringLiteral("%1 %2 with %3: %4 %5").arg(QString::fromLatin1(method), path,
                                     QString::fromLatin1(what)).arg(a.status).arg(QString::fromUtf8(a.body.left(200)))));
             }
@@ -158,6 +194,16 @@ private slots:
             QVERIFY(local.waitForConnected(5000));
             const Answer overSocket = call(local, method, path, {});
             QVERIFY2(overSocket.status > 0 && overSocket.status != 401, qPrintable(QString::fromLatin1(method) + ' ' + path));
+            if (!isV2(route.pattern) || route.method.isEmpty())
+                continue;
+            // A dns:read token: the DNS reads only; every other /api/v2 route is 403.
+            QTcpSocket scoped;
+            scoped.connectToHost(QHostAddress::LocalHost, server.httpPort());
+            QVERIFY(scoped.waitForConnected(5000));
+            const Answer withToken = call(scoped, method, path, dnsToken);
+            const bool dnsRead = method == "GET" && route.pattern.contains(QLatin1String("/dns/"));
+            QVERIFY2(dnsRead ? withToken.status == 200 : withToken.status == 403,
+                     qPrintable(QStringLiteral("%1 %2 with a dns:read token: %3").arg(QString::fromLatin1(method), path).arg(withToken.status)));
         }
 
         server.stop();
@@ -165,7 +211,7 @@ private slots:
         QLoggingCategory::setFilterRules(QString());
         QVERIFY(!g_log.isEmpty());
         for (const QString& line : std::as_const(g_log)) {
-            for (const QString& secret : {valid->fullKey, expired->fullKey, deleted->fullKey, wrong})
+            for (const QString& secret : {valid->fullKey, expired->fullKey, deleted->fullKey, wrong, client->secret})
                 // The secret's last 32 characters: random, so never in a line by chance (the part after
                 // the last '-' was not: the random alphabet has '-' too, and a 2-character tail is).
                 QVERIFY2(!line.contains(secret.right(32)), qPrintable(line));

@@ -5,7 +5,7 @@
 # Usage: check_store_writes.sh SOURCE_DIR
 set -eu
 src=${1:?usage: $0 SOURCE_DIR}
-writes='createUser|renameUser|updateUser|deleteUser|createNode|updateNode|saveNodeSpendingKey|deleteNode|setNodeExpiry|renameNode|setNodeTags|setApprovedRoutes|touchLastSeen|createPreAuthKey|importPreAuthKey|expirePreAuthKey|deletePreAuthKey|markPreAuthKeyUsed|usePreAuthKey|createApiKey|importApiKey|expireApiKey|deleteApiKey|touchApiKey|setPolicy|setStateValue|appendAudit|pruneAudit'
+writes='createUser|renameUser|updateUser|deleteUser|createNode|updateNode|saveNodeSpendingKey|deleteNode|setNodeExpiry|renameNode|setNodeTags|setApprovedRoutes|touchLastSeen|createPreAuthKey|importPreAuthKey|expirePreAuthKey|deletePreAuthKey|markPreAuthKeyUsed|usePreAuthKey|createApiKey|importApiKey|expireApiKey|deleteApiKey|touchApiKey|setPolicy|setStateValue|appendAudit|pruneAudit|createOAuthClient|deleteOAuthClient|touchOAuthClient'
 # A call on anything named like a store: store.x(, m_store->x(, store().x(, m_context.store.x(
 pattern="[Ss]tore(\(\))?[[:space:]]*(\.|->)[[:space:]]*($writes)[[:space:]]*\("
 

@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUdpSocket>
 
@@ -216,6 +217,52 @@ private slots:
         r = run({QStringLiteral("users"), QStringLiteral("list")}, remote);
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("unauthorized"));
+    }
+
+    // `keel oauth-clients` and the token flow of /api/v2 against a real `keel serve`.
+    void oauthClientsThroughTheCli()
+    {
+        auto r = run({QStringLiteral("oauth-clients"), QStringLiteral("create"), QStringLiteral("--scopes"), QStringLiteral("devices:core:read,dns:read"),
+                      QStringLiteral("-d"), QStringLiteral("e2e"), QStringLiteral("-o"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString secret = r.json().object().value(QStringLiteral("clientSecret")).toString();
+        QVERIFY(secret.startsWith(QLatin1String("tskey-client-")));
+        const QString rowId = r.json().object().value(QStringLiteral("oauthClient")).toObject().value(QStringLiteral("id")).toString();
+        r = run({QStringLiteral("oauth-clients"), QStringLiteral("create"), QStringLiteral("--scopes"), QStringLiteral("auth_keys")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("tags"));
+        r = run({QStringLiteral("oauth-clients"), QStringLiteral("list")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("devices:core:read,dns:read"));
+        QVERIFY(!r.out.contains(secret.section(QLatin1Char('-'), 3).toUtf8()));
+
+        const auto token = [this](const QString& clientSecret) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, m_keel->port());
+            if (!socket.waitForConnected(5000))
+                return QString();
+            const QByteArray form = "grant_type=client_credentials&client_secret=" + QUrl::toPercentEncoding(clientSecret);
+            socket.write("POST /api/v2/oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                         "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + QByteArray::number(form.size()) + "\r\n\r\n" + form);
+            QByteArray in;
+            while (socket.waitForReadyRead(5000))
+                in += socket.readAll();
+            return QJsonDocument::fromJson(in.mid(in.indexOf("\r\n\r\n") + 4)).object().value(QStringLiteral("access_token")).toString();
+        };
+        const QString access = token(secret);
+        QVERIFY(!access.isEmpty());
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(m_keel->port()));
+        const auto devices = AdminClient::forRemote(base, access, false).get(QStringLiteral("/api/v2/tailnet/-/devices"));
+        QCOMPARE(devices.status, 200);
+        QVERIFY(devices.json().value(QStringLiteral("devices")).isArray());
+        QCOMPARE(AdminClient::forRemote(base, access, false).get(QStringLiteral("/api/v2/tailnet/-/keys")).status, 403);
+        // The token is not an admin credential for /api/v1.
+        QCOMPARE(AdminClient::forRemote(base, access, false).get(QStringLiteral("/api/v1/user")).status, 401);
+
+        r = run({QStringLiteral("oauth-clients"), QStringLiteral("delete"), QStringLiteral("--id"), rowId});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(AdminClient::forRemote(base, access, false).get(QStringLiteral("/api/v2/tailnet/-/devices")).status, 401);
+        QVERIFY(token(secret).isEmpty());
     }
 
     void nodesListIsEmptyAndUnknownNodesAre404()

@@ -264,6 +264,7 @@ private slots:
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE nodes DROP COLUMN authorized")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE users DROP COLUMN provider_groups")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE oauth_clients")));
             QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
         }
         QCOMPARE(f.store->schemaVersion(), 1);
@@ -273,6 +274,7 @@ private slots:
         QCOMPARE(f.store->schemaVersion(), Store::latestSchemaVersion());
         CHECK_OK(f.store->setPolicy(QStringLiteral("{}")));
         CHECK_OK(f.store->setStateValue(QStringLiteral("k"), "v"));
+        CHECK_OK(f.store->createOAuthClient(NewOAuthClient{.scopes = {QStringLiteral("dns:read")}}));
         QCOMPARE(f.store->listUsers()->size(), 1);
     }
 
@@ -695,6 +697,39 @@ private slots:
         // it before any lookup, as a legacy key with such characters could not have been issued.
         QVERIFY(!s.authenticateApiKey(QStringLiteral("abcdefg.U*U")).ok());
         QCOMPARE(s.importApiKey(legacyApi, StoredSecret{QStringLiteral("bcrypt"), "x"}).error().kind, Error::Conflict);
+    }
+
+    // OAuth clients of /api/v2: the secret names its client and is checked against a hash.
+    void oauthClients_data() { backends(); }
+    void oauthClients()
+    {
+        OPEN_STORE(f);
+        const auto created = f.store->createOAuthClient(NewOAuthClient{.description = QStringLiteral("ci"),
+                                                                       .scopes = {QStringLiteral("auth_keys")},
+                                                                       .tags = {QStringLiteral("tag:b"), QStringLiteral("tag:a"), QStringLiteral("tag:a")}});
+        CHECK_OK(created);
+        QVERIFY(created->secret.startsWith(QStringLiteral("tskey-client-") + created->client.clientId + QLatin1Char('-')));
+        QCOMPARE(created->client.tags, (QStringList{QStringLiteral("tag:a"), QStringLiteral("tag:b")}));
+        const auto found = f.store->authenticateOAuthClient(created->secret);
+        CHECK_OK(found);
+        QCOMPARE(found->id, created->client.id);
+        QCOMPARE(found->scopes, QStringList{QStringLiteral("auth_keys")});
+        QString wrong = created->secret;
+        wrong[wrong.size() - 1] = wrong.endsWith(QLatin1Char('A')) ? QLatin1Char('B') : QLatin1Char('A');
+        QCOMPARE(f.store->authenticateOAuthClient(wrong).error().kind, Error::Invalid);
+        QCOMPARE(f.store->authenticateOAuthClient(QStringLiteral("tskey-client-nope")).error().kind, Error::Invalid);
+        // The secret is not in the database.
+        QSqlQuery q(f.store->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT hash FROM oauth_clients")));
+        QVERIFY(q.next());
+        QVERIFY(!created->secret.contains(q.value(0).toString()));
+        q.finish();
+        CHECK_OK(f.store->touchOAuthClient(created->client.id, QDateTime::currentDateTimeUtc()));
+        QVERIFY(f.store->oauthClientById(created->client.id)->lastUsed);
+        QCOMPARE(f.store->listOAuthClients()->size(), 1);
+        CHECK_OK(f.store->deleteOAuthClient(created->client.id));
+        QCOMPARE(f.store->authenticateOAuthClient(created->secret).error().kind, Error::Invalid);
+        QCOMPARE(f.store->deleteOAuthClient(created->client.id).error().kind, Error::NotFound);
     }
 
     void apiKeys_data() { backends(); }
