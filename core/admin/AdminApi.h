@@ -31,6 +31,8 @@ private:
     void addAuthRoutes(http::Router& router); // AdminApiAuth.cpp
     void addEventRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/events (SSE)
     void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
+    // AdminApiServer.cpp: GET /api/v1/logs (SSE), /api/v1/server/status, /api/v1/node/{id}/reachable
+    void addServerRoutes(http::Router& router);
     // Who a guarded request acts as, for the audit log.
     static state::Actor actorOf(const http::HttpRequest& request) { return state::Actor::of(request.principal); }
 

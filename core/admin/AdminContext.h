@@ -35,6 +35,11 @@ struct AdminContext
     // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
     // SSH server node waiting on it. False when the id names no pending SSH check.
     std::function<bool(const QString& authId, bool approve, const state::Actor& by)> decideSshCheck;
+    // GET /api/v1/node/{id}/reachable (Reachability.h): the peers a node may reach, with ports.
+    std::function<QJsonArray(qint64 nodeId)> reachablePeers;
+    // GET /api/v1/server/status: the parts of the running server the admin cannot see in the
+    // lists (embedded DERP and its clients, STUN, the DNS settings and extra records, the DERP map).
+    std::function<QJsonObject()> serverStatus;
 };
 
 } // namespace keel::admin

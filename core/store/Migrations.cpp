@@ -117,6 +117,18 @@ const QStringList& step(int version)
         // The groups an OIDC login named (JSON array), for `oidcgroup:` in the policy.
         QStringLiteral("ALTER TABLE users ADD COLUMN provider_groups TEXT NOT NULL DEFAULT '[]'"),
     };
+    // Version 5 belongs to another change (its own tables); this branch leaves it empty so the
+    // two can be ordered at merge without renumbering version 6.
+    static const QStringList v5 = {};
+    static const QStringList v6 = {
+        // Who stored each policy and why: one row per `policies` row (the text stays there, so
+        // export, import and the Headscale import keep working on `policies` alone). Policies
+        // stored before version 6 or imported have no row: their author is unknown.
+        QStringLiteral("CREATE TABLE policy_history ("
+                       " policy_id %BIGINT% PRIMARY KEY,"
+                       " actor TEXT NOT NULL,"
+                       " note TEXT NOT NULL DEFAULT '')"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
@@ -127,12 +139,16 @@ const QStringList& step(int version)
         return v3;
     case 4:
         return v4;
+    case 5:
+        return v5;
+    case 6:
+        return v6;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 4;
+constexpr int Latest = 6;
 
 QString dialect(QString sql, bool sqlite)
 {
