@@ -5,8 +5,9 @@
 #   scripts/setup.sh --test     also what the test suite needs (PostgreSQL server, Xvfb, clang for fuzzing,
 #                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client,
 #                               nginx for the reverse-proxy test, prometheus for promtool, debootstrap
-#                               for scripts/test-deb-install.sh, Node.js and the OpenID provider of
-#                               tests/oidc from the npm registry)
+#                               for scripts/test-deb-install.sh, a D-Bus session bus and
+#                               gnome-keyring for Keel Manager's keychain test, Node.js and the
+#                               OpenID provider of tests/oidc from the npm registry)
 set -euo pipefail
 
 want_test=0
@@ -26,7 +27,8 @@ packages=(
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
-    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap)
+    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap
+              dbus-daemon dbus-bin gnome-keyring)
     # Node.js for the OIDC tests' provider; Debian's, unless a node (with its own npm) is already there.
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         packages+=(nodejs npm)
