@@ -2,7 +2,7 @@
 // speaks only the public protocol) and reports the figures of issue 4.
 //   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID] [--full-parse]
 //            [--pending HOSTNAME]...
-#include "SimRun.h"
+#include "sim/SimRun.h"
 
 #include "control/ControlClient.h"
 #include "crypto/Keys.h"

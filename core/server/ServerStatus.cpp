@@ -2,7 +2,7 @@
 #include "server/Server.h"
 
 #include "control/ControlEndpoint.h"
-#include "control/ControlService.h"
+#include "machine/ControlService.h"
 #include "derp/DerpMapBuilder.h"
 #include "derp/DerpServer.h"
 #include "derp/StunServer.h"
