@@ -1,4 +1,4 @@
-// keel policy get|set|check|explain
+// keel policy get|set|check|explain|history|rollback
 #include "Cli.h"
 
 #include "server/Maintenance.h"
@@ -171,6 +171,67 @@ Command explainCommand(Cli& cli)
                        "host alias covering several nodes gives one line per pair. Exit code 0 when allowed, 2 when denied.")};
 }
 
+Command historyCommand(Cli& cli)
+{
+    return Command{{QStringLiteral("history")}, QStringLiteral("Lists the stored policies, newest first (policy.mode: database)"), {}, 0, 0,
+        {{QStringLiteral("limit"), QLatin1Char('n'), QStringLiteral("how many entries"), true, QStringLiteral("20")},
+         {QStringLiteral("show"), QChar(), QStringLiteral("print the text of this entry id instead of the list"), true, {}}},
+        [&cli](Invocation& inv) {
+            bool ok = false;
+            const int limit = inv.value(QStringLiteral("limit")).toInt(&ok);
+            if (!ok || limit < 1 || limit > 10000)
+                return cli.fail(QStringLiteral("--limit must be a number from 1 to 10000"));
+            const QString show = inv.value(QStringLiteral("show"));
+            // The newest `limit` entries, or all of them when one is asked for by id.
+            const auto reply = cli.call("GET", QStringLiteral("/api/v1/policy/history?limit=%1").arg(show.isEmpty() ? limit : 10000));
+            if (!reply)
+                return cli.exitCode();
+            const QJsonArray entries = reply->value(QStringLiteral("entries")).toArray();
+            if (!show.isEmpty()) {
+                for (const QJsonValue& e : entries)
+                    if (e.toObject().value(QStringLiteral("id")).toString() == show) {
+                        cli.print(e, e.toObject().value(QStringLiteral("policy")).toString());
+                        return 0;
+                    }
+                return cli.fail(QStringLiteral("no policy with id %1 in the history (see `keel policy history`)").arg(show));
+            }
+            QList<QStringList> rows;
+            for (int i = 0; i < entries.size(); ++i) {
+                const QJsonObject e = entries[i].toObject();
+                const QString actor = e.value(QStringLiteral("actor")).toString();
+                rows << QStringList{e.value(QStringLiteral("id")).toString(), humanTime(e.value(QStringLiteral("updatedAt"))),
+                                    actor.isEmpty() ? QStringLiteral("(unknown)") : actor,
+                                    QString::number(e.value(QStringLiteral("policy")).toString().toUtf8().size()),
+                                    i == 0 ? QStringLiteral("in force") : e.value(QStringLiteral("note")).toString()};
+                if (i == 0 && !e.value(QStringLiteral("note")).toString().isEmpty())
+                    rows.last()[4] += QStringLiteral(" (") + e.value(QStringLiteral("note")).toString() + QLatin1Char(')');
+            }
+            cli.print(*reply, table({QStringLiteral("ID"), QStringLiteral("Stored"), QStringLiteral("By"), QStringLiteral("Bytes"), QStringLiteral("Note")}, rows));
+            return 0;
+        }, {},
+        QStringLiteral("Every policy stored with `keel policy set` (or the GUI) is kept. `--show ID` prints one; `keel policy\n"
+                       "rollback --id ID` puts it in force again.")};
+}
+
+Command rollbackCommand(Cli& cli)
+{
+    return Command{{QStringLiteral("rollback")}, QStringLiteral("Puts an earlier policy from the history in force again"), {}, 0, 0,
+        {{QStringLiteral("id"), QLatin1Char('i'), QStringLiteral("the history entry (see `keel policy history`)"), true, {}, true}},
+        [&cli](Invocation& inv) {
+            bool ok = false;
+            const qint64 id = inv.value(QStringLiteral("id")).toLongLong(&ok);
+            if (!ok || id <= 0)
+                return cli.fail(QStringLiteral("--id must be a history entry number (see `keel policy history`)"));
+            const auto reply = cli.call("POST", QStringLiteral("/api/v1/policy/rollback"), {{QStringLiteral("id"), QString::number(id)}});
+            if (!reply)
+                return cli.exitCode();
+            cli.print(*reply, QStringLiteral("Policy %1 is in force again (stored as %2).").arg(id).arg(reply->value(QStringLiteral("id")).toString()));
+            return 0;
+        }, {},
+        QStringLiteral("The old text is checked against today's users and nodes and its tests are run, as `policy set` does;\n"
+                       "it is stored as a new history entry, so a rollback can itself be rolled back.")};
+}
+
 } // namespace
 
 Command policyCommand(Cli& cli)
@@ -198,7 +259,7 @@ Command policyCommand(Cli& cli)
             return 0;
         }, {}, {}};
     return Command{{QStringLiteral("policy")}, QStringLiteral("Manage the access policy (ACLs)"), {}, 0, 0, {}, {},
-                   {get, set, checkCommand(cli), explainCommand(cli)}, {}};
+                   {get, set, checkCommand(cli), explainCommand(cli), historyCommand(cli), rollbackCommand(cli)}, {}};
 }
 
 } // namespace keel::cli

@@ -25,6 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+stun_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$tmp/config.yaml" <<YAML
 server_url: http://127.0.0.1:$port
 listen_addr: 127.0.0.1:$port
@@ -41,6 +42,13 @@ database:
     path: $tmp/db.sqlite
 derp:
   urls: []
+  server:
+    enabled: true
+    region_id: 901
+    region_code: home
+    region_name: Home relay
+    private_key_path: $tmp/derp_private.key
+    stun_listen_addr: 127.0.0.1:$stun_port
 policy:
   mode: database
 dns:
@@ -49,6 +57,9 @@ dns:
   override_local_dns: false
   nameservers:
     global: [9.9.9.9]
+  extra_records:
+    - {name: grafana.tailnet.example, type: A, value: 100.64.0.3}
+    - {name: nas.tailnet.example, type: AAAA, value: "fd7a:115c:a1e0::5"}
 unix_socket: $tmp/keel.sock
 YAML
 export HOME="$tmp" KEEL_DERP_URLS="" XDG_CONFIG_HOME="$tmp/xdg"
@@ -61,12 +72,17 @@ manager_pid=$!
 pids+=($!)
 for _ in $(seq 100); do [ -S "$tmp/keel.sock" ] && break; sleep 0.1; done
 [ -S "$tmp/keel.sock" ] || { echo "screenshots: the server did not start:" >&2; cat "$tmp/manager.log" >&2; exit 1; }
-cli() { "$keel" -c "$tmp/config.yaml" "$@"; }
+# The relay on a plain-http loopback server is only for the pictures: its warning is expected.
+cli() { "$keel" -c "$tmp/config.yaml" "$@" 2> >(grep -v "needs server_url to use https" >&2); }
 
 cli users create alice >/dev/null
 cli users create bob >/dev/null
 key=$(cli preauthkeys create --user alice --reusable --expiration 1h -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 cli preauthkeys create --user bob --expiration 24h >/dev/null
+# Two policies, so the editor's history has an earlier one to compare with.
+cli policy set --file /dev/stdin >/dev/null <<'POLICY' || true
+{"acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}]}
+POLICY
 cli policy set --file /dev/stdin >/dev/null <<'POLICY' || true
 {
   // Alice's devices reach everything; Bob's reach only the web servers.
@@ -77,7 +93,8 @@ cli policy set --file /dev/stdin >/dev/null <<'POLICY' || true
   ],
 }
 POLICY
-"$sim" --server "127.0.0.1:$port" --authkey "$key" --nodes 6 --hold 60 > "$tmp/sim.log" 2>&1 &
+# Six nodes, and one device that waits for approval (Pending approvals).
+"$sim" --server "127.0.0.1:$port" --authkey "$key" --nodes 6 --hold 60 --pending new-laptop > "$tmp/sim.log" 2>&1 &
 pids+=($!)
 wait "$manager_pid" || { echo "screenshots: keel-manager failed:" >&2; cat "$tmp/manager.log" >&2; exit 1; }
 ls -1 "$root/docs/images"

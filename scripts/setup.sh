@@ -6,8 +6,9 @@
 #                               Debian's STUN clients: coturn's turnutils_stunclient and stun-client,
 #                               nginx for the reverse-proxy test, prometheus for promtool, pebble (an
 #                               ACME CA with its DNS test server) and openssl for tests/acme, debootstrap
-#                               for scripts/test-deb-install.sh, Node.js and the OpenID provider of
-#                               tests/oidc from the npm registry)
+#                               for scripts/test-deb-install.sh, a D-Bus session bus and
+#                               gnome-keyring for Keel Manager's keychain test, Node.js and the
+#                               OpenID provider of tests/oidc from the npm registry)
 set -euo pipefail
 
 want_test=0
@@ -27,7 +28,8 @@ packages=(
     libssl-dev libsodium-dev libyaml-cpp-dev libnghttp2-dev libzstd-dev
 )
 if [ "$want_test" = 1 ]; then
-    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap pebble openssl)
+    packages+=(postgresql postgresql-client xvfb xauth clang libclang-rt-14-dev coturn stun-client nginx prometheus debootstrap
+              pebble openssl dbus-daemon dbus-bin gnome-keyring)
     # Node.js for the OIDC tests' provider; Debian's, unless a node (with its own npm) is already there.
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         packages+=(nodejs npm)

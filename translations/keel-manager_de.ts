@@ -218,6 +218,10 @@
         <source>Policy saved</source>
         <translation>Richtlinie gespeichert</translation>
     </message>
+    <message>
+        <source>Policy %1 is in force again</source>
+        <translation>Richtlinie %1 ist wieder in Kraft</translation>
+    </message>
 </context>
 <context>
     <name>keel::gui::DashboardPage</name>
@@ -242,12 +246,119 @@
         <translation>Relay (DERP) und STUN</translation>
     </message>
     <message>
-        <source>Not known for a remote server</source>
-        <translation>Bei einem entfernten Server nicht bekannt</translation>
-    </message>
-    <message>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Nodes whose Tailscale client is older than the oldest version Keel supports</source>
+        <translation>Knoten, deren Tailscale-Client älter ist als die älteste Version, die Keel unterstützt</translation>
+    </message>
+    <message>
+        <source>Not known (the server does not report it)</source>
+        <translation>Nicht bekannt (der Server meldet es nicht)</translation>
+    </message>
+    <message>
+        <source>Embedded relay on (region %1), clients connected: %2</source>
+        <translation>Eingebettetes Relay an (Region %1), verbundene Clients: %2</translation>
+    </message>
+    <message>
+        <source>Embedded relay off</source>
+        <translation>Eingebettetes Relay aus</translation>
+    </message>
+    <message>
+        <source>STUN on port %1, requests answered: %2</source>
+        <translation>STUN an auf Port %1, beantwortete Anfragen: %2</translation>
+    </message>
+    <message>
+        <source>STUN off</source>
+        <translation>STUN aus</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::DnsDerpPanel</name>
+    <message>
+        <source>DNS settings</source>
+        <translation>DNS-Einstellungen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Extra DNS records</source>
+        <translation>Zusätzliche DNS-Einträge</translation>
+    </message>
+    <message>
+        <source>Extra records (dns.extra_records, or the file dns.extra_records_path):</source>
+        <translation>Zusätzliche Einträge (dns.extra_records oder die Datei dns.extra_records_path):</translation>
+    </message>
+    <message>
+        <source>DNS</source>
+        <translation>DNS</translation>
+    </message>
+    <message>
+        <source>Region / relay</source>
+        <translation>Region / Relay</translation>
+    </message>
+    <message>
+        <source>Code / host</source>
+        <translation>Kürzel / Host</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Adressen</translation>
+    </message>
+    <message>
+        <source>STUN port</source>
+        <translation>STUN-Port</translation>
+    </message>
+    <message>
+        <source>DERP map</source>
+        <translation>DERP-Karte</translation>
+    </message>
+    <message>
+        <source>This server does not report its DNS settings and DERP map through the API (an older Keel, or Headscale): see its config.yaml.</source>
+        <translation>Dieser Server meldet seine DNS-Einstellungen und DERP-Karte nicht über die API (ein älteres Keel oder Headscale): siehe seine config.yaml.</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, base domain %2&lt;br&gt;&lt;b&gt;Override the devices&apos; local DNS:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Nameservers:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Split DNS:&lt;/b&gt; %5&lt;br&gt;&lt;b&gt;Search domains:&lt;/b&gt; %6</source>
+        <translation>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, Basisdomäne %2&lt;br&gt;&lt;b&gt;Lokales DNS der Geräte übersteuern:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Nameserver:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Split-DNS:&lt;/b&gt; %5&lt;br&gt;&lt;b&gt;Suchdomänen:&lt;/b&gt; %6</translation>
+    </message>
+    <message>
+        <source>The embedded relay serves region %1 (%2); clients connected: %3.</source>
+        <translation>Das eingebettete Relay bedient Region %1 (%2); verbundene Clients: %3.</translation>
+    </message>
+    <message>
+        <source>The embedded relay is off; devices use the regions below.</source>
+        <translation>Das eingebettete Relay ist aus; Geräte nutzen die Regionen unten.</translation>
+    </message>
+    <message>
+        <source>The DERP map is empty: devices can only connect directly.</source>
+        <translation>Die DERP-Karte ist leer: Geräte können sich nur direkt verbinden.</translation>
     </message>
 </context>
 <context>
@@ -434,10 +545,6 @@
 <context>
     <name>keel::gui::LogsPage</name>
     <message>
-        <source>The server&apos;s log is shown when Keel Manager runs the server on this computer. For a daemon, see its journal (journalctl -u keel).</source>
-        <translation>Das Protokoll des Servers wird angezeigt, wenn Keel Manager den Server auf diesem Computer betreibt. Für einen Dienst siehe sein Journal (journalctl -u keel).</translation>
-    </message>
-    <message>
         <source>Server log</source>
         <translation>Server-Protokoll</translation>
     </message>
@@ -484,6 +591,14 @@
     <message>
         <source>Filter log by module</source>
         <translation>Protokoll nach Modul filtern</translation>
+    </message>
+    <message>
+        <source>This server does not offer its log through the API (an older Keel, or Headscale): see its journal (journalctl -u keel).</source>
+        <translation>Dieser Server bietet sein Protokoll nicht über die API an (ein älteres Keel oder Headscale): siehe sein Journal (journalctl -u keel).</translation>
+    </message>
+    <message>
+        <source>Not connected to the server&apos;s log; reconnecting…</source>
+        <translation>Nicht mit dem Protokoll des Servers verbunden; verbinde neu…</translation>
     </message>
 </context>
 <context>
@@ -610,30 +725,6 @@
     <message>
         <source>The server could not start: %1</source>
         <translation>Der Server konnte nicht starten: %1</translation>
-    </message>
-    <message>
-        <source>Embedded relay on, region %1; STUN on %2</source>
-        <translation>Eingebettetes Relay an, Region %1; STUN auf %2</translation>
-    </message>
-    <message>
-        <source>Embedded relay off</source>
-        <translation>Eingebettetes Relay aus</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, base domain %2&lt;br&gt;&lt;b&gt;Nameservers:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Embedded DERP:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;DERP map URLs:&lt;/b&gt; %5</source>
-        <translation>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, Basisdomäne %2&lt;br&gt;&lt;b&gt;Nameserver:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Eingebettetes DERP:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;DERP-Karten-URLs:&lt;/b&gt; %5</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>an</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>aus</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>keine</translation>
     </message>
     <message>
         <source>%1 asks to join the tailnet.</source>
@@ -899,6 +990,30 @@ Freigegebene Routen, durch Kommas getrennt:</translation>
         <source>Delete %1 from the tailnet? This cannot be undone.</source>
         <translation>%1 aus dem Tailnet löschen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
+    <message>
+        <source>Can reach (under the policy in force)</source>
+        <translation>Kann erreichen (nach der geltenden Richtlinie)</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>Frage den Server…</translation>
+    </message>
+    <message>
+        <source>Not known: %1</source>
+        <translation>Nicht bekannt: %1</translation>
+    </message>
+    <message>
+        <source>No other node.</source>
+        <translation>Keinen anderen Knoten.</translation>
+    </message>
+    <message>
+        <source>all ports</source>
+        <translation>alle Ports</translation>
+    </message>
+    <message>
+        <source>ports %1</source>
+        <translation>Ports %1</translation>
+    </message>
 </context>
 <context>
     <name>keel::gui::OnlineChart</name>
@@ -1019,6 +1134,93 @@ Freigegebene Routen, durch Kommas getrennt:</translation>
     <message>
         <source>Select a device, choose its owner and approve it, or reject it.</source>
         <translation>Wählen Sie ein Gerät, wählen Sie seinen Besitzer und genehmigen Sie es, oder lehnen Sie es ab.</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::PolicyHistoryPanel</name>
+    <message>
+        <source>Policy history</source>
+        <translation>Richtlinien-Verlauf</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Anmerkung</translation>
+    </message>
+    <message>
+        <source>Differences between the selected policy and the policy in force</source>
+        <translation>Unterschiede zwischen der gewählten und der geltenden Richtlinie</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back to this version</source>
+        <translation>Auf diese Version &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Put the selected policy in force again</source>
+        <translation>Die gewählte Richtlinie wieder in Kraft setzen</translation>
+    </message>
+    <message>
+        <source>The server checks the old policy against today&apos;s users and nodes and runs its tests first</source>
+        <translation>Der Server prüft die alte Richtlinie zuerst gegen die heutigen Benutzer und Knoten und führt ihre Tests aus</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Changes from the policy in force to the selected one:</source>
+        <translation>Änderungen von der geltenden zur gewählten Richtlinie:</translation>
+    </message>
+    <message>
+        <source>No history: %1</source>
+        <translation>Kein Verlauf: %1</translation>
+    </message>
+    <message>
+        <source>in force</source>
+        <translation>in Kraft</translation>
+    </message>
+    <message>
+        <source>in force (%1)</source>
+        <translation>in Kraft (%1)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>The same as the policy in force.</source>
+        <translation>Gleich der geltenden Richtlinie.</translation>
+    </message>
+    <message>
+        <source>Roll back the policy</source>
+        <translation>Richtlinie zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Put policy %1 (stored %2) in force again for every node?</source>
+        <translation>Richtlinie %1 (gespeichert %2) für alle Knoten wieder in Kraft setzen?</translation>
+    </message>
+    <message>
+        <source>Rolling back…</source>
+        <translation>Setze zurück…</translation>
+    </message>
+    <message>
+        <source>Policy %1 is in force again.</source>
+        <translation>Richtlinie %1 ist wieder in Kraft.</translation>
+    </message>
+    <message>
+        <source>Not rolled back: %1</source>
+        <translation>Nicht zurückgesetzt: %1</translation>
     </message>
 </context>
 <context>
@@ -1267,14 +1469,6 @@ Freigegebene Routen, durch Kommas getrennt:</translation>
     <message>
         <source>Subnet routes and exit nodes</source>
         <translation>Subnetz-Routen und Exit-Knoten</translation>
-    </message>
-    <message>
-        <source>DNS and DERP</source>
-        <translation>DNS und DERP</translation>
-    </message>
-    <message>
-        <source>The admin API does not report a remote server&apos;s DNS and DERP settings; see its config.yaml.</source>
-        <translation>Die Admin-API meldet die DNS- und DERP-Einstellungen eines entfernten Servers nicht; siehe seine config.yaml.</translation>
     </message>
 </context>
 <context>

@@ -218,6 +218,10 @@
         <source>Policy saved</source>
         <translation>策略已保存</translation>
     </message>
+    <message>
+        <source>Policy %1 is in force again</source>
+        <translation>策略 %1 已重新生效</translation>
+    </message>
 </context>
 <context>
     <name>keel::gui::DashboardPage</name>
@@ -242,12 +246,119 @@
         <translation>中继（DERP）与 STUN</translation>
     </message>
     <message>
-        <source>Not known for a remote server</source>
-        <translation>远程服务器无法得知</translation>
-    </message>
-    <message>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Nodes whose Tailscale client is older than the oldest version Keel supports</source>
+        <translation>Tailscale 客户端版本低于 Keel 支持的最低版本的节点</translation>
+    </message>
+    <message>
+        <source>Not known (the server does not report it)</source>
+        <translation>未知（服务器未报告）</translation>
+    </message>
+    <message>
+        <source>Embedded relay on (region %1), clients connected: %2</source>
+        <translation>内置中继已开启（区域 %1），已连接客户端：%2</translation>
+    </message>
+    <message>
+        <source>Embedded relay off</source>
+        <translation>内置中继已关闭</translation>
+    </message>
+    <message>
+        <source>STUN on port %1, requests answered: %2</source>
+        <translation>STUN 在端口 %1 上开启，已应答请求：%2</translation>
+    </message>
+    <message>
+        <source>STUN off</source>
+        <translation>STUN 已关闭</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::DnsDerpPanel</name>
+    <message>
+        <source>DNS settings</source>
+        <translation>DNS 设置</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Extra DNS records</source>
+        <translation>额外 DNS 记录</translation>
+    </message>
+    <message>
+        <source>Extra records (dns.extra_records, or the file dns.extra_records_path):</source>
+        <translation>额外记录（dns.extra_records，或文件 dns.extra_records_path）：</translation>
+    </message>
+    <message>
+        <source>DNS</source>
+        <translation>DNS</translation>
+    </message>
+    <message>
+        <source>Region / relay</source>
+        <translation>区域 / 中继</translation>
+    </message>
+    <message>
+        <source>Code / host</source>
+        <translation>代码 / 主机</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>STUN port</source>
+        <translation>STUN 端口</translation>
+    </message>
+    <message>
+        <source>DERP map</source>
+        <translation>DERP 地图</translation>
+    </message>
+    <message>
+        <source>This server does not report its DNS settings and DERP map through the API (an older Keel, or Headscale): see its config.yaml.</source>
+        <translation>此服务器不通过 API 报告其 DNS 设置和 DERP 地图（较旧的 Keel 或 Headscale）：请查看其 config.yaml。</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, base domain %2&lt;br&gt;&lt;b&gt;Override the devices&apos; local DNS:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Nameservers:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Split DNS:&lt;/b&gt; %5&lt;br&gt;&lt;b&gt;Search domains:&lt;/b&gt; %6</source>
+        <translation>&lt;b&gt;MagicDNS：&lt;/b&gt;%1，基础域名 %2&lt;br&gt;&lt;b&gt;覆盖设备本地 DNS：&lt;/b&gt;%3&lt;br&gt;&lt;b&gt;域名服务器：&lt;/b&gt;%4&lt;br&gt;&lt;b&gt;分离 DNS：&lt;/b&gt;%5&lt;br&gt;&lt;b&gt;搜索域：&lt;/b&gt;%6</translation>
+    </message>
+    <message>
+        <source>The embedded relay serves region %1 (%2); clients connected: %3.</source>
+        <translation>内置中继服务于区域 %1（%2）；已连接客户端：%3。</translation>
+    </message>
+    <message>
+        <source>The embedded relay is off; devices use the regions below.</source>
+        <translation>内置中继已关闭；设备使用下面的区域。</translation>
+    </message>
+    <message>
+        <source>The DERP map is empty: devices can only connect directly.</source>
+        <translation>DERP 地图为空：设备只能直接连接。</translation>
     </message>
 </context>
 <context>
@@ -434,10 +545,6 @@
 <context>
     <name>keel::gui::LogsPage</name>
     <message>
-        <source>The server&apos;s log is shown when Keel Manager runs the server on this computer. For a daemon, see its journal (journalctl -u keel).</source>
-        <translation>当 Keel Manager 在本机运行服务器时显示服务器日志。对于守护进程，请查看其日志（journalctl -u keel）。</translation>
-    </message>
-    <message>
         <source>Server log</source>
         <translation>服务器日志</translation>
     </message>
@@ -484,6 +591,14 @@
     <message>
         <source>Filter log by module</source>
         <translation>按模块筛选日志</translation>
+    </message>
+    <message>
+        <source>This server does not offer its log through the API (an older Keel, or Headscale): see its journal (journalctl -u keel).</source>
+        <translation>此服务器不通过 API 提供其日志（较旧的 Keel 或 Headscale）：请查看其日志（journalctl -u keel）。</translation>
+    </message>
+    <message>
+        <source>Not connected to the server&apos;s log; reconnecting…</source>
+        <translation>未连接到服务器日志；正在重新连接…</translation>
     </message>
 </context>
 <context>
@@ -610,30 +725,6 @@
     <message>
         <source>The server could not start: %1</source>
         <translation>服务器无法启动：%1</translation>
-    </message>
-    <message>
-        <source>Embedded relay on, region %1; STUN on %2</source>
-        <translation>内置中继已开启，区域 %1；STUN 位于 %2</translation>
-    </message>
-    <message>
-        <source>Embedded relay off</source>
-        <translation>内置中继已关闭</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;MagicDNS:&lt;/b&gt; %1, base domain %2&lt;br&gt;&lt;b&gt;Nameservers:&lt;/b&gt; %3&lt;br&gt;&lt;b&gt;Embedded DERP:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;DERP map URLs:&lt;/b&gt; %5</source>
-        <translation>&lt;b&gt;MagicDNS：&lt;/b&gt;%1，基础域名 %2&lt;br&gt;&lt;b&gt;域名服务器：&lt;/b&gt;%3&lt;br&gt;&lt;b&gt;内置 DERP：&lt;/b&gt;%4&lt;br&gt;&lt;b&gt;DERP 地图 URL：&lt;/b&gt;%5</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>开</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>关</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>无</translation>
     </message>
     <message>
         <source>%1 asks to join the tailnet.</source>
@@ -899,6 +990,30 @@ Approved routes, separated by commas:</source>
         <source>Delete %1 from the tailnet? This cannot be undone.</source>
         <translation>从 tailnet 中删除 %1？此操作无法撤销。</translation>
     </message>
+    <message>
+        <source>Can reach (under the policy in force)</source>
+        <translation>可访问（按当前生效的策略）</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message>
+        <source>Not known: %1</source>
+        <translation>未知：%1</translation>
+    </message>
+    <message>
+        <source>No other node.</source>
+        <translation>没有其他节点。</translation>
+    </message>
+    <message>
+        <source>all ports</source>
+        <translation>所有端口</translation>
+    </message>
+    <message>
+        <source>ports %1</source>
+        <translation>端口 %1</translation>
+    </message>
 </context>
 <context>
     <name>keel::gui::OnlineChart</name>
@@ -1019,6 +1134,93 @@ Approved routes, separated by commas:</source>
     <message>
         <source>Select a device, choose its owner and approve it, or reject it.</source>
         <translation>选择设备，选择其所有者并批准，或拒绝。</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::PolicyHistoryPanel</name>
+    <message>
+        <source>Policy history</source>
+        <translation>策略历史</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>保存时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>保存者</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Differences between the selected policy and the policy in force</source>
+        <translation>所选策略与当前生效策略之间的差异</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back to this version</source>
+        <translation>回滚到此版本(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Put the selected policy in force again</source>
+        <translation>让所选策略重新生效</translation>
+    </message>
+    <message>
+        <source>The server checks the old policy against today&apos;s users and nodes and runs its tests first</source>
+        <translation>服务器会先根据当前的用户和节点检查旧策略并运行其测试</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Changes from the policy in force to the selected one:</source>
+        <translation>从当前生效策略到所选策略的更改：</translation>
+    </message>
+    <message>
+        <source>No history: %1</source>
+        <translation>无历史：%1</translation>
+    </message>
+    <message>
+        <source>in force</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <source>in force (%1)</source>
+        <translation>生效中（%1）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>The same as the policy in force.</source>
+        <translation>与当前生效的策略相同。</translation>
+    </message>
+    <message>
+        <source>Roll back the policy</source>
+        <translation>回滚策略</translation>
+    </message>
+    <message>
+        <source>Put policy %1 (stored %2) in force again for every node?</source>
+        <translation>让策略 %1（保存于 %2）对所有节点重新生效？</translation>
+    </message>
+    <message>
+        <source>Rolling back…</source>
+        <translation>正在回滚…</translation>
+    </message>
+    <message>
+        <source>Policy %1 is in force again.</source>
+        <translation>策略 %1 已重新生效。</translation>
+    </message>
+    <message>
+        <source>Not rolled back: %1</source>
+        <translation>未回滚：%1</translation>
     </message>
 </context>
 <context>
@@ -1267,14 +1469,6 @@ Approved routes, separated by commas:</source>
     <message>
         <source>Subnet routes and exit nodes</source>
         <translation>子网路由与出口节点</translation>
-    </message>
-    <message>
-        <source>DNS and DERP</source>
-        <translation>DNS 与 DERP</translation>
-    </message>
-    <message>
-        <source>The admin API does not report a remote server&apos;s DNS and DERP settings; see its config.yaml.</source>
-        <translation>管理 API 不提供远程服务器的 DNS 和 DERP 设置；请查看其 config.yaml。</translation>
     </message>
 </context>
 <context>

@@ -1,13 +1,44 @@
 // keel-sim: brings up N virtual Tailscale nodes against a control server (Keel or Headscale: it
 // speaks only the public protocol) and reports the figures of issue 4.
 //   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID] [--full-parse]
+//            [--pending HOSTNAME]...
 #include "sim/SimRun.h"
+
+#include "control/ControlClient.h"
+#include "crypto/Keys.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
 
 #include <cstdio>
+
+namespace {
+// A device that runs `tailscale up` without a key: it registers once and gets an AuthURL, so the
+// server lists it as a pending registration (screenshots, demos). Nobody approves it here.
+void registerPending(const QString& host, quint16 port, const QString& hostname)
+{
+    auto* client = new keel::control::ControlClient(keel::crypto::MachinePrivate::generate(), qApp);
+    const keel::crypto::NodePrivate node = keel::crypto::NodePrivate::generate();
+    QObject::connect(client, &keel::control::ControlClient::connected, client, [client, node, hostname] {
+        const QJsonObject body{{QStringLiteral("Version"), 115},
+                               {QStringLiteral("NodeKey"), node.publicKey().toString()},
+                               {QStringLiteral("OldNodeKey"), QStringLiteral("nodekey:") + QString(64, QLatin1Char('0'))},
+                               {QStringLiteral("Auth"), QJsonObject{{QStringLiteral("AuthKey"), QString()}}},
+                               {QStringLiteral("Expiry"), QStringLiteral("0001-01-01T00:00:00Z")},
+                               {QStringLiteral("Followup"), QString()},
+                               {QStringLiteral("Hostinfo"), QJsonObject{{QStringLiteral("Hostname"), hostname},
+                                                                        {QStringLiteral("OS"), QStringLiteral("linux")},
+                                                                        {QStringLiteral("IPNVersion"), QStringLiteral("1.82.5-keel-sim")}}}};
+        client->request("POST", "/machine/register", QJsonDocument(body).toJson(QJsonDocument::Compact));
+    });
+    QObject::connect(client, &keel::control::ControlClient::failed, client,
+                     [hostname](const QString& e) { std::fprintf(stderr, "pending %s: %s\n", qPrintable(hostname), qPrintable(e)); });
+    client->connectToServer(host, port);
+}
+}
 
 int main(int argc, char** argv)
 {
@@ -23,6 +54,8 @@ int main(int argc, char** argv)
     p.addOption({QStringLiteral("full-parse"), QStringLiteral("also keep every netmap as JSON objects (deep checks; O(N^2) memory)")});
     p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
     p.addOption({QStringLiteral("hold"), QStringLiteral("stay connected this many seconds after the report (screenshots, demos)"), QStringLiteral("s"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("pending"), QStringLiteral("also register a device of this host name without a key: it waits for approval (repeatable)"),
+                 QStringLiteral("hostname")});
     p.process(app);
 
     keel::sim::SimRun::Options o;
@@ -46,5 +79,7 @@ int main(int argc, char** argv)
         QTimer::singleShot(holdMs, qApp, [code] { QCoreApplication::exit(code); });
     });
     run.start();
+    for (const QString& hostname : p.values(QStringLiteral("pending")))
+        registerPending(o.host, o.port, hostname);
     return app.exec();
 }

@@ -66,6 +66,7 @@ void AdminApi::registerRoutes(http::Router& router)
     addDebugRoutes(router);
     addEventRoutes(router);
     addAuditRoutes(router);
+    addServerRoutes(router);
     // The OpenAPI document of the routes above (public, as Headscale's is).
     router.add("GET", QStringLiteral("/api/v1/openapi.json"), [](http::HttpRequest&) {
         return http::HttpResponse::json(200, QJsonDocument(OpenApi::document(QStringLiteral(KEEL_VERSION))));

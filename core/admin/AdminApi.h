@@ -33,6 +33,8 @@ private:
     void addDebugRoutes(http::Router& router); // AdminApiDebug.cpp: /debug views (same credentials)
     void addEventRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/events (SSE)
     void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
+    // AdminApiServer.cpp: GET /api/v1/logs (SSE), /api/v1/server/status, /api/v1/node/{id}/reachable
+    void addServerRoutes(http::Router& router);
     // Who a guarded request acts as, for the audit log.
     static state::Actor actorOf(const http::HttpRequest& request) { return state::Actor::of(request.principal); }
 

@@ -4,6 +4,8 @@
 #include "admin/ApiJson.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QUrlQuery>
 #include <QFileInfo>
 
 namespace keel::admin {
@@ -98,6 +100,46 @@ void AdminApi::addPolicyRoutes(http::Router& router)
                                                                       "of the policy, tag:x, group:x or user@)").arg(unknown.join(QStringLiteral(" and ")), unknown.size() > 1 ? QStringLiteral("name") : QStringLiteral("names"))));
         }
         return reply::ok(*answer);
+    }));
+
+    // Keel's own: every stored policy, newest first, with who stored it (policy.mode database).
+    router.add("GET", QStringLiteral("/api/v1/policy/history"), guarded([this, isDatabaseMode](http::HttpRequest& request) {
+        if (!isDatabaseMode())
+            return reply::badRequest(QStringLiteral("the policy history is kept in policy.mode database only (policy.mode is '%1')").arg(m_context.config.policy.mode));
+        const QString limitText = request.query().queryItemValue(QStringLiteral("limit"));
+        bool numeric = true;
+        const int limit = limitText.isEmpty() ? 100 : limitText.toInt(&numeric);
+        if (!numeric || limit < 1 || limit > 10000)
+            return reply::badRequest(QStringLiteral("limit must be a number from 1 to 10000"));
+        const auto history = m_context.store.policyHistory(limit);
+        if (!history)
+            return reply::error(history.error());
+        QJsonArray entries;
+        for (const store::PolicyRecord& p : *history)
+            entries.append(QJsonObject{{QStringLiteral("id"), json::id(p.id)},
+                                       {QStringLiteral("policy"), p.text},
+                                       {QStringLiteral("updatedAt"), json::time(p.updatedAt)},
+                                       {QStringLiteral("actor"), p.actor},
+                                       {QStringLiteral("note"), p.note}});
+        return reply::ok({{QStringLiteral("entries"), entries}});
+    }));
+
+    // Stores an earlier policy again (validated, audited, evented like PUT /api/v1/policy).
+    router.add("POST", QStringLiteral("/api/v1/policy/rollback"), guarded([this, isDatabaseMode](http::HttpRequest& request) {
+        if (!isDatabaseMode())
+            return reply::badRequest(QStringLiteral("rollback is disabled for modes other than 'database' (policy.mode is '%1')").arg(m_context.config.policy.mode));
+        http::HttpResponse failure;
+        const auto body = reply::body(request, &failure);
+        if (!body)
+            return failure;
+        const qint64 id = json::parseId(body->value(QStringLiteral("id")));
+        if (id <= 0)
+            return reply::badRequest(QStringLiteral("id is required: the history entry to go back to (see GET /api/v1/policy/history)"));
+        const auto stored = m_context.state.rollbackPolicy(id, actorOf(request));
+        if (!stored)
+            return reply::error(stored.error());
+        return reply::ok({{QStringLiteral("policy"), stored->text}, {QStringLiteral("updatedAt"), json::time(stored->updatedAt)},
+                          {QStringLiteral("id"), json::id(stored->id)}});
     }));
 
     router.add("POST", QStringLiteral("/api/v1/policy/check"), guarded([check](http::HttpRequest& request) {

@@ -40,6 +40,11 @@ struct AdminContext
     std::function<std::optional<QJsonObject>(qint64 nodeId)> debugNode;
     // GET /debug/derpmap: the DERP map nodes receive.
     std::function<QJsonObject()> derpMap;
+    // GET /api/v1/node/{id}/reachable (Reachability.h): the peers a node may reach, with ports.
+    std::function<QJsonArray(qint64 nodeId)> reachablePeers;
+    // GET /api/v1/server/status: the parts of the running server the admin cannot see in the
+    // lists (embedded DERP and its clients, STUN, the DNS settings and extra records, the DERP map).
+    std::function<QJsonObject()> serverStatus;
 };
 
 } // namespace keel::admin

@@ -37,6 +37,8 @@ const QList<OpenApi::Operation>& OpenApi::operations()
         {"PUT", "/api/v1/policy", "Policy", "Replaces the policy"},
         {"POST", "/api/v1/policy/check", "Policy", "Checks a policy without storing it"},
         {"POST", "/api/v1/policy/explain", "Policy", "Explains whether src reaches dst, and by which rule"},
+        {"GET", "/api/v1/policy/history", "Policy", "Every stored policy, newest first, with who stored it (filter: limit)"},
+        {"POST", "/api/v1/policy/rollback", "Policy", "Puts an earlier policy from the history in force again"},
         {"POST", "/api/v1/auth/register", "Auth", "Approves a pending registration for a user"},
         {"POST", "/api/v1/auth/approve", "Auth", "Approves a pending auth session (an SSH check; a registration with user)"},
         {"POST", "/api/v1/auth/reject", "Auth", "Refuses a pending auth session"},
@@ -46,6 +48,9 @@ const QList<OpenApi::Operation>& OpenApi::operations()
         {"DELETE", "/api/v1/oauthclient/{id}", "OAuthClients", "Deletes an OAuth client (its access tokens stop working)"},
         {"GET", "/api/v1/events", "Events", "Live events as server-sent events (resume with since or Last-Event-ID)"},
         {"GET", "/api/v1/audit", "Audit", "The audit log (filters: since, until, actor, action, target, limit)"},
+        {"GET", "/api/v1/node/{nodeId}/reachable", "Nodes", "The peers a node may reach under the policy, with ports"},
+        {"GET", "/api/v1/server/status", "Server", "Embedded DERP and STUN with client counts, DNS settings and extra records, the DERP map"},
+        {"GET", "/api/v1/logs", "Server", "The server's log as server-sent events: recent lines, then live ones (resume with since or Last-Event-ID)"},
         {"GET", "/api/v1/openapi.json", "Meta", "This document"},
     };
     return ops;

@@ -18,14 +18,33 @@ LogBuffer& LogBuffer::instance()
 
 void LogBuffer::append(QtMsgType type, const QString& category, const QString& message, qint64 msecsSinceEpoch)
 {
-    QMutexLocker lock(&m_mutex);
-    LogRecord record{m_nextId++, msecsSinceEpoch, type, category, message};
-    if (m_ring.size() < m_capacity) {
-        m_ring.append(std::move(record));
-    } else {
-        m_ring[m_head] = std::move(record);
-        m_head = (m_head + 1) % m_capacity;
+    {
+        QMutexLocker lock(&m_mutex);
+        LogRecord record{m_nextId++, msecsSinceEpoch, type, category, message};
+        if (m_ring.size() < m_capacity) {
+            m_ring.append(std::move(record));
+        } else {
+            m_ring[m_head] = std::move(record);
+            m_head = (m_head + 1) % m_capacity;
+        }
     }
+    QMutexLocker wakeLock(&m_wakeMutex);
+    for (const auto& wake : std::as_const(m_wake))
+        wake();
+}
+
+int LogBuffer::subscribe(std::function<void()> wake)
+{
+    QMutexLocker lock(&m_wakeMutex);
+    const int id = m_nextSubscription++;
+    m_wake.insert(id, std::move(wake));
+    return id;
+}
+
+void LogBuffer::unsubscribe(int id)
+{
+    QMutexLocker lock(&m_wakeMutex);
+    m_wake.remove(id);
 }
 
 QList<LogRecord> LogBuffer::since(qint64 afterId) const

@@ -4,6 +4,7 @@
 #include "server/OnboardingPage.h"
 
 #include "admin/ApiJson.h"
+#include "admin/Reachability.h"
 #include "common/FileLimit.h"
 
 #include "KeelVersion.h"
@@ -160,7 +161,7 @@ bool Server::start(QString* error)
         m_oidc->registerRoutes(m_publicRouter);
     }
 
-    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}});
+    m_adminContext = std::make_unique<admin::AdminContext>(admin::AdminContext{*m_store, *m_state, m_config, {}, {}, {}, {}, {}, {}, {}, {}, {}});
     m_adminContext->explainPolicy = [this](const QString& src, const QString& dst, int port, int proto) {
         return m_controlService->mapper().explain(m_state->snapshot(), src, dst, port, proto);
     };
@@ -190,6 +191,12 @@ bool Server::start(QString* error)
     m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
         return m_controlService->sshCheck().decide(authId, approve, by);
     };
+    m_adminContext->reachablePeers = [this](qint64 nodeId) {
+        const state::SnapshotPtr s = m_state->snapshot();
+        control::Mapper& mapper = m_controlService->mapper();
+        return admin::reachablePeers(*s, nodeId, mapper.visiblePeers(s, nodeId), [&](qint64 peer) { return mapper.packetFilter(s, peer); });
+    };
+    m_adminContext->serverStatus = [this] { return statusJson(); };
     // /api/v2 first: its catch-all must answer before /api/v1's "/api/*".
     m_tsApi = std::make_unique<tsapi::TsApi>(*m_adminContext);
     m_tsApi->registerRoutes(m_publicRouter);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonObject>
+
 #include "admin/AdminApi.h"
 #include "tsapi/TsApi.h"
 #include "config/Config.h"
@@ -80,6 +82,8 @@ private:
     bool startDerp(QString* error);
     // derp.server.rate_limit_* into the running relay (at start and on reload).
     void applyDerpRateLimit();
+    // GET /api/v1/server/status (ServerStatus.cpp).
+    QJsonObject statusJson() const;
 
     config::Config m_config;
     std::unique_ptr<store::Store> m_store;

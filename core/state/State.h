@@ -146,6 +146,10 @@ public:
     QByteArray accessTokenKey();
     // policy.mode database: checks the document as a reload would, stores it, applies it.
     store::Result<store::PolicyRecord> setPolicy(const QString& text, const Actor& by);
+    // Stores history entry `id`'s text again as the newest policy: the same checks, audit
+    // ("policy.rollback") and policy.changed event as setPolicy; refused when the tailnet has
+    // changed so that the old text no longer passes (e.g. a user it names is gone).
+    store::Result<store::PolicyRecord> rollbackPolicy(qint64 id, const Actor& by);
 
     // --- map sessions
     store::Result<LiveNode> applyReport(qint64 id, const NodeReport& report);
@@ -197,6 +201,8 @@ private:
     std::optional<QDateTime> defaultExpiry() const;
     // Parses against the current users; runs the tests unless `tests` is null, else reports the
     // failure text in *tests (empty when they pass).
+    store::Result<store::PolicyRecord> storePolicy(const QString& text, const Actor& by, const QString& action,
+                                                   const QString& note);
     std::optional<policy::Policy> parsePolicy(const QByteArray& text, const QString& fileName, QString* error, QString* tests) const;
     // Replaces a node after an admin change that may decide who sees which route (tags, owner,
     // approvals): re-runs auto-approval when tags or owner changed, publishes, emits node.changed.

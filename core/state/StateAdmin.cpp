@@ -279,15 +279,32 @@ Result<void> State::deleteApiKey(qint64 id, const Actor& by)
 
 Result<store::PolicyRecord> State::setPolicy(const QString& text, const Actor& by)
 {
+    return storePolicy(text, by, QStringLiteral("policy.set"), {});
+}
+
+Result<store::PolicyRecord> State::rollbackPolicy(qint64 id, const Actor& by)
+{
+    auto old = m_store.policyById(id);
+    if (!old)
+        return old.error();
+    return storePolicy(old->text, by, QStringLiteral("policy.rollback"), QStringLiteral("rollback to %1").arg(id));
+}
+
+Result<store::PolicyRecord> State::storePolicy(const QString& text, const Actor& by, const QString& action, const QString& note)
+{
     if (m_config.policy.mode != QLatin1String("database"))
         return Error::invalid(QStringLiteral("update is disabled for modes other than 'database' (policy.mode is '%1')").arg(m_config.policy.mode));
     if (text.trimmed().isEmpty())
         return Error::invalid(QStringLiteral("the policy is empty"));
     if (const QString problem = checkPolicy(text.toUtf8()); !problem.isEmpty())
         return Error::invalid(problem);
+    const QString detail = QStringLiteral("%1 bytes").arg(text.toUtf8().size());
     store::PolicyRecord stored;
-    if (auto r = writeAudited([&] { return store::into(stored, m_store.setPolicy(text)); },
-                              {by, QStringLiteral("policy.set"), QStringLiteral("policy"), QStringLiteral("%1 bytes").arg(text.toUtf8().size())});
+    if (auto r = writeAudited([&] { return store::into(stored, m_store.setPolicy(text, by.name, note)); },
+                              [&] {
+                                  return std::optional<AuditNote>(AuditNote{by, action, QStringLiteral("policy:%1").arg(stored.id),
+                                                                            note.isEmpty() ? detail : note + QStringLiteral(", ") + detail});
+                              });
         !r)
         return r.error();
     QString error;

@@ -132,6 +132,15 @@ const QStringList& step(int version)
                        " last_used %BIGINT%)"),
         QStringLiteral("CREATE UNIQUE INDEX oauth_clients_client_id ON oauth_clients (client_id)"),
     };
+    static const QStringList v6 = {
+        // Who stored each policy and why: one row per `policies` row (the text stays there, so
+        // export, import and the Headscale import keep working on `policies` alone). Policies
+        // stored before version 6 or imported have no row: their author is unknown.
+        QStringLiteral("CREATE TABLE policy_history ("
+                       " policy_id %BIGINT% PRIMARY KEY,"
+                       " actor TEXT NOT NULL,"
+                       " note TEXT NOT NULL DEFAULT '')"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
@@ -144,12 +153,14 @@ const QStringList& step(int version)
         return v4;
     case 5:
         return v5;
+    case 6:
+        return v6;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 5;
+constexpr int Latest = 6;
 
 QString dialect(QString sql, bool sqlite)
 {

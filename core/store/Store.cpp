@@ -316,28 +316,77 @@ Result<void> Store::deleteUser(qint64 id)
 
 // --- policy
 
+namespace {
+
+const char* const PolicySelect = "SELECT p.id, p.data, p.updated_at, h.actor, h.note FROM policies p"
+                                 " LEFT JOIN policy_history h ON h.policy_id = p.id ";
+
+PolicyRecord policyRow(const QSqlQuery& q)
+{
+    return PolicyRecord{q.value(1).toString(), toTime(q.value(2)), q.value(0).toLongLong(), q.value(3).toString(),
+                        q.value(4).toString()};
+}
+
+} // namespace
+
 Result<std::optional<PolicyRecord>> Store::policy()
 {
     return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<std::optional<PolicyRecord>> {
         QSqlQuery q(db);
         Error err;
-        if (!exec(q, QStringLiteral("SELECT data, updated_at FROM policies ORDER BY id DESC LIMIT 1"), {}, &err))
+        if (!exec(q, QLatin1String(PolicySelect) + QStringLiteral("ORDER BY p.id DESC LIMIT 1"), {}, &err))
             return err;
         if (!q.next())
             return std::optional<PolicyRecord>();
-        return std::optional<PolicyRecord>(PolicyRecord{q.value(0).toString(), toTime(q.value(1))});
+        return std::optional<PolicyRecord>(policyRow(q));
     });
 }
 
-Result<PolicyRecord> Store::setPolicy(const QString& text)
+Result<QList<PolicyRecord>> Store::policyHistory(int limit)
 {
-    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<PolicyRecord> {
-        const PolicyRecord rec{text, now()};
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<QList<PolicyRecord>> {
         QSqlQuery q(db);
         Error err;
-        if (!exec(q, QStringLiteral("INSERT INTO policies (data, updated_at) VALUES (?, ?)"),
+        if (!exec(q, QLatin1String(PolicySelect) + QStringLiteral("ORDER BY p.id DESC LIMIT ?"), {qMax(1, limit)}, &err))
+            return err;
+        QList<PolicyRecord> out;
+        while (q.next())
+            out << policyRow(q);
+        return out;
+    });
+}
+
+Result<PolicyRecord> Store::policyById(qint64 id)
+{
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<PolicyRecord> {
+        QSqlQuery q(db);
+        Error err;
+        if (!exec(q, QLatin1String(PolicySelect) + QStringLiteral("WHERE p.id = ?"), {id}, &err))
+            return err;
+        if (!q.next())
+            return Error::notFound(QStringLiteral("no policy with id %1 in the history").arg(id));
+        return policyRow(q);
+    });
+}
+
+Result<PolicyRecord> Store::setPolicy(const QString& text, const QString& actor, const QString& note)
+{
+    return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<PolicyRecord> {
+        PolicyRecord rec{text, now(), 0, actor, note};
+        QSqlQuery q(db);
+        Error err;
+        if (!exec(q, QStringLiteral("INSERT INTO policies (data, updated_at) VALUES (?, ?) RETURNING id"),
                   {rec.text, time(rec.updatedAt)}, &err))
             return err;
+        if (!q.next())
+            return Error::database(QStringLiteral("the new policy has no id"));
+        rec.id = q.value(0).toLongLong();
+        if (!actor.isEmpty() || !note.isEmpty()) {
+            QSqlQuery h(db);
+            if (!exec(h, QStringLiteral("INSERT INTO policy_history (policy_id, actor, note) VALUES (?, ?, ?)"),
+                      {rec.id, actor, note}, &err))
+                return err;
+        }
         return rec;
     });
 }

@@ -134,7 +134,10 @@ public:
 
     // --- policy (policy.mode: database)
     Result<std::optional<PolicyRecord>> policy();
-    Result<PolicyRecord> setPolicy(const QString& text);
+    Result<PolicyRecord> setPolicy(const QString& text, const QString& actor = {}, const QString& note = {});
+    // Newest first, at most `limit` entries.
+    Result<QList<PolicyRecord>> policyHistory(int limit = 100);
+    Result<PolicyRecord> policyById(qint64 id);
 
     // --- audit log (newest first)
     Result<AuditEntry> appendAudit(const AuditEntry& entry); // id assigned; time defaults to now

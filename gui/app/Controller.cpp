@@ -156,4 +156,25 @@ void Controller::explainPolicy(const QString& src, const QString& dst, int port,
         std::move(done), std::move(failedCallback));
 }
 
+void Controller::policyHistory(Done done, Failed failedCallback)
+{
+    act("GET", QStringLiteral("/api/v1/policy/history?limit=200"), {}, {}, std::move(done), std::move(failedCallback));
+}
+
+void Controller::rollbackPolicy(const QString& id, Done done, Failed failedCallback)
+{
+    act("POST", QStringLiteral("/api/v1/policy/rollback"), {{QStringLiteral("id"), id}}, tr("Policy %1 is in force again").arg(id),
+        std::move(done), std::move(failedCallback));
+}
+
+void Controller::reachablePeers(const QString& nodeId, Done done, Failed failedCallback)
+{
+    act("GET", QStringLiteral("/api/v1/node/%1/reachable").arg(segment(nodeId)), {}, {}, std::move(done), std::move(failedCallback));
+}
+
+void Controller::serverStatus(Done done, Failed failedCallback)
+{
+    act("GET", QStringLiteral("/api/v1/server/status"), {}, {}, std::move(done), std::move(failedCallback));
+}
+
 } // namespace keel::gui

@@ -50,6 +50,13 @@ public:
     void checkPolicy(const QString& text, Done done, Failed failed);
     void setPolicy(const QString& text, Done done, Failed failed);
     void explainPolicy(const QString& src, const QString& dst, int port, const QString& proto, Done done, Failed failed);
+    // The stored policies, newest first ({"entries": [...]}), and going back to one of them.
+    void policyHistory(Done done, Failed failed);
+    void rollbackPolicy(const QString& id, Done done, Failed failed);
+    // Read-only questions for the views: which peers a node may reach, the server's status
+    // (DERP, STUN, DNS, online history).
+    void reachablePeers(const QString& nodeId, Done done, Failed failed);
+    void serverStatus(Done done, Failed failed);
 
 Q_SIGNALS:
     void succeeded(const QString& message);

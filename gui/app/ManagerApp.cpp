@@ -172,15 +172,6 @@ void ManagerApp::openSession(const ConnectionChoice& choice, const QString& sock
     if (m_host) {
         const config::Config& c = m_host->config();
         m_window->usersPage()->setLoginServer(c.serverUrl);
-        m_window->logsPage()->enableServerLog();
-        m_window->dashboardPage()->setRelayText(c.derp.server.enabled
-                                                    ? tr("Embedded relay on, region %1; STUN on %2").arg(c.derp.server.regionCode, c.derp.server.stunListenAddr)
-                                                    : tr("Embedded relay off"));
-        m_window->routesPage()->setDnsDerpText(tr("<b>MagicDNS:</b> %1, base domain %2<br><b>Nameservers:</b> %3<br><b>Embedded DERP:</b> %4<br><b>DERP map URLs:</b> %5")
-                                                   .arg(c.dns.magicDns ? tr("on") : tr("off"), c.dns.baseDomain.toHtmlEscaped(),
-                                                        c.dns.globalNameservers.join(QStringLiteral(", ")).toHtmlEscaped(),
-                                                        c.derp.server.enabled ? tr("on") : tr("off"),
-                                                        c.derp.urls.isEmpty() ? tr("none") : c.derp.urls.join(QStringLiteral(", ")).toHtmlEscaped()));
         if (TrayIcon::isAvailable()) {
             m_tray = new TrayIcon(this);
             m_tray->show();

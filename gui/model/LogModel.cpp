@@ -1,6 +1,7 @@
 #include "LogModel.h"
 
-#include "common/LogBuffer.h"
+#include "client/ApiCall.h"
+#include "client/ApiClient.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -9,49 +10,143 @@ namespace keel::gui {
 
 namespace {
 constexpr int kMaxLines = 5000;
+
+int levelOf(const QString& name)
+{
+    if (name == QLatin1String("debug"))
+        return 0;
+    if (name == QLatin1String("warning"))
+        return 2;
+    if (name == QLatin1String("error"))
+        return 3;
+    return 1;
+}
 }
 
-LogModel::LogModel(QObject* parent)
+LogModel::LogModel(ApiClient& client, QObject* parent)
     : QAbstractTableModel(parent)
+    , m_client(client)
 {
-    m_timer.setInterval(500);
-    connect(&m_timer, &QTimer::timeout, this, &LogModel::pull);
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &LogModel::open);
+    m_watchdog.setInterval(45000);
+    connect(&m_watchdog, &QTimer::timeout, this, [this] {
+        if (!m_sawData && !m_parser.sawComment())
+            onFinished();
+        m_sawData = false;
+    });
+}
+
+LogModel::~LogModel()
+{
+    stop();
 }
 
 void LogModel::start()
 {
-    pull();
-    m_timer.start();
+    m_running = true;
+    open();
 }
 
-QString LogModel::levelName(int type)
+void LogModel::stop()
 {
-    switch (type) {
-    case QtDebugMsg: return tr("debug");
-    case QtInfoMsg: return tr("info");
-    case QtWarningMsg: return tr("warning");
-    default: return tr("error");
+    m_running = false;
+    m_retry.stop();
+    m_watchdog.stop();
+    if (m_call) {
+        m_call->disconnect(this);
+        m_call->abort();
+        m_call->deleteLater();
     }
 }
 
-void LogModel::pull()
+void LogModel::open()
 {
-    const QList<log::LogRecord> records = log::LogBuffer::instance().since(m_lastId);
-    if (records.isEmpty())
+    if (!m_running)
         return;
-    m_lastId = records.last().id;
-    const int overflow = int(m_lines.size() + records.size()) - kMaxLines;
+    m_parser = SseParser();
+    // The whole ring each time: a restarted server numbers its lines from 1 again.
+    m_call = m_client.openStream(QStringLiteral("/api/v1/logs?since=0"));
+    connect(m_call, &ApiCall::headReceived, this, [this](int status) {
+        if (status != 200)
+            return;
+        m_failures = 0;
+        m_sawData = true;
+        m_watchdog.start();
+        m_connected = true;
+        Q_EMIT connectedChanged(true);
+    });
+    connect(m_call, &ApiCall::bodyData, this, &LogModel::onData);
+    connect(m_call, &ApiCall::finished, this, [this](const ApiReply& reply) {
+        if (reply.status == 404 || reply.status == 405) {
+            stop();
+            Q_EMIT unsupported();
+            return;
+        }
+        onFinished();
+    });
+}
+
+void LogModel::onFinished()
+{
+    if (m_call) {
+        m_call->disconnect(this);
+        m_call->abort();
+        m_call->deleteLater();
+    }
+    m_watchdog.stop();
+    if (m_connected) {
+        m_connected = false;
+        Q_EMIT connectedChanged(false);
+    }
+    if (!m_running)
+        return;
+    ++m_failures;
+    m_retry.start(qMin(10000, 1000 * m_failures));
+}
+
+void LogModel::onData(const QByteArray& bytes)
+{
+    m_sawData = true;
+    QList<Line> fresh;
+    for (const ServerEvent& e : m_parser.feed(bytes)) {
+        if (e.type != QLatin1String("log"))
+            continue;
+        if (e.epoch != m_epoch) {
+            m_epoch = e.epoch;   // another server process: its numbering starts again
+            m_lastId = 0;
+        }
+        if (e.seq <= m_lastId)
+            continue;            // already shown before the reconnection
+        m_lastId = e.seq;
+        const QDateTime t = QDateTime::fromString(e.data.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+        fresh.append({t.toMSecsSinceEpoch(), levelOf(e.data.value(QStringLiteral("level")).toString()),
+                      e.data.value(QStringLiteral("module")).toString(), e.data.value(QStringLiteral("message")).toString()});
+    }
+    if (fresh.isEmpty())
+        return;
+    const int overflow = int(m_lines.size() + fresh.size()) - kMaxLines;
     if (overflow > 0) {
         const int drop = qMin(overflow, int(m_lines.size()));
         beginRemoveRows({}, 0, drop - 1);
         m_lines.remove(0, drop);
         endRemoveRows();
     }
-    const int from = qMax(0, int(records.size()) - kMaxLines);
-    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + records.size() - from - 1));
-    for (int i = from; i < records.size(); ++i)
-        m_lines.append({records[i].msecsSinceEpoch, int(records[i].type), records[i].category, records[i].message});
+    const int from = qMax(0, int(fresh.size()) - kMaxLines);
+    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + fresh.size() - from - 1));
+    for (int i = from; i < fresh.size(); ++i)
+        m_lines.append(fresh[i]);
     endInsertRows();
+}
+
+QString LogModel::levelName(int level)
+{
+    switch (level) {
+    case 0: return tr("debug");
+    case 1: return tr("info");
+    case 2: return tr("warning");
+    default: return tr("error");
+    }
 }
 
 int LogModel::rowCount(const QModelIndex& parent) const
@@ -70,14 +165,14 @@ QVariant LogModel::data(const QModelIndex& index, int role) const
         return {};
     const Line& line = m_lines[index.row()];
     if (role == LevelRole)
-        return line.type == QtCriticalMsg || line.type == QtFatalMsg ? 3 : line.type == QtWarningMsg ? 2 : line.type == QtInfoMsg ? 1 : 0;
-    if (role == Qt::ForegroundRole && (line.type == QtWarningMsg || line.type == QtCriticalMsg || line.type == QtFatalMsg))
-        return QColor(line.type == QtWarningMsg ? QColor(0xb0, 0x6a, 0x00) : QColor(0xc0, 0x20, 0x20));
+        return line.level;
+    if (role == Qt::ForegroundRole && line.level >= 2)
+        return QColor(line.level == 2 ? QColor(0xb0, 0x6a, 0x00) : QColor(0xc0, 0x20, 0x20));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Time: return QDateTime::fromMSecsSinceEpoch(line.msecs).toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
-    case Level: return levelName(line.type);
+    case Level: return levelName(line.level);
     case Module: return line.category;
     case Message: return line.message;
     }

@@ -23,6 +23,9 @@ ServerSession::ServerSession(const ApiEndpoint& endpoint, QObject* parent)
     , m_pending(new PendingModel(this))
     , m_audit(new AuditModel(this))
 {
+    m_statusDebounce.setSingleShot(true);
+    m_statusDebounce.setInterval(1000);
+    connect(&m_statusDebounce, &QTimer::timeout, this, &ServerSession::fetchServerStatus);
     m_fallback.setInterval(10000);
     connect(&m_fallback, &QTimer::timeout, this, &ServerSession::refresh);
     connect(m_events, &EventStream::resyncNeeded, this, &ServerSession::resync);
@@ -89,6 +92,18 @@ void ServerSession::resync()
     fetch(QStringLiteral("/api/v1/audit?limit=1000"), "entries", [this](const QJsonArray& a) { m_hasAuditApi = true; m_audit->reset(a); },
           [this](int) { m_hasAuditApi = false; m_audit->reset({}); });
     fetchPolicy();
+    fetchServerStatus();
+}
+
+void ServerSession::fetchServerStatus()
+{
+    // Not part of the resync count: a server without it (older Keel, Headscale) is still usable.
+    m_client->get(QStringLiteral("/api/v1/server/status"), this, [this](const ApiReply& reply) {
+        if (!reply.ok() && reply.status == 0)
+            return;   // not reachable now: the next connection reads it again
+        m_serverStatus = reply.ok() ? reply.json() : QJsonObject();
+        Q_EMIT serverStatusChanged();
+    });
 }
 
 void ServerSession::fetchPolicy()
@@ -144,6 +159,9 @@ void ServerSession::applyEvent(const ServerEvent& e)
             m_nodes->upsert(d.value(QStringLiteral("node")).toObject());
         else if (t == QLatin1String("node.online") || t == QLatin1String("node.offline"))
             m_nodes->setOnline(json::text(d, "nodeId"), t == QLatin1String("node.online"));
+        // A node coming or going changes the relay's client count: read it again, once per burst.
+        if (t == QLatin1String("node.online") || t == QLatin1String("node.offline") || t == QLatin1String("node.removed"))
+            m_statusDebounce.start();
     } else if (t.startsWith(QLatin1String("user."))) {
         if (t == QLatin1String("user.removed"))
             m_users->remove(json::text(d, "userId"));

@@ -44,6 +44,10 @@ public:
     // The policy in force as the server last reported it (empty: none set).
     QString policyText() const { return m_policy; }
     QString policyError() const { return m_policyError; }
+    // GET /api/v1/server/status as last read (empty: not read yet, or the server has none). Read
+    // on every (re)connection and again shortly after nodes come and go (DERP client counts).
+    QJsonObject serverStatus() const { return m_serverStatus; }
+    bool hasServerStatus() const { return !m_serverStatus.isEmpty(); }
 
     NodeModel& nodes() { return *m_nodes; }
     UserModel& users() { return *m_users; }
@@ -55,6 +59,7 @@ public:
 Q_SIGNALS:
     void statusChanged(keel::gui::ServerSession::Status status, const QString& text);
     void policyChanged();
+    void serverStatusChanged();
     void registrationArrived(const QJsonObject& registration);   // for the desktop notification
     void eventReceived(const keel::gui::ServerEvent& event);
 
@@ -62,6 +67,7 @@ private:
     void resync();
     void fetch(const QString& path, const char* listKey, std::function<void(const QJsonArray&)> apply, std::function<void(int status)> missing = {});
     void fetchPolicy();
+    void fetchServerStatus();
     void applyEvent(const ServerEvent& event);
     void setStatus(Status status, const QString& text);
     void oneFetchDone(bool ok, const QString& error);
@@ -87,6 +93,8 @@ private:
     QList<ServerEvent> m_held;   // events that arrived while the lists were being read
     QString m_policy;
     QString m_policyError;
+    QJsonObject m_serverStatus;
+    QTimer m_statusDebounce;
 };
 
 } // namespace keel::gui

@@ -7,6 +7,7 @@
 #include "model/UserModel.h"
 
 #include <QGridLayout>
+#include <QJsonObject>
 #include <QGroupBox>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -57,7 +58,11 @@ DashboardPage::DashboardPage(ServerSession& session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(grid);
     layout->addWidget(m_chart, 1);
-    setRelayText(tr("Not known for a remote server"));
+    m_outdated->setAccessibleDescription(tr("Nodes whose Tailscale client is older than the oldest version Keel supports"));
+    showServerStatus();
+    connect(&session, &ServerSession::serverStatusChanged, this, &DashboardPage::showServerStatus);
+    // The chart's samples are kept between runs, per server.
+    m_chart->setStorageKey(session.client().endpoint().describe());
 
     for (JsonTableModel* model : QList<JsonTableModel*>{&session.nodes(), &session.pending(), &session.users()})
         connect(model, &JsonTableModel::changed, this, &DashboardPage::refresh);
@@ -67,9 +72,39 @@ DashboardPage::DashboardPage(ServerSession& session, QWidget* parent)
     refresh();
 }
 
-void DashboardPage::setRelayText(const QString& text)
+void DashboardPage::showServerStatus()
 {
-    m_relay->setText(text);
+    if (!m_session.hasServerStatus()) {
+        m_relay->setText(tr("Not known (the server does not report it)"));
+        return;
+    }
+    const QJsonObject status = m_session.serverStatus();
+    const QJsonObject derp = status.value(QStringLiteral("derp")).toObject();
+    const QJsonObject stun = status.value(QStringLiteral("stun")).toObject();
+    QStringList lines;
+    if (derp.value(QStringLiteral("enabled")).toBool())
+        lines << tr("Embedded relay on (region %1), clients connected: %2")
+                     .arg(derp.value(QStringLiteral("regionCode")).toString())
+                     .arg(derp.value(QStringLiteral("clients")).toInt());
+    else
+        lines << tr("Embedded relay off");
+    if (stun.value(QStringLiteral("enabled")).toBool())
+        lines << tr("STUN on port %1, requests answered: %2")
+                     .arg(stun.value(QStringLiteral("port")).toInt())
+                     .arg(stun.value(QStringLiteral("requests")).toInteger());
+    else
+        lines << tr("STUN off");
+    m_relay->setText(lines.join(QLatin1Char('\n')));
+}
+
+QString DashboardPage::relayText() const
+{
+    return m_relay->text();
+}
+
+QString DashboardPage::outdatedText() const
+{
+    return m_outdated->text();
 }
 
 QString DashboardPage::onlineText() const
@@ -83,14 +118,23 @@ void DashboardPage::refresh()
     const int online = nodes.onlineCount();
     m_online->setText(tr("%1 of %2").arg(online).arg(nodes.rowCount()));
     int waiting = m_session.pending().rowCount();
-    int outdated = 0;
+    QStringList outdated;
     for (const QJsonObject& n : nodes.rows()) {
         waiting += NodeModel::isAuthorized(n) ? 0 : 1;
-        outdated += isOutdated(json::text(n, "clientVersion")) ? 1 : 0;
+        if (isOutdated(json::text(n, "clientVersion")))
+            outdated << tr("%1 (%2)").arg(NodeModel::displayName(n), json::text(n, "clientVersion").section(QLatin1Char('-'), 0, 0));
     }
+    outdated.sort();
     m_pending->setText(QString::number(waiting));
     m_users->setText(QString::number(m_session.users().rowCount()));
-    m_outdated->setText(QString::number(outdated));
+    // The count, then which nodes (the first five).
+    QString text = QString::number(outdated.size());
+    if (!outdated.isEmpty()) {
+        const QStringList shown = outdated.mid(0, 5);
+        text += QStringLiteral("<br><span style=\"font-size: small; font-weight: normal\">%1</span>")
+                    .arg((shown.join(QStringLiteral(", ")) + (outdated.size() > 5 ? QStringLiteral(", …") : QString())).toHtmlEscaped());
+    }
+    m_outdated->setText(text);
     m_chart->addSample(online);
 }
 

@@ -20,15 +20,16 @@ class DashboardPage : public QWidget
 public:
     explicit DashboardPage(ServerSession& session, QWidget* parent = nullptr);
 
-    // What this window knows about the relay (in-process: from the config; remote: not known).
-    void setRelayText(const QString& text);
     QString onlineText() const;
+    QString relayText() const;
+    QString outdatedText() const;
 
     // The oldest Tailscale version Keel supports (capability version 102, 1.70).
     static bool isOutdated(const QString& clientVersion);
 
 private:
     void refresh();
+    void showServerStatus();
 
     ServerSession& m_session;
     QLabel* m_online;

@@ -56,12 +56,13 @@ LogsPage::LogsPage(ServerSession& session, QWidget* parent)
     m_tabs = new QTabWidget(this);
 
     m_logPane = new QWidget(this);
-    m_logNotice = new QLabel(tr("The server's log is shown when Keel Manager runs the server on this computer. "
-                                "For a daemon, see its journal (journalctl -u keel)."), m_logPane);
+    m_logNotice = new QLabel(m_logPane);
     m_logNotice->setWordWrap(true);
+    m_logNotice->hide();
     auto* logLayout = new QVBoxLayout(m_logPane);
     logLayout->addWidget(m_logNotice);
     m_tabs->addTab(m_logPane, tr("Server log"));
+    setUpServerLog();
 
     auto* auditPane = new QWidget(this);
     auto* auditFilter = new QLineEdit(auditPane);
@@ -90,12 +91,18 @@ LogsPage::LogsPage(ServerSession& session, QWidget* parent)
     layout->addWidget(m_tabs);
 }
 
-void LogsPage::enableServerLog()
+void LogsPage::setUpServerLog()
 {
-    if (m_log)
-        return;
-    m_logNotice->hide();
-    m_log = new LogModel(this);
+    m_log = new LogModel(m_session.client(), this);
+    connect(m_log, &LogModel::unsupported, this, [this] {
+        m_logNotice->setText(tr("This server does not offer its log through the API (an older Keel, or Headscale): "
+                                "see its journal (journalctl -u keel)."));
+        m_logNotice->show();
+    });
+    connect(m_log, &LogModel::connectedChanged, this, [this](bool connected) {
+        m_logNotice->setText(tr("Not connected to the server's log; reconnecting…"));
+        m_logNotice->setVisible(!connected);
+    });
     auto* filter = new LogFilter(this);
     filter->setSourceModel(m_log);
     auto* level = new QComboBox(m_logPane);

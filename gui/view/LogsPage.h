@@ -12,18 +12,19 @@ namespace keel::gui {
 class LogModel;
 class ServerSession;
 
-// The server's log (live, filtered by level and module; only when the server runs in this
-// process) and the audit log (who changed what).
+// The server's log (live from GET /api/v1/logs in every mode, filtered by level and module) and
+// the audit log (who changed what).
 class LogsPage : public QWidget
 {
     Q_OBJECT
 
 public:
     LogsPage(ServerSession& session, QWidget* parent = nullptr);
-    // This computer: show the in-process server's log.
-    void enableServerLog();
+    LogModel* logModel() const { return m_log; }
 
 private:
+    void setUpServerLog();
+
     ServerSession& m_session;
     QTabWidget* m_tabs;
     LogModel* m_log = nullptr;

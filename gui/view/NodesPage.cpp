@@ -65,8 +65,20 @@ NodesPage::NodesPage(ServerSession& session, Controller& controller, QWidget* pa
     layout->addLayout(buttons);
     layout->addWidget(splitter, 1);
 
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &NodesPage::updateDetail);
-    connect(&session.nodes(), &NodeModel::changed, this, &NodesPage::updateDetail);
+    // Which peers the selected node may reach: asked when the selection, the nodes or the policy
+    // change (once per burst of changes).
+    m_reachableDebounce.setSingleShot(true);
+    m_reachableDebounce.setInterval(300);
+    connect(&m_reachableDebounce, &QTimer::timeout, this, &NodesPage::askReachable);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateDetail();
+        askReachable();
+    });
+    connect(&session.nodes(), &NodeModel::changed, this, [this] {
+        updateDetail();
+        m_reachableDebounce.start();
+    });
+    connect(&session, &ServerSession::policyChanged, &m_reachableDebounce, qOverload<>(&QTimer::start));
     connect(m_table, &QTableView::activated, this, &NodesPage::rename);
     updateDetail();
 }
@@ -124,7 +136,61 @@ void NodesPage::updateDetail()
     html += row(tr("Machine key"), json::text(n, "machineKey"));
     html += row(tr("Node key"), json::text(n, "nodeKey"));
     html += QStringLiteral("</table>");
+    html += reachableHtml();
     m_detail->setHtml(html);
+}
+
+QString NodesPage::detailText() const
+{
+    return m_detail->toPlainText();
+}
+
+void NodesPage::askReachable()
+{
+    const QString id = selectedId();
+    const int serial = ++m_reachableSerial;
+    if (id.isEmpty())
+        return;
+    m_controller.reachablePeers(
+        id,
+        [this, id, serial](const QJsonObject& answer) {
+            if (serial != m_reachableSerial)
+                return;   // the selection moved on
+            m_reachableFor = id;
+            m_reachable = answer.value(QStringLiteral("peers")).toArray();
+            m_reachableError.clear();
+            updateDetail();
+            Q_EMIT reachableLoaded();
+        },
+        [this, id, serial](const QString& error) {
+            if (serial != m_reachableSerial)
+                return;
+            m_reachableFor = id;
+            m_reachable = {};
+            m_reachableError = error;
+            updateDetail();
+            Q_EMIT reachableLoaded();
+        });
+}
+
+QString NodesPage::reachableHtml() const
+{
+    QString html = QStringLiteral("<h4>%1</h4>").arg(tr("Can reach (under the policy in force)").toHtmlEscaped());
+    if (m_reachableFor != selectedId())
+        return html + QStringLiteral("<p>%1</p>").arg(tr("Asking the server…").toHtmlEscaped());
+    if (!m_reachableError.isEmpty())
+        return html + QStringLiteral("<p>%1</p>").arg(tr("Not known: %1").arg(m_reachableError).toHtmlEscaped());
+    if (m_reachable.isEmpty())
+        return html + QStringLiteral("<p>%1</p>").arg(tr("No other node.").toHtmlEscaped());
+    html += QStringLiteral("<table cellspacing=4>");
+    for (const QJsonValue& v : m_reachable) {
+        const QJsonObject p = v.toObject();
+        const QStringList ports = json::strings(p.value(QStringLiteral("ports")));
+        const QString portText = ports == QStringList{QStringLiteral("*")} ? tr("all ports") : tr("ports %1").arg(ports.join(QStringLiteral(", ")));
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td>%3</td></tr>")
+                    .arg(json::text(p, "name").toHtmlEscaped(), json::text(p, "ipv4").toHtmlEscaped(), portText.toHtmlEscaped());
+    }
+    return html + QStringLiteral("</table>");
 }
 
 void NodesPage::rename()

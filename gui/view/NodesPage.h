@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QTimer>
 #include <QWidget>
 
 class QLineEdit;
@@ -24,9 +26,17 @@ public:
     QTableView* table() const { return m_table; }
     QString selectedId() const;
     void selectNode(const QString& id);
+    // The detail pane's text, and the peers last reported reachable for `reachableFor()`.
+    QString detailText() const;
+    QString reachableFor() const { return m_reachableFor; }
+
+Q_SIGNALS:
+    void reachableLoaded();
 
 private:
     void updateDetail();
+    void askReachable();
+    QString reachableHtml() const;
     void rename();
     void editTags();
     void editRoutes();
@@ -41,6 +51,11 @@ private:
     QTableView* m_table;
     QTextBrowser* m_detail;
     QList<QPushButton*> m_actions;
+    QTimer m_reachableDebounce;
+    QString m_reachableFor;     // the node m_reachable belongs to
+    QJsonArray m_reachable;
+    QString m_reachableError;
+    int m_reachableSerial = 0;
 };
 
 } // namespace keel::gui

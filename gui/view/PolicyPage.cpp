@@ -2,6 +2,7 @@
 
 #include "HuJsonHighlighter.h"
 #include "LineDiff.h"
+#include "PolicyHistoryPanel.h"
 #include "app/Controller.h"
 #include "model/NodeModel.h"
 #include "model/ServerSession.h"
@@ -100,8 +101,14 @@ PolicyPage::PolicyPage(ServerSession& session, Controller& controller, QWidget* 
     splitter->addWidget(m_editor);
     splitter->addWidget(m_diff);
     splitter->setStretchFactor(0, 3);
+    m_history = new PolicyHistoryPanel(session, controller, this);
+    auto* sides = new QSplitter(Qt::Horizontal, this);
+    sides->addWidget(splitter);
+    sides->addWidget(m_history);
+    sides->setStretchFactor(0, 3);
+    sides->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(sides, 1);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
     layout->addWidget(explainBox);

@@ -14,6 +14,7 @@ class QSpinBox;
 namespace keel::gui {
 
 class Controller;
+class PolicyHistoryPanel;
 class ServerSession;
 
 // The policy editor: HuJSON with highlighting; checked as you type, first in this process (syntax
@@ -34,6 +35,7 @@ public:
     // The problem marked in the editor now (line 0: none).
     PolicyProblem markedProblem() const { return m_problem; }
     bool isChecking() const { return m_checking; }
+    PolicyHistoryPanel* history() const { return m_history; }
 
     void save();
 
@@ -60,6 +62,7 @@ private:
     QSpinBox* m_port;
     QComboBox* m_proto;
     QLabel* m_answer;
+    PolicyHistoryPanel* m_history;
     QTimer m_debounce;
     PolicyProblem m_problem;
     QString m_checkedText;   // the last text the server accepted

@@ -1,5 +1,6 @@
 #include "RoutesPage.h"
 
+#include "DnsDerpPanel.h"
 #include "TableSetup.h"
 #include "app/Controller.h"
 #include "model/NodeModel.h"
@@ -42,23 +43,11 @@ RoutesPage::RoutesPage(ServerSession& session, Controller& controller, QWidget* 
     routesLayout->addLayout(buttons);
     routesLayout->addWidget(m_table, 1);
 
-    auto* infoBox = new QGroupBox(tr("DNS and DERP"), this);
-    m_dnsDerp = new QLabel(infoBox);
-    m_dnsDerp->setWordWrap(true);
-    m_dnsDerp->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_dnsDerp->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    auto* infoLayout = new QVBoxLayout(infoBox);
-    infoLayout->addWidget(m_dnsDerp);
-    setDnsDerpText(tr("The admin API does not report a remote server's DNS and DERP settings; see its config.yaml."));
+    m_dnsDerp = new DnsDerpPanel(session, this);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(routesBox, 3);
-    layout->addWidget(infoBox, 1);
-}
-
-void RoutesPage::setDnsDerpText(const QString& html)
-{
-    m_dnsDerp->setText(html);
+    layout->addWidget(m_dnsDerp, 2);
 }
 
 void RoutesPage::setApproved(bool approved)

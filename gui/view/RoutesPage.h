@@ -8,18 +8,19 @@ class QTableView;
 namespace keel::gui {
 
 class Controller;
+class DnsDerpPanel;
 class RouteModel;
 class ServerSession;
 
-// Routes (announced, approved, primary; the two rows of an HA pair side by side), and what this
-// window knows of DNS and the DERP map.
+// Routes (announced, approved, primary; the two rows of an HA pair side by side), the DNS settings
+// with the extra records, and the DERP map (DnsDerpPanel).
 class RoutesPage : public QWidget
 {
     Q_OBJECT
 
 public:
     RoutesPage(ServerSession& session, Controller& controller, QWidget* parent = nullptr);
-    void setDnsDerpText(const QString& html);
+    DnsDerpPanel* dnsDerp() const { return m_dnsDerp; }
 
 private:
     void setApproved(bool approved);
@@ -28,7 +29,7 @@ private:
     Controller& m_controller;
     RouteModel* m_routes;
     QTableView* m_table;
-    QLabel* m_dnsDerp;
+    DnsDerpPanel* m_dnsDerp;
 };
 
 } // namespace keel::gui

@@ -1,5 +1,8 @@
 // The /api/v1 JSON shapes (Headscale 0.30's contract) the CLI's -o json and scripts rely on.
 #include "admin/ApiJson.h"
+#include "admin/LogStream.h"
+#include "admin/Reachability.h"
+#include "common/LogBuffer.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -78,6 +81,34 @@ private slots:
         QCOMPARE(api.value(QStringLiteral("prefix")).toString(), QStringLiteral("hskey-api-abcdefghijkl-***"));
         QVERIFY(api.value(QStringLiteral("expiration")).isNull());
         QVERIFY(api.value(QStringLiteral("lastSeen")).isNull());
+    }
+
+    // GET /api/v1/node/{id}/reachable reads packet filters: how their address forms match.
+    void filterAddressForms()
+    {
+        QVERIFY(admin::filterCovers(QStringLiteral("*"), QStringLiteral("100.64.0.1")));
+        QVERIFY(admin::filterCovers(QStringLiteral("100.64.0.1"), QStringLiteral("100.64.0.1")));
+        QVERIFY(!admin::filterCovers(QStringLiteral("100.64.0.1"), QStringLiteral("100.64.0.2")));
+        QVERIFY(admin::filterCovers(QStringLiteral("100.64.0.0/10"), QStringLiteral("100.100.1.1")));
+        QVERIFY(!admin::filterCovers(QStringLiteral("100.64.0.0/10"), QStringLiteral("100.128.0.1")));
+        QVERIFY(admin::filterCovers(QStringLiteral("fd7a:115c:a1e0::/48"), QStringLiteral("fd7a:115c:a1e0::5")));
+        QVERIFY(admin::filterCovers(QStringLiteral("fd7a:115c:a1e0::5"), QStringLiteral("fd7a:115c:a1e0:0::5")));
+        QVERIFY(admin::filterCovers(QStringLiteral("100.64.0.1-100.64.0.9"), QStringLiteral("100.64.0.9")));
+        QVERIFY(!admin::filterCovers(QStringLiteral("100.64.0.1-100.64.0.9"), QStringLiteral("100.64.0.10")));
+        QVERIFY(!admin::filterCovers(QStringLiteral("*"), QString()));   // a node without that family
+    }
+
+    // One line of GET /api/v1/logs.
+    void logLineFormat()
+    {
+        const log::LogRecord r{7, 1767323045120, QtWarningMsg, QStringLiteral("keel.derp"), QStringLiteral("client gone")};
+        const QByteArray line = admin::LogStream::format(r);
+        QVERIFY2(line.startsWith("id: 7\nevent: log\ndata: {"), line.constData());
+        QVERIFY(line.endsWith("}\n\n"));
+        QVERIFY(line.contains("\"level\":\"warning\""));
+        QVERIFY(line.contains("\"module\":\"keel.derp\""));
+        QVERIFY(line.contains("\"time\":\"2026-01-02T03:04:05.120Z\""));
+        QVERIFY(line.contains("\"epoch\":\"" + admin::LogStream::epoch().toLatin1() + "\""));
     }
 };
 

@@ -361,6 +361,35 @@ private slots:
         r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("get")});
         QVERIFY2(r.out.contains("admins reach everything"), r.out.constData());
 
+        {
+            // The history keeps each stored policy; a rollback stores an old one again (checked,
+            // audited) and is itself an entry.
+            QFile secondPolicy(keel.dir() + QStringLiteral("/second.hujson"));
+            QVERIFY(secondPolicy.open(QIODevice::WriteOnly));
+            secondPolicy.write("{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:22\"]}]}\n");
+            secondPolicy.close();
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("-f"), secondPolicy.fileName()});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("history"), QStringLiteral("-o"), QStringLiteral("json")});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            const QJsonArray stored = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("entries")).toArray();
+            QCOMPARE(stored.size(), 2);   // newest first: second, then good
+            const QString rollbackId = stored[1].toObject().value(QStringLiteral("id")).toString();
+            QVERIFY(stored[0].toObject().value(QStringLiteral("actor")).toString().startsWith(QStringLiteral("unix:")));
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("rollback"), QStringLiteral("--id"), rollbackId});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QVERIFY2(r.out.contains("Policy " + rollbackId.toUtf8() + " is in force again"), r.out.constData());
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("get")});
+            QVERIFY2(r.out.contains("admins reach everything"), r.out.constData());
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("history")});
+            QVERIFY2(r.out.contains("in force (rollback to " + rollbackId.toUtf8() + ")"), r.out.constData());
+            r = keel.cli(c + QStringList{QStringLiteral("policy"), QStringLiteral("rollback"), QStringLiteral("--id"), QStringLiteral("999")});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("no policy with id 999"), r.err.constData());
+            r = keel.cli(c + QStringList{QStringLiteral("audit"), QStringLiteral("list"), QStringLiteral("--action"), QStringLiteral("policy.rollback")});
+            QVERIFY2(r.out.contains("policy.rollback"), r.out.constData());
+        }
+
         // tests run on check and set against the live tailnet; a failing test is named and the
         // policy in force stays.
         const auto writeFile = [&keel](const QString& name, const QByteArray& text) {

@@ -31,9 +31,9 @@ void GuiTestBase::startAll()
                             "noise:\n  private_key_path: " + dir + "/noise_private.key\n"
                             "prefixes:\n  v4: 100.64.0.0/10\n  v6: fd7a:115c:a1e0::/48\n"
                             "database:\n  type: sqlite\n  sqlite:\n    path: " + dir + "/db.sqlite\n"
-                            "derp:\n  urls: []\n"
+                            + m_derpYaml.replace("%DIR%", dir) +
                             "policy:\n  mode: database\n"
-                            "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  override_local_dns: false\n"
+                            + m_dnsYaml +
                             "unix_socket: " + dir + "/keel.sock\n";
     const config::LoadResult loaded = config::ConfigLoader::loadFromText(yaml, m_dir->filePath(QStringLiteral("config.yaml")), QProcessEnvironment());
     QVERIFY2(loaded.ok(), qPrintable(loaded.errors().value(0).message));
@@ -55,6 +55,16 @@ void GuiTestBase::startAll()
     m_window->show();
     m_session->start();
     QVERIFY(waitOnline());
+}
+
+void GuiTestBase::restartHost()
+{
+    m_host = std::make_unique<gui::ServerHost>();
+    QSignalSpy started(m_host.get(), &gui::ServerHost::started);
+    QSignalSpy failed(m_host.get(), &gui::ServerHost::failed);
+    m_host->start(m_config);
+    QVERIFY(QTest::qWaitFor([&] { return !started.isEmpty() || !failed.isEmpty(); }, 15000));
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
 }
 
 bool GuiTestBase::waitOnline(int timeoutMs)

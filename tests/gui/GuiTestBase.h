@@ -27,6 +27,12 @@ protected:
     // Waits until the session is online (lists read).
     bool waitOnline(int timeoutMs = 15000);
 
+    // The derp: and dns: sections of the config (a suite may turn on the embedded relay, add records).
+    QByteArray m_derpYaml = "derp:\n  urls: []\n";
+    QByteArray m_dnsYaml = "dns:\n  magic_dns: true\n  base_domain: tailnet.test\n  override_local_dns: false\n";
+    // Starts the in-process server again with the same config (after m_host->stop()).
+    void restartHost();
+
     config::Config m_config;
     quint16 m_port = 0;
     std::unique_ptr<QTemporaryDir> m_dir;

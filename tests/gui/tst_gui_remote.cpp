@@ -6,7 +6,11 @@
 #include "app/MainWindow.h"
 #include "model/ServerSession.h"
 #include "model/UserModel.h"
+#include "model/LogModel.h"
 #include "view/DashboardPage.h"
+#include "view/DnsDerpPanel.h"
+#include "view/LogsPage.h"
+#include "view/RoutesPage.h"
 
 #include <QLabel>
 
@@ -46,6 +50,20 @@ class TestGuiRemote : public QObject
         QVERIFY2(QTest::qWaitFor([&] { return hasUser(session, newUser); }, 20000), qPrintable(session.statusText()));
         const auto listed = m_keel->cli({QStringLiteral("users"), QStringLiteral("list"), QStringLiteral("-o"), QStringLiteral("json")});
         QVERIFY2(listed.out.contains(newUser.toUtf8()), listed.err.constData());
+
+        // The daemon's own log, live, and its status (relay, DNS) come over the same connection.
+        gui::LogModel* log = window.logsPage()->logModel();
+        const auto logHas = [log](const QString& text) {
+            for (int row = 0; row < log->rowCount(); ++row)
+                if (log->index(row, gui::LogModel::Message).data().toString().contains(text))
+                    return true;
+            return false;
+        };
+        QVERIFY2(QTest::qWaitFor([&] { return logHas(QStringLiteral("listening on")); }, 20000), "the daemon's log never arrived");
+        QVERIFY2(QTest::qWaitFor([&] { return logHas(QStringLiteral("user.create")); }, 20000), "no live log line for the new user");
+        QVERIFY2(QTest::qWaitFor([&] { return window.dashboardPage()->relayText().contains(QStringLiteral("Embedded relay off")); }, 20000),
+                 qPrintable(window.dashboardPage()->relayText()));
+        QVERIFY(window.routesPage()->dnsDerp()->dnsSettings()->text().contains(QStringLiteral("MagicDNS")));
     }
 
 private Q_SLOTS:

@@ -98,6 +98,37 @@ private slots:
     void cleanup() { keel::Clock::reset(); }
 
     // Schema v3: the audit log, filtered and pruned the same way on both backends.
+    // Every stored policy is kept with who stored it; the newest is the policy in force.
+    void policyHistory_data() { backends(); }
+    void policyHistory()
+    {
+        OPEN_STORE(f);
+        const auto first = f.store->setPolicy(QStringLiteral("{\"acls\": []}"), QStringLiteral("unix:1000"));
+        CHECK_OK(first);
+        m_clock->advance(60'000);
+        // Without an actor (an import, an older caller): kept, author unknown.
+        const auto second = f.store->setPolicy(QStringLiteral("{}"));
+        CHECK_OK(second);
+        m_clock->advance(60'000);
+        const auto third = f.store->setPolicy(QStringLiteral("{\"acls\": []}"), QStringLiteral("apikey:abc"),
+                                              QStringLiteral("rollback to %1").arg(first->id));
+        CHECK_OK(third);
+        QVERIFY(first->id < second->id && second->id < third->id);
+        const auto history = f.store->policyHistory(10);
+        CHECK_OK(history);
+        QCOMPARE(history->size(), 3);
+        QCOMPARE(history->at(0).id, third->id); // newest first
+        QCOMPARE(history->at(0).actor, QStringLiteral("apikey:abc"));
+        QCOMPARE(history->at(0).note, QStringLiteral("rollback to %1").arg(first->id));
+        QCOMPARE(history->at(1).actor, QString());
+        QCOMPARE(history->at(2).actor, QStringLiteral("unix:1000"));
+        QCOMPARE(history->at(2).updatedAt, first->updatedAt);
+        QCOMPARE(f.store->policyHistory(1)->size(), 1);
+        QCOMPARE(f.store->policy()->value().id, third->id);
+        QCOMPARE(f.store->policyById(second->id)->text, QStringLiteral("{}"));
+        QCOMPARE(f.store->policyById(999).error().kind, Error::NotFound);
+    }
+
     void auditLog_data() { backends(); }
     void auditLog()
     {
@@ -261,6 +292,7 @@ private slots:
             QVERIFY(q.exec(QStringLiteral("DROP TABLE policies")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE server_state")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE audit_log")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE policy_history")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE nodes DROP COLUMN authorized")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE users DROP COLUMN provider_groups")));
