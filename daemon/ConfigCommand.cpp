@@ -2,13 +2,12 @@
 #include "Cli.h"
 
 #include "config/ConfigLoader.h"
+#include "platform/Process.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
-
-#include <unistd.h>
 
 namespace keel::cli {
 
@@ -18,7 +17,7 @@ namespace {
 // user can be expected to write (root: /etc/keel; anyone else: ~/.keel).
 QString defaultInitPath()
 {
-    if (::geteuid() == 0)
+    if (platform::isSuperuser())
         return QStringLiteral("/etc/keel/config.yaml");
     return QDir::home().filePath(QStringLiteral(".keel/config.yaml"));
 }
