@@ -84,6 +84,18 @@ cmake_stage() {
 qt_host=(-DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR="$host_cmake" -DQT_BUILD_EXAMPLES=OFF
     -DQT_BUILD_TESTS=OFF -DQT_BUILD_BENCHMARKS=OFF)
 
+# A project on top of the built qtbase (other Qt modules, QtKeychain): through the toolchain file
+# qtbase installed, which chain-loads ours and knows the host Qt (its moc, rcc, uic).
+qt_stage() {
+    local name="$1" dir="$2"
+    shift 2
+    cmake -G Ninja -S "$dir" -B "$bld/$name" -DCMAKE_TOOLCHAIN_FILE="$prefix/lib/cmake/Qt6/qt.toolchain.cmake" \
+        -DKEEL_WIN_PREFIX="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_PREFIX_PATH="$prefix" "${qt_host[@]}" "$@"
+    cmake --build "$bld/$name" -j"$jobs"
+    cmake --install "$bld/$name"
+}
+
 # Qt's network code loads OpenSSL at run time (openssl-runtime), so qtbase only needs the headers:
 # they come from a configured (not yet built) OpenSSL tree, and the libraries follow later.
 stage_openssl_headers() {
@@ -172,20 +184,20 @@ stage_qrencode() {
 }
 
 stage_qtwebsockets() {
-    cmake_stage qtwebsockets "$(unpack qt6-websockets)" "${qt_host[@]}"
+    qt_stage qtwebsockets "$(unpack qt6-websockets)"
 }
 
 stage_qtsvg() {
-    cmake_stage qtsvg "$(unpack qt6-svg)" "${qt_host[@]}"
+    qt_stage qtsvg "$(unpack qt6-svg)"
 }
 
 stage_qtcharts() {
-    cmake_stage qtcharts "$(unpack qt6-charts)" "${qt_host[@]}" -DFEATURE_charts_opengl=OFF
+    qt_stage qtcharts "$(unpack qt6-charts)"
 }
 
 stage_qtkeychain() {
-    cmake_stage qtkeychain "$(unpack qtkeychain)" -DBUILD_WITH_QT6=ON -DBUILD_TRANSLATIONS=OFF \
-        -DBUILD_TEST_APPLICATION=OFF -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR="$host_cmake"
+    qt_stage qtkeychain "$(unpack qtkeychain)" -DBUILD_WITH_QT6=ON -DBUILD_TRANSLATIONS=OFF \
+        -DBUILD_TEST_APPLICATION=OFF
 }
 
 all_stages=(openssl_headers sqlite qtbase qtwebsockets openssl libsodium zstd nghttp2 yamlcpp
