@@ -42,10 +42,15 @@ endforeach()
 # (kernel32, ws2_32, ...) are Windows' own and stay out.
 find_program(KEEL_MINGW_OBJDUMP NAMES x86_64-w64-mingw32-objdump objdump)
 file(GLOB keel_mingw_runtime_dirs /usr/lib/gcc/x86_64-w64-mingw32/*-posix /usr/x86_64-w64-mingw32/lib)
-set(KEEL_DLL_DIRS "${KEEL_WIN_PREFIX}/bin" ${keel_mingw_runtime_dirs})
+set(KEEL_DLL_DIRS ${keel_mingw_runtime_dirs})
+if(KEEL_WIN_PREFIX)
+    list(PREPEND KEEL_DLL_DIRS "${KEEL_WIN_PREFIX}/bin")
+endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/DeployDlls.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/DeployDlls.cmake @ONLY)
 install(SCRIPT ${CMAKE_CURRENT_BINARY_DIR}/DeployDlls.cmake)
 
+# Values reach the NSIS script exactly as written here (backslashes, $INSTDIR, quotes).
+set(CPACK_VERBATIM_VARIABLES ON)
 set(CPACK_GENERATOR NSIS ZIP)
 set(CPACK_PACKAGE_NAME keel)
 set(CPACK_PACKAGE_FILE_NAME keel-${PROJECT_VERSION}-win64)
@@ -58,9 +63,13 @@ set(CPACK_NSIS_PACKAGE_NAME "Keel")
 set(CPACK_NSIS_DISPLAY_NAME "Keel ${PROJECT_VERSION}")
 set(CPACK_NSIS_MUI_ICON ${CMAKE_CURRENT_LIST_DIR}/keel.ico)
 set(CPACK_NSIS_MUI_UNIICON ${CMAKE_CURRENT_LIST_DIR}/keel.ico)
-set(CPACK_NSIS_INSTALLED_ICON_NAME bin\\\\keel-manager.exe)
+set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\keel-manager.exe")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
 set(CPACK_NSIS_MODIFY_PATH OFF)
+# A 64-bit installer (NSIS's amd64-unicode stubs): Keel is 64-bit only, and a 32-bit installer
+# would see the 32-bit registry view and need WoW64 (under Wine: wine32, which Debian's wine64
+# setup lacks).
+set(CPACK_NSIS_DEFINES "Target amd64-unicode")
 # Program Files (64-bit) and the all-users Start menu; the installer asks for elevation.
 set(CPACK_NSIS_INSTALL_ROOT "$PROGRAMFILES64")
 file(READ ${CMAKE_CURRENT_LIST_DIR}/nsis-install.nsh CPACK_NSIS_EXTRA_INSTALL_COMMANDS)
