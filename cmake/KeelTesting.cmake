@@ -7,7 +7,7 @@
 function(keel_add_test name)
     cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
-    target_link_libraries(${name} PRIVATE Qt6::Test keel_testsupport ${ARG_LIBS})
+    target_link_libraries(${name} PRIVATE Qt6::Test keel_testkit ${ARG_LIBS})
     keel_apply_warnings(${name})
     add_test(NAME ${name} COMMAND ${name})
     if(NOT ARG_TIMEOUT)

@@ -3,7 +3,7 @@
 // response, then close. Client and server share one thread of this process, so the figure counts
 // both sides' CPU (a real server does half of that work per handshake).
 //   bench_control_handshake [connections] [parallel]
-#include "../../tests/control/ChannelFixture.h"
+#include "ChannelFixture.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 // are reduced per viewer. Prints: the per-publish route derivation (served routes + election, what
 // State does on every change), a full map with and without routers, and a failover (the two
 // routers of one prefix re-sent to every viewer). Usage: bench-routes [nodes] [routers]
-#include "control/Mapper.h"
+#include "mapper/Mapper.h"
 #include "policy/PolicyParser.h"
 #include "state/PrimaryRoutes.h"
 #include "state/State.h"

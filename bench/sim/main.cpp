@@ -1,7 +1,7 @@
 // keel-sim: brings up N virtual Tailscale nodes against a control server (Keel or Headscale: it
 // speaks only the public protocol) and reports the figures of issue 4.
 //   keel-sim --server 127.0.0.1:8080 --authkey KEY --nodes 1000 [--concurrency 32] [--server-pid PID] [--full-parse]
-#include "SimRun.h"
+#include "sim/SimRun.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #include "server/DnsRuntime.h"
 
 #include "common/Log.h"
-#include "control/ControlService.h"
+#include "machine/ControlService.h"
 #include "dns/DnsConfigBuilder.h"
 #include "dns/ExecDnsProvider.h"
 #include "dns/ExtraRecordsWatcher.h"

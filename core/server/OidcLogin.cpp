@@ -2,7 +2,7 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
-#include "control/Registration.h"
+#include "machine/Registration.h"
 #include "metrics/Instruments.h"
 #include "server/OidcPages.h"
 #include "server/OidcUserSync.h"

@@ -8,7 +8,7 @@
 #include "common/Clock.h"
 #include "common/Log.h"
 #include "control/ControlEndpoint.h"
-#include "control/ControlService.h"
+#include "machine/ControlService.h"
 #include "crypto/PrivateKeyFile.h"
 #include "derp/BootstrapDns.h"
 #include "derp/DerpMapBuilder.h"

@@ -1,7 +1,7 @@
 // libFuzzer target for the values a Headscale database import reads (a file an operator got from
 // elsewhere): every decoder in HeadscaleImportValues gets the input as a text column, as SQLite
 // gives it, and as a byte array.
-#include "store/HeadscaleImportValues.h"
+#include "backup/HeadscaleImportValues.h"
 
 #include <cstddef>
 #include <cstdint>

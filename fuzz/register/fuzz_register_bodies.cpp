@@ -2,7 +2,7 @@
 // Noise session sends: RegistrationRequest::parse, then the whole Registration logic (pending
 // interactive entries with their limits and eviction, pre-auth keys, follow-ups, re-registration)
 // on a real State over SQLite in a temporary directory.
-#include "control/Registration.h"
+#include "machine/Registration.h"
 #include "control/RegistrationRequest.h"
 #include "state/State.h"
 #include "store/Store.h"

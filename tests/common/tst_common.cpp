@@ -1,4 +1,5 @@
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "common/FileLimit.h"
 #include "common/Log.h"
 #include "common/LogBuffer.h"

@@ -1,8 +1,8 @@
 // Our ControlClient against a real `keel serve` process over loopback TCP: /key, the upgrade,
 // the Noise handshake, EarlyNoise, and HTTP/2 requests answered by the server's control handler.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
-#include "SimNode.h"
+#include "sim/SimNode.h"
 #include "control/ControlClient.h"
 #include "http/Http2ClientStream.h"
 

@@ -1,7 +1,7 @@
 // DNS through a whole in-process Keel server over real loopback sockets and real Noise sessions
 // (keel-sim nodes): extra records from a watched file, a file change reaching every connected
 // node, and /machine/set-dns answered by the `exec` provider.
-#include "SimNode.h"
+#include "sim/SimNode.h"
 #include "config/ConfigLoader.h"
 #include "server/Server.h"
 

@@ -2,7 +2,7 @@
 // approved and rejected over the CLI and the TCP API (the waiting client answered each time),
 // device approval with `keel nodes approve`, live events over the unix socket (`keel events`) and
 // over TCP with an API key (resumed from a sequence number), and the audit log of it all.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include "admin/AdminClient.h"
 #include "control/ControlClient.h"

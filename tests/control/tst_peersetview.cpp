@@ -1,7 +1,7 @@
-// keel-sim's cheap view (bench/sim/PeerSetView): the peer set it tracks from raw MapResponse bytes
+// keel-sim's cheap view (tests/kit/sim/PeerSetView): the peer set it tracks from raw MapResponse bytes
 // must equal the one MapSessionNetmap (the full, QJsonObject client model) tracks, and garbage is
 // rejected without a crash.
-#include "PeerSetView.h"
+#include "sim/PeerSetView.h"
 #include "control/MapSessionNetmap.h"
 
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // keel-sim against an in-process Keel server over real loopback sockets: N nodes (each its own
 // Noise + HTTP/2 client) register with a pre-auth key, hold their streams, and every view must
 // converge; then one more node joins and must reach everyone. KEEL_SIM_NODES scales it (default 100).
-#include "SimRun.h"
+#include "sim/SimRun.h"
 #include "server/Server.h"
 
 #include <QTemporaryDir>

@@ -3,9 +3,10 @@
 // (first request, then the held follow-up on the holdAndDelegate URL), an admin decides through
 // the REST API (`keel auth approve|reject`), and a MockClock moves time for the check period and
 // the session's expiry.
-#include "SimNode.h"
+#include "sim/SimNode.h"
 #include "common/Clock.h"
-#include "control/ControlService.h"
+#include "common/MockClock.h"
+#include "machine/ControlService.h"
 #include "server/Server.h"
 
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #include "NginxProcess.h"
 
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -2,7 +2,7 @@
 // against a real `keel serve` (secrets from KEEL_*_FILE, the HEALTHCHECK command), and the
 // environment the Dockerfile, docker-compose.yml and the Kubernetes manifest set: every KEEL_*
 // variable names a real config key, and together they make a config `keel configtest` accepts.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include "config/KeySchema.h"
 

@@ -2,7 +2,7 @@
 // scripts/test-deb-install.sh): the .deb CPack builds holds the binary, the unit, the example
 // config and its maintainer scripts; its binary runs and accepts the config postinst installs;
 // and the systemd unit passes `systemd-analyze verify`.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,7 +1,7 @@
 // The DERP mesh turned on from the config: two `keel serve` processes on loopback share a mesh
 // key (one from the key, one from a key file) and name each other in derp.server.mesh_with; a
 // client homed on each relays to the other through both servers.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include "crypto/Keys.h"
 #include "derp/DerpClient.h"

@@ -1,7 +1,7 @@
 // /metrics of a real `keel serve` after a registration, a map stream, DERP and STUN traffic:
 // every family an operator dashboards is there with a HELP text, the values follow what
 // happened, and Debian's `promtool check metrics` accepts the output.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include "control/ControlClient.h"
 #include "crypto/Keys.h"

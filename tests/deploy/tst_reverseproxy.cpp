@@ -1,7 +1,7 @@
 // Keel behind Debian's nginx, configured as the seed guide does: registration, the map stream and
 // DERP all pass through the proxy, and the forwarded client address is believed only from an
 // address listed in trusted_proxies (also after a reload that empties the list).
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 #include "NginxProcess.h"
 
 #include "control/ControlClient.h"

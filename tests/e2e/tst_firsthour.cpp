@@ -3,7 +3,7 @@
 // the policy commands on a tailnet with nodes (real Noise clients from keel-sim).
 #include "KeelProcess.h"
 
-#include "SimNode.h"
+#include "sim/SimNode.h"
 #include "admin/AdminClient.h"
 
 #include <QDir>

@@ -1,6 +1,6 @@
 #include "OidcFixture.h"
 
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 
 #include "http/Http2ClientStream.h"
 

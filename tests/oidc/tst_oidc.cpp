@@ -1,7 +1,7 @@
 // OpenID Connect login end to end: a real `keel serve`, a real OpenID provider (npm oidc-provider
 // on Node.js, tests/oidc/provider.mjs), a browser that follows redirects and fills in the
 // provider's forms, and a machine speaking ts2021 to Keel as tailscaled does.
-#include "../e2e/KeelProcess.h"
+#include "KeelProcess.h"
 #include "OidcBrowser.h"
 #include "OidcFixture.h"
 

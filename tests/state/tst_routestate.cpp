@@ -1,9 +1,7 @@
 // State's route bookkeeping on a real store: auto-approval written to the store (and kept across a
 // restart), served routes, exit nodes and the HA election as nodes come and go.
-#include "common/Clock.h"
 #include "state/State.h"
-#include "store/Store.h"
-#include "TempDatabase.h"
+#include "TestBed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,15 +38,10 @@ bool hasChanged(const state::ChangeList& changes, qint64 id)
 
 } // namespace
 
-class TestRouteState : public QObject
+class TestRouteState : public QObject, protected test::TestBed
 {
     Q_OBJECT
 
-    std::shared_ptr<MockClock> m_clock;
-    std::unique_ptr<test::TempDatabase> m_db;
-    std::unique_ptr<store::Store> m_store;
-    config::Config m_config;
-    qint64 m_alice = 0;
     state::ChangeList m_changes;
 
     std::unique_ptr<State> loadState()
@@ -98,29 +91,11 @@ class TestRouteState : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_clock = std::make_shared<MockClock>();
-        Clock::install(m_clock);
         // Tests with a backend column run on SQLite and PostgreSQL; the others on SQLite.
-        const char* tag = QTest::currentDataTag();
-        m_db = std::make_unique<test::TempDatabase>(tag && qstrcmp(tag, "postgres") == 0 ? "postgres" : "sqlite");
-        KEEL_REQUIRE_DATABASE(*m_db);
-        QString error;
-        m_store = store::Store::open(m_db->options(), &error);
-        QVERIFY2(m_store, qPrintable(error));
-        m_config = config::Config();
-        m_config.prefixes.v4 = "100.64.0.0/10";
-        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
-        store::User u;
-        u.name = "alice";
-        m_alice = m_store->createUser(u)->id;
+        KEEL_OPEN_TEST_BED(backendFromDataTag());
         m_changes.clear();
     }
-    void cleanup()
-    {
-        m_store.reset();
-        m_db.reset();
-        Clock::reset();
-    }
+    void cleanup() { closeBed(); }
 
     void autoApprovalIsStoredAndOnlyAdds_data() { backends(); }
     void autoApprovalIsStoredAndOnlyAdds()

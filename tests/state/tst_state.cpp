@@ -1,7 +1,5 @@
-#include "common/Clock.h"
 #include "state/State.h"
-#include "store/Store.h"
-#include "TempDatabase.h"
+#include "TestBed.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,15 +28,10 @@ QByteArray hostinfo(const QString& hostname, int derp = 0)
 
 } // namespace
 
-class TestState : public QObject
+class TestState : public QObject, protected test::TestBed
 {
     Q_OBJECT
 
-    std::shared_ptr<MockClock> m_clock;
-    std::unique_ptr<test::TempDatabase> m_db;
-    std::unique_ptr<store::Store> m_store;
-    config::Config m_config;
-    qint64 m_alice = 0;
     state::ChangeList m_changes;
 
     std::unique_ptr<State> loadState()
@@ -66,28 +59,10 @@ class TestState : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_clock = std::make_shared<MockClock>();
-        Clock::install(m_clock);
-        m_db = std::make_unique<test::TempDatabase>("sqlite");
-        QString error;
-        m_store = store::Store::open(m_db->options(), &error);
-        QVERIFY2(m_store, qPrintable(error));
-        m_config = config::Config();
-        m_config.prefixes.v4 = "100.64.0.0/10";
-        m_config.prefixes.v6 = "fd7a:115c:a1e0::/48";
-        store::User u;
-        u.name = "alice";
-        auto created = m_store->createUser(u);
-        QVERIFY(created);
-        m_alice = created->id;
+        KEEL_OPEN_TEST_BED("sqlite");
         m_changes.clear();
     }
-    void cleanup()
-    {
-        m_store.reset();
-        m_db.reset();
-        Clock::reset();
-    }
+    void cleanup() { closeBed(); }
 
     void loadsUsersAndTaggedIdentity()
     {

@@ -2,6 +2,7 @@
 // entry of every admin verb, device approval, and a registration whose node cannot be created
 // leaving its single-use key unspent.
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "state/State.h"
 #include "store/Store.h"
 #include "TempDatabase.h"

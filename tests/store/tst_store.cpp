@@ -1,10 +1,11 @@
 // The store suite. Every test runs once per backend (sqlite, postgres) on a fresh database; the
-// postgres rows need scripts/test-postgres.sh (see tests/support/TempDatabase.h).
+// postgres rows need scripts/test-postgres.sh (see tests/kit/TempDatabase.h).
 
 #include "TempDatabase.h"
 
 #include "auth/SecretKey.h"
 #include "common/Clock.h"
+#include "common/MockClock.h"
 #include "store/Store.h"
 
 #include <QSqlQuery>
