@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Windows (x86_64-w64-mingw32, posix threads) prefix Keel cross-compiles against: Qt 6.4.2
 # (base with SQLite, network, widgets; websockets, svg, charts), OpenSSL, libsodium, yaml-cpp,
-# nghttp2, zstd, SQLite, libqrencode and QtKeychain, all from Debian bookworm's source packages.
+# nghttp2, zstd, SQLite, libxcrypt, libqrencode and QtKeychain, all from Debian bookworm's sources.
 #
 #   scripts/windows/build-prefix.sh [--no-apt] [stage...]
 #
@@ -30,7 +30,8 @@ die() { log "error: $*"; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=(mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine64 wine nsis
-    wixl msitools cmake ninja-build dpkg-dev perl tcl pkg-config xvfb x11-apps imagemagick
+    wixl msitools cmake ninja-build dpkg-dev perl tcl pkg-config autoconf automake libtool xvfb x11-apps
+    imagemagick librsvg2-bin icnsutils
     qt6-base-dev qt6-base-dev-tools qt6-l10n-tools)
 
 install_deps() {
@@ -177,6 +178,17 @@ stage_yamlcpp() {
         -DYAML_CPP_BUILD_TOOLS=OFF -DYAML_CPP_BUILD_CONTRIB=OFF
 }
 
+# crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
+# keys: Windows has no crypt.h, so libxcrypt is built for it.
+stage_libxcrypt() {
+    local dir
+    dir="$(unpack libxcrypt)"
+    (cd "$dir" && { [ -x configure ] || ./autogen.sh; } \
+        && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
+            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror CC=$triple-gcc-posix \
+        && make -j"$jobs" && make install)
+}
+
 stage_qrencode() {
     local dir
     dir="$(unpack qrencode)"
@@ -201,7 +213,7 @@ stage_qtkeychain() {
 }
 
 all_stages=(openssl_headers sqlite qtbase qtwebsockets openssl libsodium zstd nghttp2 yamlcpp
-    qrencode qtsvg qtcharts qtkeychain)
+    libxcrypt qrencode qtsvg qtcharts qtkeychain)
 
 apt=1
 stages=()
