@@ -1,13 +1,13 @@
 #include "Cli.h"
 
 #include "config/Duration.h"
+#include "platform/Process.h"
 
 #include <QDateTime>
 #include <QTextStream>
 
 #include <algorithm>
 #include <cstdio>
-#include <unistd.h>
 
 namespace keel::cli {
 
@@ -74,7 +74,7 @@ bool Cli::confirm(const QString& question)
 {
     if (force)
         return true;
-    if (!isatty(STDIN_FILENO)) {
+    if (!platform::stdinIsTerminal()) {
         fail(QStringLiteral("%1 Refusing without a terminal to ask on; add --force to confirm.").arg(question));
         return false;
     }

@@ -53,6 +53,10 @@ private:
 
 // The command groups, each in its own file.
 Command serveCommand(Cli& cli);
+// Runs the server until stopped and returns its exit code; *stop (when given) is set, while it
+// runs, to a function that stops it from the main thread (the Windows service's stop request).
+int runServer(Cli& cli, std::function<void()>* stop);
+Command serviceCommand(Cli& cli);  // service install|start|stop|uninstall|status|run (Windows)
 Command usersCommand(Cli& cli);
 Command nodesCommand(Cli& cli);
 Command preAuthKeysCommand(Cli& cli);

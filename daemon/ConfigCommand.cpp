@@ -4,14 +4,13 @@
 
 #include "config/ConfigDump.h"
 #include "config/ConfigLoader.h"
+#include "platform/Process.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
-
-#include <unistd.h>
 
 namespace keel::cli {
 
@@ -21,7 +20,7 @@ namespace {
 // user can be expected to write (root: /etc/keel; anyone else: ~/.keel).
 QString defaultInitPath()
 {
-    if (::geteuid() == 0)
+    if (platform::isSuperuser())
         return QStringLiteral("/etc/keel/config.yaml");
     return QDir::home().filePath(QStringLiteral(".keel/config.yaml"));
 }

@@ -33,7 +33,7 @@ int main(int argc, char** argv)
     root.children += migrateCommands(cli);
     addAuthCommands(cli, root);
     addApprovalCommands(cli, root);
-    root.children << eventsCommand(cli) << auditCommand(cli);
+    root.children << eventsCommand(cli) << auditCommand(cli) << serviceCommand(cli);
 
     const CommandLine commandLine(root);
     QStringList args = QCoreApplication::arguments();
@@ -75,7 +75,7 @@ int main(int argc, char** argv)
     }
     // The server's own log is for `keel serve`; a CLI command that opens the database (policy
     // check, export, ...) prints its result, not the store's "database open" chatter. Warnings stay.
-    if (inv.commandLine() != QLatin1String("keel serve"))
+    if (inv.commandLine() != QLatin1String("keel serve") && inv.commandLine() != QLatin1String("keel service run"))
         QLoggingCategory::setFilterRules(QStringLiteral("keel.*.info=false\nkeel.*.debug=false"));
     cli.force = inv.isOn(QStringLiteral("force"));
     cli.configPath = inv.value(QStringLiteral("config"));

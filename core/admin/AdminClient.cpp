@@ -1,5 +1,7 @@
 #include "admin/AdminClient.h"
 
+#include "platform/Endpoint.h"
+
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QLocalSocket>
@@ -147,7 +149,7 @@ std::unique_ptr<QIODevice> AdminClient::connectSocket(QString* error) const
 {
     if (!m_socketPath.isEmpty()) {
         auto socket = std::make_unique<QLocalSocket>();
-        socket->connectToServer(m_socketPath);
+        socket->connectToServer(platform::localEndpointName(m_socketPath));
         if (!socket->waitForConnected(m_timeoutMs)) {
             *error = socket->error() == QLocalSocket::SocketAccessError
                 ? QStringLiteral("permission denied on %1: run as a user in the socket's group, or as root").arg(m_socketPath)
@@ -245,7 +247,7 @@ AdminClient::Reply AdminClient::call(const QByteArray& method, const QString& pa
     Reply failed;
     if (!m_socketPath.isEmpty()) {
         QLocalSocket socket;
-        socket.connectToServer(m_socketPath);
+        socket.connectToServer(platform::localEndpointName(m_socketPath));
         if (!socket.waitForConnected(m_timeoutMs)) {
             switch (socket.error()) {
             case QLocalSocket::SocketAccessError:

@@ -8,6 +8,7 @@
 #include "config/LegacyKeys.h"
 #include "config/RawSettings.h"
 #include "config/YamlReader.h"
+#include "platform/Process.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,7 +17,6 @@
 #include <algorithm>
 #include <climits>
 
-#include <unistd.h>
 
 namespace keel::config {
 
@@ -185,7 +185,7 @@ QString ConfigLoader::defaultDataDir(const QProcessEnvironment& env)
     const QString explicitDir = env.value(QStringLiteral("KEEL_DATA_DIR"));
     if (!explicitDir.isEmpty())
         return explicitDir;
-    if (::geteuid() == 0)
+    if (platform::isSuperuser())
         return QStringLiteral("/var/lib/keel");
     const QString xdg = env.value(QStringLiteral("XDG_DATA_HOME"));
     if (!xdg.isEmpty())

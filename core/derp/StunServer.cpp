@@ -3,19 +3,13 @@
 #include "common/Log.h"
 #include "derp/StunPacket.h"
 #include "http/HttpServer.h"
+#include "platform/UdpSocket.h"
 
 #include <QElapsedTimer>
 #include <QSocketNotifier>
 #include <QThread>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace keel::derp {
 
@@ -30,55 +24,19 @@ public:
 
     bool bind(const QHostAddress& address, quint16 port, QString* error)
     {
-        const bool v4 = address.protocol() == QAbstractSocket::IPv4Protocol;
-        m_fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (m_fd < 0) {
-            *error = QString::fromLocal8Bit(std::strerror(errno));
+        if (!m_socket.bind(address, port, error))
             return false;
-        }
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        if (v4) {
-            auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-            sin->sin_family = AF_INET;
-            sin->sin_port = htons(port);
-            sin->sin_addr.s_addr = htonl(address.toIPv4Address());
-            len = sizeof(sockaddr_in);
-        } else {
-            // Any (":3478") takes both families; "[::]" and a specific IPv6 address only IPv6.
-            const int v6only = address == QHostAddress::Any ? 0 : 1;
-            ::setsockopt(m_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
-            auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-            sin6->sin6_family = AF_INET6;
-            sin6->sin6_port = htons(port);
-            const Q_IPV6ADDR a = address == QHostAddress::Any ? Q_IPV6ADDR{} : address.toIPv6Address();
-            std::memcpy(&sin6->sin6_addr, &a, 16);
-            len = sizeof(sockaddr_in6);
-        }
-        if (::bind(m_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0
-            || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
-            *error = QString::fromLocal8Bit(std::strerror(errno));
-            close();
-            return false;
-        }
-        QHostAddress local;
-        local.setAddress(reinterpret_cast<sockaddr*>(&ss));
-        m_localAddress = address == QHostAddress::Any ? address : local;
-        m_localPort = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
-                                              : ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
-        m_notifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
+        m_notifier = std::make_unique<QSocketNotifier>(m_socket.descriptor(), QSocketNotifier::Read);
         connect(m_notifier.get(), &QSocketNotifier::activated, this, &Worker::readSome);
         return true;
     }
     void close()
     {
         m_notifier.reset();
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = -1;
+        m_socket.close();
     }
-    QHostAddress localAddress() const { return m_localAddress; }
-    quint16 localPort() const { return m_localPort; }
+    QHostAddress localAddress() const { return m_socket.localAddress(); }
+    quint16 localPort() const { return m_socket.localPort(); }
 
     std::atomic<quint64> success{0}, notStun{0}, writeError{0}, ipv4{0}, ipv6{0}, rateLimited{0};
 
@@ -121,27 +79,24 @@ private:
     {
         // At most one batch per activation: the (level-triggered) notifier comes back next turn.
         char buffer[2048];
-        for (int i = 0; i < m_options.batch && m_fd >= 0; ++i) {
-            sockaddr_storage from{};
-            socklen_t fromLen = sizeof(from);
-            const ssize_t n = ::recvfrom(m_fd, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&from), &fromLen);
+        for (int i = 0; i < m_options.batch && m_socket.isOpen(); ++i) {
+            platform::UdpSocket::Peer from;
+            const qint64 n = m_socket.receive(buffer, sizeof(buffer), &from);
             if (n < 0)
-                return; // EAGAIN: drained (other errors: nothing to do for UDP but wait)
-            answer(QByteArrayView(buffer, n), from, fromLen);
+                return; // drained (other errors: nothing to do for UDP but wait)
+            answer(QByteArrayView(buffer, n), from);
         }
     }
 
-    void answer(QByteArrayView datagram, const sockaddr_storage& from, socklen_t fromLen)
+    void answer(QByteArrayView datagram, const platform::UdpSocket::Peer& from)
     {
         const auto id = StunPacket::parseBindingRequest(datagram.toByteArray());
         if (!id) {
             ++notStun;
             return;
         }
-        QHostAddress sender;
-        sender.setAddress(reinterpret_cast<const sockaddr*>(&from));
-        const quint16 port = from.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(&from)->sin_port)
-                                                      : ntohs(reinterpret_cast<const sockaddr_in6*>(&from)->sin6_port);
+        const QHostAddress& sender = from.address;
+        const quint16 port = from.port;
         // A dual-stack socket shows IPv4 senders as ::ffff:a.b.c.d; answer them as IPv4.
         bool isV4 = false;
         const quint32 v4 = sender.toIPv4Address(&isV4);
@@ -152,17 +107,15 @@ private:
         }
         ++(isV4 ? ipv4 : ipv6);
         const QByteArray reply = StunPacket::bindingResponse(*id, source, port);
-        if (::sendto(m_fd, reply.constData(), size_t(reply.size()), 0, reinterpret_cast<const sockaddr*>(&from), fromLen) == reply.size())
+        if (m_socket.send(reply.constData(), reply.size(), from))
             ++success;
         else
             ++writeError;
     }
 
     Options m_options;
-    int m_fd = -1;
+    platform::UdpSocket m_socket;
     std::unique_ptr<QSocketNotifier> m_notifier;
-    QHostAddress m_localAddress;
-    quint16 m_localPort = 0;
     QHash<QHostAddress, Bucket> m_buckets;
     QElapsedTimer m_clock;
 };

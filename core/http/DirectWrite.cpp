@@ -1,9 +1,9 @@
 #include "http/DirectWrite.h"
 
+#include "platform/Sockets.h"
+
 #include <QAbstractSocket>
 #include <QSslSocket>
-
-#include <sys/socket.h>
 
 namespace keel::http {
 
@@ -18,7 +18,7 @@ void writeDirect(QIODevice* device, const QByteArray& bytes)
         && tcp->state() == QAbstractSocket::ConnectedState && tcp->bytesToWrite() == 0;
     const qintptr fd = plain ? tcp->socketDescriptor() : -1;
     if (fd >= 0) {
-        const ssize_t n = ::send(int(fd), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const qint64 n = platform::sendNow(fd, bytes.constData(), bytes.size());
         if (n == bytes.size())
             return;
         if (n > 0) {

@@ -5,12 +5,11 @@
 #include "http/DirectWrite.h"
 #include "http/Router.h"
 #include "metrics/Metrics.h"
+#include "platform/Endpoint.h"
 
 #include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QLocalSocket>
-
-#include <sys/socket.h>
 
 namespace keel::http {
 
@@ -30,13 +29,7 @@ void closeDevice(QIODevice* device)
 qint64 peerUidOf(QIODevice* device)
 {
     auto* local = qobject_cast<QLocalSocket*>(device);
-    if (!local || local->socketDescriptor() < 0)
-        return -1;
-    struct ucred cred = {};
-    socklen_t len = sizeof cred;
-    if (getsockopt(int(local->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-        return -1;
-    return qint64(cred.uid);
+    return local ? platform::localPeerUid(local->socketDescriptor()) : -1;
 }
 
 bool isOpen(QIODevice* device)

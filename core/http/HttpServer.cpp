@@ -1,14 +1,13 @@
 #include "http/HttpServer.h"
 
 #include "common/Log.h"
+#include "platform/Endpoint.h"
 
 #include <QFile>
 #include <QLocalSocket>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTimer>
-
-#include <sys/stat.h>
 
 namespace keel::http {
 
@@ -94,9 +93,11 @@ bool HttpServer::listen(const QString& hostPort, QString* error, std::unique_ptr
 
 bool HttpServer::listenUnix(const QString& path, int permissions, QString* error)
 {
-    if (QFile::exists(path)) {
+    // A Windows pipe leaves no file behind, and a second server could add instances to it: probe
+    // whenever the endpoint could be taken.
+    if (QFile::exists(path) || platform::localEndpointName(path) != path) {
         QLocalSocket probe;
-        probe.connectToServer(path);
+        probe.connectToServer(platform::localEndpointName(path));
         if (probe.waitForConnected(200)) {
             *error = QStringLiteral("another server is already listening on %1").arg(path);
             return false;
@@ -104,15 +105,8 @@ bool HttpServer::listenUnix(const QString& path, int permissions, QString* error
         QLocalServer::removeServer(path);
     }
     m_unix = std::make_unique<QLocalServer>();
-    // Permission bits are applied below with chmod: QLocalServer's options only know user/group/other
-    // as a whole, and the config gives octal bits (Headscale's unix_socket_permission).
-    if (!m_unix->listen(path)) {
-        *error = QStringLiteral("cannot listen on unix socket %1: %2").arg(path, m_unix->errorString());
-        m_unix.reset();
-        return false;
-    }
-    if (::chmod(QFile::encodeName(path).constData(), static_cast<mode_t>(permissions)) != 0) {
-        *error = QStringLiteral("cannot set permissions %1 on %2").arg(QString::number(permissions, 8), path);
+    // A unix socket with the configured mode bits on POSIX; an owner-only named pipe on Windows.
+    if (!platform::listenLocalEndpoint(*m_unix, path, permissions, error)) {
         m_unix.reset();
         return false;
     }

@@ -1,12 +1,10 @@
 #include "metrics/Metrics.h"
 
-#include <QDateTime>
-#include <QDir>
-#include <QFile>
+#include "platform/Process.h"
+
 #include <QMutexLocker>
 
 #include <cmath>
-#include <unistd.h>
 
 namespace keel::metrics {
 
@@ -177,36 +175,25 @@ QByteArray Registry::render() const
 
 QByteArray renderProcessMetrics()
 {
+    // The platform layer reads /proc (Linux), getrusage (macOS) or the process API (Windows);
+    // whatever it cannot tell is left out rather than reported as 0.
+    const platform::ProcessStats p = platform::processStats();
     QByteArray out;
-    const long ticks = sysconf(_SC_CLK_TCK);
-    const long page = sysconf(_SC_PAGESIZE);
-    QFile stat(QStringLiteral("/proc/self/stat"));
-    if (stat.open(QIODevice::ReadOnly)) {
-        // Fields after the command name, which is in parentheses and may contain spaces.
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> f = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (f.size() > 22 && ticks > 0) {
-            const double cpu = (f[11].toDouble() + f[12].toDouble()) / double(ticks);  // utime + stime
-            out += "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
-                   "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total " + number(cpu) + '\n';
-            out += "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
-                   "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes " + f[20] + '\n';
-            out += "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
-                   "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes "
-                   + QByteArray::number(f[21].toLongLong() * page) + '\n';
-            QFile uptime(QStringLiteral("/proc/uptime"));
-            if (uptime.open(QIODevice::ReadOnly)) {
-                const double bootAge = uptime.readAll().split(' ').first().toDouble();
-                const double startAge = bootAge - f[19].toDouble() / double(ticks);
-                const double start = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0 - startAge;
-                out += "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
-                       "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds " + QByteArray::number(start, 'f', 2) + '\n';
-            }
-        }
-    }
-    const int fds = int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
-    out += "# HELP process_open_fds Number of open file descriptors.\n# TYPE process_open_fds gauge\nprocess_open_fds "
-           + QByteArray::number(fds) + '\n';
+    if (p.cpuSeconds)
+        out += "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+               "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total " + number(*p.cpuSeconds) + '\n';
+    if (p.virtualBytes)
+        out += "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+               "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes " + QByteArray::number(*p.virtualBytes) + '\n';
+    if (p.residentBytes)
+        out += "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+               "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes " + QByteArray::number(*p.residentBytes) + '\n';
+    if (p.startTimeSeconds)
+        out += "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+               "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds " + QByteArray::number(*p.startTimeSeconds, 'f', 2) + '\n';
+    if (p.openDescriptors)
+        out += "# HELP process_open_fds Number of open file descriptors.\n# TYPE process_open_fds gauge\nprocess_open_fds "
+               + QByteArray::number(*p.openDescriptors) + '\n';
     return out;
 }
 

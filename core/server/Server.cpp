@@ -20,6 +20,7 @@
 #include "http/ClientAddress.h"
 #include "metrics/Instruments.h"
 #include "metrics/Metrics.h"
+#include "platform/Files.h"
 #include "config/ConfigLoader.h"
 #include "server/ConfigReload.h"
 #include "server/DatabaseSettings.h"
@@ -56,7 +57,7 @@ bool ensureDirectory(const QString& path, QString* error)
         return false;
     }
     // Keys and the database live here: keep it private to the service user.
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    platform::restrictToOwner(path);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include "store/Connection.h"
 
 #include "common/Log.h"
+#include "platform/Files.h"
 
 #include <QAtomicInt>
 #include <QHash>
@@ -10,8 +11,6 @@
 #include <QSqlQuery>
 #include <QThread>
 
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace keel::store {
 
@@ -57,9 +56,7 @@ void createOwnerOnly(const QString& path)
 {
     if (path.isEmpty() || path == QLatin1String(":memory:") || path.startsWith(QLatin1String("file:")))
         return;
-    const int fd = ::open(QFile::encodeName(path).constData(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        ::close(fd);
+    platform::createOwnerOnlyFile(path);
 }
 
 } // namespace

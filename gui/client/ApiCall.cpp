@@ -1,5 +1,7 @@
 #include "ApiCall.h"
 
+#include "platform/Endpoint.h"
+
 #include <QLocalSocket>
 #include <QSslSocket>
 
@@ -56,7 +58,7 @@ void ApiCall::start(int timeoutMs)
                        ? tr("permission denied on %1: the user running Keel Manager must be in the socket's group").arg(m_endpoint.socketPath)
                        : tr("cannot reach the Keel server at %1 (%2)").arg(m_endpoint.socketPath, socket->errorString()));
         });
-        socket->connectToServer(m_endpoint.socketPath);
+        socket->connectToServer(platform::localEndpointName(m_endpoint.socketPath));
         return;
     }
     const bool tls = m_endpoint.baseUrl.scheme() == QLatin1String("https");

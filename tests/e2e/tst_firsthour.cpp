@@ -120,6 +120,23 @@ private slots:
         QVERIFY2(!r.err.contains("Invalid name"), r.err.constData());
     }
 
+    void serviceVerbsSayTheyAreWindowsOnly()
+    {
+#ifdef Q_OS_WIN
+        QSKIP("on Windows these verbs manage the real service control manager");
+#else
+        KeelProcess keel;
+        for (const char* verb : {"install", "start", "stop", "uninstall", "status", "run"}) {
+            const auto r = keel.cli({QStringLiteral("service"), QString::fromLatin1(verb)});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("exists only on Windows") && r.err.contains("keel serve"), r.err.constData());
+        }
+        const auto help = keel.cli({QStringLiteral("service"), QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains("install") && help.out.contains("uninstall"), help.out.constData());
+#endif
+    }
+
     void typosAreCaught()
     {
         KeelProcess keel;
