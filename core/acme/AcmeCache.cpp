@@ -1,13 +1,12 @@
 #include "acme/AcmeCache.h"
 
+#include "platform/Files.h"
+
 #include <QDir>
 #include <QFile>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <filesystem>
+#include <system_error>
 
 namespace keel::acme {
 
@@ -21,8 +20,8 @@ bool AcmeCache::prepare(QString* error) const
         *error = QStringLiteral("cannot create tls_letsencrypt_cache_dir %1").arg(m_dir);
         return false;
     }
-    if (::chmod(QFile::encodeName(m_dir).constData(), 0700) != 0) {
-        *error = QStringLiteral("cannot set mode 0700 on tls_letsencrypt_cache_dir %1: %2").arg(m_dir, QString::fromLocal8Bit(std::strerror(errno)));
+    if (!platform::restrictToOwner(m_dir)) {
+        *error = QStringLiteral("cannot make tls_letsencrypt_cache_dir %1 private to its owner").arg(m_dir);
         return false;
     }
     return true;
@@ -43,28 +42,27 @@ QByteArray AcmeCache::read(const QString& name) const
 
 bool AcmeCache::write(const QString& name, const QByteArray& data, QString* error) const
 {
-    // open(2) with mode 0600 rather than QSaveFile: the bytes must never exist under a wider mode.
-    const QByteArray target = QFile::encodeName(path(name));
-    const QByteArray temp = target + ".tmp";
-    ::unlink(temp.constData());
-    const int fd = ::open(temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    bool ok = fd >= 0;
-    qsizetype written = 0;
-    while (ok && written < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + written, size_t(data.size() - written));
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        written += ok ? n : 0;
+    // The temporary file is created owner-only before a byte is in it (not QSaveFile, whose file
+    // starts with the umask's mode): a key never exists under a wider mode. Then it replaces the
+    // old file in one rename.
+    const QString target = path(name);
+    const QString temp = target + QStringLiteral(".tmp");
+    QFile::remove(temp);
+    QFile f(temp);
+    bool ok = platform::createOwnerOnlyFile(temp) && f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+              && f.write(data) == data.size() && f.flush();
+    QString why = f.errorString();
+    f.close();
+    if (ok) {
+        std::error_code ec;
+        std::filesystem::rename(std::filesystem::path(temp.toStdU16String()), std::filesystem::path(target.toStdU16String()), ec);
+        ok = !ec;
+        if (ec)
+            why = QString::fromStdString(ec.message());
     }
-    ok = ok && ::fsync(fd) == 0;
-    const int savedErrno = errno;
-    if (fd >= 0)
-        ::close(fd);
-    ok = ok && ::rename(temp.constData(), target.constData()) == 0;
     if (!ok) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path(name), QString::fromLocal8Bit(std::strerror(savedErrno ? savedErrno : errno)));
-        ::unlink(temp.constData());
+        *error = QStringLiteral("cannot write %1: %2").arg(target, why);
+        QFile::remove(temp);
     }
     return ok;
 }

@@ -3,15 +3,12 @@
 #include "acme/AcmeLog.h"
 #include "acme/ChallengeStore.h"
 #include "acme/ClientHello.h"
+#include "platform/Sockets.h"
 
 #include <QElapsedTimer>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTimer>
-
-#include <cerrno>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace keel::acme {
 
@@ -37,7 +34,7 @@ void AcmeTlsServer::incomingConnection(qintptr descriptor)
 {
     if (m_inspecting >= kMaxInspecting) {
         qCDebug(lcAcme) << "too many TLS connections still to send their ClientHello; closing a new one";
-        ::close(int(descriptor));
+        platform::closeSocket(descriptor);
         return;
     }
     inspect(descriptor);
@@ -76,7 +73,7 @@ void AcmeTlsServer::inspect(qintptr descriptor)
         if (handOn)
             decide(in->descriptor, alpn);
         else
-            ::close(int(in->descriptor));
+            platform::closeSocket(in->descriptor);
     };
     auto look = std::make_shared<std::function<void()>>();
     std::function<void()>* again = look.get();   // owned by the notifier's connection below
@@ -84,8 +81,8 @@ void AcmeTlsServer::inspect(qintptr descriptor)
         if (in->done)
             return;
         QByteArray buffer(kMaxRecord, '\0');
-        const ssize_t n = ::recv(int(in->descriptor), buffer.data(), size_t(buffer.size()), MSG_PEEK | MSG_DONTWAIT);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        const qint64 n = platform::peekNow(in->descriptor, buffer.data(), buffer.size());
+        if (n == -1) {
             in->notifier.setEnabled(true);
             return;
         }
@@ -109,7 +106,7 @@ void AcmeTlsServer::decide(qintptr descriptor, const QList<QByteArray>& alpn)
         const TlsAlpnCertificate challenge = m_challenges ? m_challenges->anyTlsAlpn() : TlsAlpnCertificate();
         if (challenge.isNull()) {
             qCInfo(lcAcme) << "a TLS-ALPN-01 validation connection came in, but no challenge is pending; closing it";
-            ::close(int(descriptor));
+            platform::closeSocket(descriptor);
             return;
         }
         QSslConfiguration c = QSslConfiguration::defaultConfiguration();
@@ -122,7 +119,7 @@ void AcmeTlsServer::decide(qintptr descriptor, const QList<QByteArray>& alpn)
     }
     if (!hasCertificate()) {
         qCDebug(lcAcme) << "HTTPS connection before the first certificate was obtained; closing it";
-        ::close(int(descriptor));
+        platform::closeSocket(descriptor);
         return;
     }
     startTls(descriptor, m_configuration, false);
@@ -133,7 +130,7 @@ void AcmeTlsServer::startTls(qintptr descriptor, const QSslConfiguration& config
     auto* socket = new QSslSocket(this);
     socket->setSslConfiguration(configuration);
     if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
+        platform::closeSocket(descriptor);
         delete socket;
         return;
     }

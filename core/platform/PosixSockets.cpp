@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QLocalServer>
 
+#include <cerrno>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -21,6 +22,19 @@ qint64 sendNow(qintptr socketDescriptor, const char* data, qint64 size)
 #endif
     const ssize_t n = ::send(int(socketDescriptor), data, size_t(size), flags);
     return n < 0 ? -1 : qint64(n);
+}
+
+qint64 peekNow(qintptr socketDescriptor, char* buffer, qint64 size)
+{
+    const ssize_t n = ::recv(int(socketDescriptor), buffer, size_t(size), MSG_PEEK | MSG_DONTWAIT);
+    if (n >= 0)
+        return qint64(n);
+    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? -1 : -2;
+}
+
+void closeSocket(qintptr socketDescriptor)
+{
+    ::close(int(socketDescriptor));
 }
 
 qint64 localPeerUid(qintptr socketDescriptor)

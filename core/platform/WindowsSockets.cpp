@@ -15,6 +15,20 @@ qint64 sendNow(qintptr socketDescriptor, const char* data, qint64 size)
     return n == SOCKET_ERROR ? -1 : qint64(n);
 }
 
+qint64 peekNow(qintptr socketDescriptor, char* buffer, qint64 size)
+{
+    // The accepted socket is non-blocking (Qt's listener sets it so); MSG_PEEK leaves the bytes.
+    const int n = ::recv(SOCKET(socketDescriptor), buffer, int(qMin<qint64>(size, 1 << 30)), MSG_PEEK);
+    if (n != SOCKET_ERROR)
+        return qint64(n);
+    return WSAGetLastError() == WSAEWOULDBLOCK ? -1 : -2;
+}
+
+void closeSocket(qintptr socketDescriptor)
+{
+    ::closesocket(SOCKET(socketDescriptor));
+}
+
 qint64 localPeerUid(qintptr)
 {
     return -1; // a pipe client has a SID, not a uid
