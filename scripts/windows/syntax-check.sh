@@ -16,6 +16,7 @@ inc="$cache/syntax-include"
 # Headers the libraries generate at configure time, made from their templates.
 mkdir -p "$inc/sodium" "$inc/nghttp2"
 sodium="$(ls -d "$cache"/src/libsodium-[0-9]* | head -1)"
+cp -r "$sodium/src/libsodium/include/sodium" "$sodium/src/libsodium/include/sodium.h" "$inc/" # version.h beside export.h
 sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' -e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' \
     -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' "$sodium/src/libsodium/include/sodium/version.h.in" >"$inc/sodium/version.h"
 nghttp2="$(ls -d "$cache"/src/nghttp2-[0-9]* | head -1)"
