@@ -46,7 +46,7 @@ Result<QStringList> State::backfillIps(const Actor& by)
         }
         if (what.isEmpty())
             continue;
-        const auto saved = replaceNode(n, false);
+        const auto saved = replaceNode(n, false, {by, QStringLiteral("node.backfillips"), QStringLiteral("node:%1").arg(n.id), what.join(QStringLiteral(", "))});
         if (!saved) {
             if (v4)
                 m_v4.release(*v4);
@@ -56,10 +56,10 @@ Result<QStringList> State::backfillIps(const Actor& by)
         }
         const QString line = QStringLiteral("node %1 (%2): %3").arg(n.id).arg(n.givenName, what.join(QStringLiteral(", ")));
         changes << line;
-        audit(by, QStringLiteral("node.backfillips"), QStringLiteral("node:%1").arg(n.id), what.join(QStringLiteral(", ")));
     }
+    // Best effort: a lost cursor only means a freed address comes back sooner.
     if (!changes.isEmpty())
-        saveCursors();
+        (void)saveCursors();
     return changes;
 }
 
