@@ -10,6 +10,10 @@ namespace keel::test {
 PgCluster::PgCluster(const QString& dir)
     : m_dir(dir)
 {
+    if ((dir + QStringLiteral("/socket/.s.PGSQL.65535")).toUtf8().size() >= 100) {
+        m_shortDir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/keel-pg-XXXXXX"));
+        m_dir = m_shortDir->filePath(QStringLiteral("pg"));
+    }
 }
 
 PgCluster::~PgCluster()

@@ -2,6 +2,9 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
 
 namespace keel::test {
 
@@ -11,6 +14,9 @@ namespace keel::test {
 class PgCluster
 {
 public:
+    // `dir` is ignored when its socket path would be too long for a unix socket (108 bytes, ctest's
+    // temporary directories are deep): the cluster then lives in a short /tmp/keel-pg-XXXXXX of its
+    // own, removed with it.
     explicit PgCluster(const QString& dir);
     ~PgCluster();
 
@@ -23,6 +29,7 @@ public:
 private:
     bool script(const QString& mode, QByteArray* out, QString* error);
 
+    std::unique_ptr<QTemporaryDir> m_shortDir;
     QString m_dir;
     quint16 m_port = 0;
     QString m_user, m_password, m_database;
