@@ -75,7 +75,9 @@ private slots:
             QCOMPARE(s->backfillIps(Actor::system())->size(), 0);
             // Audited.
             bool audited = false;
-            for (const auto& e : *s->auditLog({}))
+            const auto log = s->auditLog({});
+            QVERIFY(log);
+            for (const auto& e : *log)
                 audited = audited || (e.action == QLatin1String("node.backfillips") && e.actor == QLatin1String("unix:0"));
             QVERIFY(audited);
             // A new node does not get an address already handed out.
