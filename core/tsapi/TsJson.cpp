@@ -127,7 +127,8 @@ QJsonObject key(const store::PreAuthKey& k, const QString& secret)
     };
     if (k.expiration) {
         o.insert(QStringLiteral("expires"), time(*k.expiration));
-        o.insert(QStringLiteral("expirySeconds"), static_cast<double>(k.createdAt.secsTo(*k.expiration)));
+        // Rounded: the expiry is computed a few milliseconds before the key is stored.
+        o.insert(QStringLiteral("expirySeconds"), static_cast<double>(qRound64(k.createdAt.msecsTo(*k.expiration) / 1000.0)));
     }
     if (k.userId)
         o.insert(QStringLiteral("userId"), QString::number(*k.userId));
