@@ -6,6 +6,7 @@
 #include "KeelProcess.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -35,9 +36,12 @@ Handshake sClient(quint16 port, const QStringList& options)
         return h;
     }
     h.output = p.readAll();
-    // A completed handshake prints the negotiated protocol and a cipher other than "(NONE)".
-    h.ok = p.exitCode() == 0 && h.output.contains("Protocol") && !h.output.contains("Cipher is (NONE)")
-        && !h.output.contains("Cipher    : 0000");
+    // A completed handshake prints "New, TLSv1.x, Cipher is <suite>"; a refused one "New, (NONE),
+    // Cipher is (NONE)". (Not the session's "Protocol" line: with TLS 1.3 s_client prints the
+    // session only if the server's ticket arrived before stdin's end made it quit.)
+    static const QRegularExpression done(QStringLiteral("New, TLSv1\\.[23], Cipher is [A-Z0-9_-]+"));
+    h.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 && done.match(QString::fromLatin1(h.output)).hasMatch()
+        && !h.output.contains("Cipher is (NONE)");
     return h;
 }
 
@@ -81,7 +85,7 @@ private slots:
     {
         QFETCH(QString, flag);
         const Handshake h = sClient(m_keel.port(), {flag});
-        QVERIFY2(h.ok, h.output.constData());
+        QVERIFY2(h.ok, h.output.right(600).constData()); // the end says why (the start is the certificate)
     }
 
     void oldProtocolsAreRefused_data()
