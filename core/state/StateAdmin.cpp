@@ -255,11 +255,20 @@ Result<store::CreatedApiKey> State::createApiKey(std::optional<QDateTime> expira
 
 Result<void> State::expireApiKey(qint64 id, const Actor& by)
 {
-    auto before = m_store.apiKeyById(id);
-    const QString target = QStringLiteral("apikey:%1").arg(before ? before->prefix : QString::number(id));
-    if (auto r = writeAudited([&] { return m_store.expireApiKey(id); }, {by, QStringLiteral("apikey.expire"), target, {}}); !r)
+    // The key is read once, in the expiry's transaction: for the audit target and for the event.
+    store::Result<store::ApiKey> k = Error::notFound(QString());
+    const auto expire = [&]() -> Result<void> {
+        if (auto r = m_store.expireApiKey(id); !r)
+            return r;
+        k = m_store.apiKeyById(id);
+        return {};
+    };
+    const auto note = [&] {
+        return std::optional<AuditNote>(AuditNote{by, QStringLiteral("apikey.expire"),
+                                                  QStringLiteral("apikey:%1").arg(k ? k->prefix : QString::number(id)), {}});
+    };
+    if (auto r = writeAudited(expire, note); !r)
         return r;
-    auto k = m_store.apiKeyById(id);
     m_events.publish(QStringLiteral("apikey.changed"),
                      {{QStringLiteral("apiKey"), k && m_renderer.apiKey ? m_renderer.apiKey(*k) : minimalKey(id)}});
     announceAudit();
