@@ -19,4 +19,5 @@ function(keel_add_test name)
         TIMEOUT ${ARG_TIMEOUT}
         LABELS "${ARG_LABELS}"
         ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=offscreen;TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR};HOME=${tmp}/home;XDG_DATA_HOME=${tmp}/home/.local/share;XDG_CONFIG_HOME=${tmp}/home/.config;XDG_CACHE_HOME=${tmp}/home/.cache;XDG_STATE_HOME=${tmp}/home/.local/state;KEEL_DATA_DIR=${tmp}/keel-data")
+    keel_sanitize_test(${name})
 endfunction()
