@@ -16,6 +16,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace keel;
@@ -62,7 +63,10 @@ int main(int argc, char** argv)
         ++inFlight;
         auto* client = new control::ControlClient(crypto::MachinePrivate::generate(), options);
         const auto done = [&, client](bool ok) {
-            ok ? ++completed : ++failed;
+            if (ok)
+                ++completed;
+            else
+                ++failed;
             --inFlight;
             if (ok && !serverKey)
                 serverKey = client->serverKey();

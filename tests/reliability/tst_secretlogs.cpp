@@ -45,7 +45,7 @@ HttpReply send(const QByteArray& method, const QUrl& url, const QByteArray& body
     for (const auto& h : headers)
         request.setRawHeader(h.first, h.second);
     QNetworkReply* reply = net.sendCustomRequest(request, method, body);
-    QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000);
+    (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000);
     HttpReply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
     delete reply;
     return r;
