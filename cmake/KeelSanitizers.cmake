@@ -21,6 +21,7 @@ set(KEEL_LSAN_OPTIONS "suppressions=${KEEL_SANITIZER_DIR}/lsan.supp:print_suppre
 function(keel_sanitize_test name)
     if(KEEL_SANITIZE)
         set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
-            "ASAN_OPTIONS=${KEEL_ASAN_OPTIONS}" "UBSAN_OPTIONS=${KEEL_UBSAN_OPTIONS}" "LSAN_OPTIONS=${KEEL_LSAN_OPTIONS}")
+            "ASAN_OPTIONS=${KEEL_ASAN_OPTIONS}" "UBSAN_OPTIONS=${KEEL_UBSAN_OPTIONS}" "LSAN_OPTIONS=${KEEL_LSAN_OPTIONS}"
+            "QTEST_FUNCTION_TIMEOUT=900000")
     endif()
 endfunction()
