@@ -94,6 +94,24 @@ private Q_SLOTS:
         closeBed();
     }
 
+    // A map request whose stream the client resets in the same write (the server dispatches it
+    // with an already closed response): no session may stay attached, nor the node online.
+    void mapStreamResetInTheSameReadLeavesNoSession()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QJsonObject r = m.registerNode(registerRequest(1, newKey(), QStringLiteral("node1")));
+        QVERIFY2(r.value("MachineAuthorized").toBool(), qPrintable(QJsonDocument(r).toJson()));
+        auto* stream = m.client->request("POST", "/machine/map", QJsonDocument(mapRequest(1, true)).toJson(QJsonDocument::Compact));
+        stream->cancel(); // queued behind the request: both leave in one write
+        // A later request on the same connection is dispatched after the reset one.
+        auto after = m.post("/machine/map", mapRequest(1, false));
+        QVERIFY(QTest::qWaitFor([&] { return after->done(); }, 5000));
+        QCOMPARE(after->status, 200);
+        QVERIFY(!m_service->batcher().sessionOf(idOf(1)));
+        QVERIFY(!m_service->isOnline(idOf(1)));
+    }
+
     void preAuthKeyRegistersDurably()
     {
         start();
