@@ -4,7 +4,8 @@
 // exchanged for an access token (and a wrong secret refused), the access token used, the Noise
 // and DERP private keys it generates, the DERP mesh key and the OIDC client secret from its config.
 // After a clean stop, the whole log is searched for every secret value and for the secret part of
-// each (the long segment after the public prefix), so a partly logged key is caught too.
+// each (the part after the public prefix or client id; for other formats every segment of 16
+// characters or more), so a partly logged key is caught too.
 #include "Fleet.h"
 #include "KeelProcess.h"
 
@@ -60,7 +61,10 @@ QStringList needles(const QString& secret)
     // the rest is the secret; both may contain '-'.
     for (const QLatin1String marker : {QLatin1String("hskey-auth-"), QLatin1String("hskey-api-")})
         if (secret.startsWith(marker))
-            out << secret.mid(marker.size() + 13);
+            return out << secret.mid(marker.size() + 13);
+    // tskey-client-<client id>-<secret>: the client id is public (the audit log names it).
+    if (secret.startsWith(QLatin1String("tskey-client-")))
+        return out << secret.section(QLatin1Char('-'), 3);
     for (const QString& part : secret.split(QRegularExpression(QStringLiteral("[-:_.]"))))
         if (part.size() >= 16 && part != secret)
             out << part;
@@ -155,9 +159,15 @@ private slots:
         QVERIFY2(log.contains("debug") || log.contains("DEBUG") || log.size() > 2000, "the log is not at debug level");
         QStringList found;
         for (const QString& s : std::as_const(secrets))
-            for (const QString& n : needles(s))
-                if (log.contains(n.toUtf8()))
-                    found << n;
+            for (const QString& n : needles(s)) {
+                const qsizetype at = log.indexOf(n.toUtf8());
+                if (at < 0)
+                    continue;
+                // The whole line, so the failure says where the secret leaked.
+                const qsizetype from = log.lastIndexOf('\n', at) + 1;
+                const qsizetype to = log.indexOf('\n', at);
+                found << QStringLiteral("%1 (of %2...) in: %3").arg(n, s.left(12), QString::fromUtf8(log.mid(from, to < 0 ? -1 : to - from)));
+            }
         QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("secrets in the log: ") + found.join(QStringLiteral(", "))));
     }
 };
