@@ -22,6 +22,9 @@ struct NetPortRange {
 struct CapGrant {
     QList<IpPrefix> dsts;
     QJsonObject capMap;
+    // Whether a subnet router whose approved route overlaps a Dst holds the grant for that prefix
+    // (false for the app part of a via grant). Not sent: it steers per-node reduction only.
+    bool routeScope = true;
     friend bool operator==(const CapGrant&, const CapGrant&) = default;
 };
 

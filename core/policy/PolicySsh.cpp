@@ -189,15 +189,26 @@ QMap<QString, QJsonObject> PolicyCompiler::peerCapsFor(const TopologyNode& node)
             capRules.append(r);
     if (capRules.isEmpty())
         return out;
+    // The client's WhoIs (ipnlocal peerCapsLocked): the capabilities a peer address has towards
+    // this node's own address of the same family, i.e. from grants whose Dsts hold that address.
+    const QList<IpAddress> own = node.addressList();
     for (const TopologyNode& peer : m_topo.nodes) {
         if (peer.id == node.id)
             continue;
         for (const IpAddress& ip : peer.addressList()) {
+            const auto dst = std::find_if(own.begin(), own.end(), [&](const IpAddress& a) { return a.v6 == ip.v6; });
+            if (dst == own.end())
+                continue;
             QJsonObject caps;
             for (const FilterRule& r : capRules) {
                 if (!r.srcSet.contains(ip))
                     continue;
                 for (const CapGrant& g : r.capGrants) {
+                    IpSet dsts;
+                    for (const IpPrefix& p : g.dsts)
+                        dsts.add(p);
+                    if (!dsts.contains(*dst))
+                        continue;
                     for (auto it = g.capMap.begin(); it != g.capMap.end(); ++it) {
                         QJsonArray values = caps.value(it.key()).toArray();
                         for (const QJsonValue& v : it.value().toArray())
