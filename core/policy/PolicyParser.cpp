@@ -21,6 +21,9 @@ QJsonValue member(const QJsonObject& o, const QString& name)
 
 bool hasMember(const QJsonObject& o, const QString& name) { return !member(o, name).isUndefined(); }
 
+// A protocol may be written as a name or as its number ("6" or 6).
+QString protoText(const QJsonValue& v) { return v.isDouble() ? QString::number(v.toInteger()) : v.toString(); }
+
 QString q(const QString& s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
 bool isAsciiLetter(QChar c) { return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z')); }
@@ -155,7 +158,7 @@ void PolicyParser::decode(const QJsonObject& doc, Policy& p)
                          QStringLiteral("grants"), QStringLiteral("ssh"), QStringLiteral("nodeAttrs"), QStringLiteral("autoApprovers"),
                          QStringLiteral("tests"), QStringLiteral("sshTests"), QStringLiteral("randomizeClientPort")},
                    QString());
-    if (!m_errors.isEmpty())
+    if (!m_errors.isEmpty() || !checkShape(doc))
         return;
 
     const QJsonObject groups = member(doc, QStringLiteral("groups")).toObject();
@@ -234,7 +237,7 @@ void PolicyParser::decode(const QJsonObject& doc, Policy& p)
         checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("proto"), QStringLiteral("accept"), QStringLiteral("deny")}, QStringLiteral("tests"));
         AclTest test;
         test.src = member(o, QStringLiteral("src")).toString();
-        test.proto = member(o, QStringLiteral("proto")).toString();
+        test.proto = protoText(member(o, QStringLiteral("proto")));
         for (const QJsonValue& v : member(o, QStringLiteral("accept")).toArray())
             test.accept.append(v.toString());
         for (const QJsonValue& v : member(o, QStringLiteral("deny")).toArray())
@@ -273,7 +276,7 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
     AclRule rule;
     rule.src = aliases(member(o, QStringLiteral("src")), where + QStringLiteral(".src"));
     QString e;
-    const auto proto = PortSpec::parseProtocol(member(o, QStringLiteral("proto")).toString(), &e);
+    const auto proto = PortSpec::parseProtocol(protoText(member(o, QStringLiteral("proto"))), &e);
     if (!proto) {
         error(QStringLiteral("%1: %2").arg(where, e));
         return;
@@ -317,7 +320,7 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
             continue;
         }
         if (!PortSpec::supportsPorts(rule.protocols) && !(ports->size() == 1 && ports->first().isAll())) {
-            error(QStringLiteral("protocol does not support specific ports: %1, only \"*\" is allowed").arg(q(member(o, QStringLiteral("proto")).toString())));
+            error(QStringLiteral("protocol does not support specific ports: %1, only \"*\" is allowed").arg(q(protoText(member(o, QStringLiteral("proto"))))));
             continue;
         }
         rule.dst.append({*alias, *ports});
