@@ -118,14 +118,21 @@ std::optional<Policy> PolicyParser::parse(const QJsonObject& document)
 
 void PolicyParser::checkKnownKeys(const QJsonObject& o, const QStringList& known, const QString& where, bool allowHash)
 {
+    // Names match fields case-insensitively (as Go's decoding does); two spellings of one field in
+    // the same object ("acls" and "ACLs") are a duplicate, which Go's JSON v2 rejects.
+    const QString in = where.isEmpty() ? QString() : QStringLiteral(" in ") + where;
+    QList<int> seen(known.size(), 0);
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (allowHash && it.key().startsWith(QLatin1Char('#')))
             continue;
-        bool ok = false;
-        for (const QString& k : known)
-            ok = ok || it.key().compare(k, Qt::CaseInsensitive) == 0;
-        if (!ok)
-            error(QStringLiteral("unknown field: %1%2").arg(q(it.key()), where.isEmpty() ? QString() : QStringLiteral(" in ") + where));
+        int field = -1;
+        for (int k = 0; k < known.size() && field < 0; ++k)
+            if (it.key().compare(known[k], Qt::CaseInsensitive) == 0)
+                field = k;
+        if (field < 0)
+            error(QStringLiteral("unknown field: %1%2").arg(q(it.key()), in));
+        else if (++seen[field] == 2)
+            error(QStringLiteral("duplicate field: %1 is given more than once (names match case-insensitively)%2").arg(q(known[field]), in));
     }
 }
 
@@ -291,6 +298,12 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
             const int colon = d.lastIndexOf(QLatin1Char(':'));
             if (close < 0 || colon < close) {
                 error(QStringLiteral("dst=%1: hostport must contain a colon").arg(q(d)));
+                continue;
+            }
+            // Brackets are the URI syntax for an IPv6 literal (RFC 3986), nothing else.
+            const auto inside = IpAddress::parse(d.mid(1, close - 1));
+            if (!inside || !inside->v6) {
+                error(QStringLiteral("dst=%1: brackets may only enclose an IPv6 address").arg(q(d)));
                 continue;
             }
             aliasText = d.mid(1, close - 1) + d.mid(close + 1, colon - close - 1);
