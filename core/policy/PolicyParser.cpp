@@ -344,7 +344,13 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
 void PolicyParser::decodeGrant(const QJsonObject& o, int index, Policy& p)
 {
     const QString where = QStringLiteral("grants[%1]").arg(index);
-    checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("dst"), QStringLiteral("ip"), QStringLiteral("app"), QStringLiteral("via"), QStringLiteral("srcPosture")}, where, true);
+    // Only ACL entries may carry "#..." metadata keys (a Headscale web UI's); a grant is strict.
+    checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("dst"), QStringLiteral("ip"), QStringLiteral("app"), QStringLiteral("via"), QStringLiteral("srcPosture")}, where);
+    // srcPosture names postures from the top-level "postures" section, which Keel does not
+    // support: any name is undefined, and Tailscale rejects an undefined posture. Ignoring it
+    // would grant access without the posture check.
+    for (const QJsonValue& v : member(o, QStringLiteral("srcPosture")).toArray())
+        error(QStringLiteral("%1.srcPosture: posture %2 is not defined (device posture is not supported)").arg(where, q(v.toString())));
     Grant g;
     g.src = aliases(member(o, QStringLiteral("src")), where + QStringLiteral(".src"));
     g.dst = aliases(member(o, QStringLiteral("dst")), where + QStringLiteral(".dst"));

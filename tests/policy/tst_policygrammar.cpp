@@ -85,6 +85,7 @@ private slots:
     void sshUserForms();
     void sshUsersThatAreInvalid();
     void sshTestsFollowTheClientsUserMapping();
+    void metadataKeysOnlyInAcls();
 };
 
 // Tailscale decodes the policy into typed Go structs: a value of the wrong JSON type is an error
@@ -221,6 +222,18 @@ void TestPolicyGrammar::sshTestsFollowTheClientsUserMapping()
     };
     QVERIFY(run(R"("sshTests":[{"src":"alice@example.com","dst":["tag:server"],"accept":["ubuntu","Admin"],"deny":["root"]}])").isEmpty());
     QVERIFY(!run(R"("sshTests":[{"src":"alice@example.com","dst":["tag:server"],"accept":["root"]}])").isEmpty());
+}
+
+// Unknown members are rejected (Go's RejectUnknownMembers); only an ACL entry may carry "#..."
+// keys (spec C.1, Headscale's ACL decoding). srcPosture names a posture of the "postures" section,
+// which Keel does not support: every name is undefined, which Tailscale rejects.
+void TestPolicyGrammar::metadataKeysOnlyInAcls()
+{
+    expectAccepted(R"("acls":[{"#note":"x","action":"accept","src":["group:ops"],"dst":["tag:server:22"]}])");
+    expectRejected(R"("grants":[{"#note":"x","src":["*"],"dst":["*"],"ip":["*"]}])", QStringLiteral("unknown field: \"#note\" in grants[0]"));
+    expectRejected(R"("ssh":[{"#note":"x","action":"accept","src":["group:ops"],"dst":["tag:server"],"users":["root"]}])", QStringLiteral("unknown field: \"#note\""));
+    expectAccepted(R"("grants":[{"src":["*"],"dst":["*"],"ip":["*"],"srcPosture":[]}])");
+    expectRejected(R"("grants":[{"src":["*"],"dst":["*"],"ip":["*"],"srcPosture":["posture:latest"]}])", QStringLiteral("posture \"posture:latest\" is not defined"));
 }
 
 QTEST_GUILESS_MAIN(TestPolicyGrammar)
