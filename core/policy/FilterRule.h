@@ -22,9 +22,9 @@ struct NetPortRange {
 struct CapGrant {
     QList<IpPrefix> dsts;
     QJsonObject capMap;
-    // Whether a subnet router whose approved route overlaps a Dst holds the grant for that prefix
-    // (false for the app part of a via grant). Not sent: it steers per-node reduction only.
-    bool routeScope = true;
+    // False for the app part of a via grant: it makes peers, but no node's filter holds it. Not
+    // sent: it steers per-node reduction only.
+    bool delivered = true;
     friend bool operator==(const CapGrant&, const CapGrant&) = default;
 };
 

@@ -77,10 +77,10 @@ void PolicyCompiler::buildGrants()
             m_grants.append({g.src, g.dst, g.ip, g.app, g.via, origin});
             continue;
         }
-        // Via steers IP traffic through the routers. Its app capabilities are compiled as usual
-        // (they make the routers serving the destination peers of the sources), but a router
-        // does not hold them for its routes: Tailscale's captures show no CapGrant for an
-        // app+via grant on the via routers (Headscale's compileOneViaGrant emits none).
+        // Via steers IP traffic through the routers. Its app capabilities reach no filter
+        // (Headscale's compileOneViaGrant compiles only `ip`; Tailscale's captures show no
+        // CapGrant for an app+via grant), but they still make the destinations' routers peers of
+        // the sources, as the captures show: compiled, marked not delivered.
         if (!g.ip.isEmpty())
             m_viaGrants.append({g.src, g.dst, g.ip, {}, g.via, origin});
         if (!g.app.isEmpty())
@@ -362,7 +362,7 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
                 continue;
             CapGrant cg;
             cg.capMap = g.app;
-            cg.routeScope = g.via.isEmpty();
+            cg.delivered = g.via.isEmpty();
             if (d.kind == K::Wildcard) {
                 // `*` as an app destination is every tailnet address (the CGNAT range without
                 // the ChromeOS VM block, and the Tailscale ULA): not the whole Internet, and not
@@ -405,6 +405,7 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
             }
             CapGrant bg;
             bg.capMap = companion;
+            bg.delivered = g.via.isEmpty();
             for (const IpPrefix& p : to.toPrefixes())
                 bg.dsts.append(p);
             back.capGrants.append(bg);
@@ -557,18 +558,20 @@ public:
             if (wanted(d.set))
                 k.dstPorts.append(d);
         for (const CapGrant& g : r.capGrants) {
+            if (!g.delivered)
+                continue;
             // A destination covering one of the node's addresses is narrowed to that address; a
             // destination overlapping one of its approved subnet routes is kept as written, so
             // the router holds the capability for the whole prefix it serves (Headscale's
             // policyutil reduceCapGrantRule, matching Tailscale's captures).
-            CapGrant kept{{}, g.capMap, g.routeScope};
+            CapGrant kept{{}, g.capMap};
             IpSet dsts;
             for (const IpPrefix& p : g.dsts)
                 dsts.add(p);
             for (const IpAddress& a : m_node.addressList())
                 if (dsts.contains(a))
                     kept.dsts.append(IpPrefix::host(a));
-            for (const IpPrefix& p : g.routeScope ? g.dsts : QList<IpPrefix>{}) {
+            for (const IpPrefix& p : g.dsts) {
                 if (kept.dsts.contains(p))
                     continue;
                 IpSet one;

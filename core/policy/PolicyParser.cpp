@@ -428,7 +428,9 @@ void PolicyParser::decodeSsh(const QJsonObject& o, int index, Policy& p)
     }
     const QJsonValue cp = member(o, QStringLiteral("checkPeriod"));
     if (!cp.isUndefined() && !cp.isNull()) {
-        r.checkPeriod = cp.toString().trimmed();
+        // Parsed as written: Go's time.ParseDuration takes no surrounding spaces (spec C.1 trims
+        // aliases, users and the action only).
+        r.checkPeriod = cp.toString();
         if (r.action != QLatin1String("check"))
             error(QStringLiteral("%1: checkPeriod is only valid with action \"check\"").arg(where));
         else if (r.checkPeriod != QLatin1String("always")) {

@@ -111,8 +111,8 @@ void TestPolicyCapGrant::routerKeepsTheDestinationItServes()
 // serving the destination are still peers of the sources.
 void TestPolicyCapGrant::viaAppGrantReachesNoFilter()
 {
-    const Policy p = parse(R"([{"src":["alice@example.com"],"dst":["10.44.0.0/16"],"via":["tag:router"],
-                               "app":{"example.com/cap/x":[{}]}}])");
+    const Policy p = parse(R"([{"src":["alice@example.com"],"dst":["10.44.0.0/16","tag:server"],"via":["tag:router"],
+                               "app":{"example.com/cap/x":[{}],"tailscale.com/cap/relay":[{}]}}])");
     const Topology t = tailnet();
     const PolicyCompiler c(p, t);
     for (const TopologyNode& n : t.nodes)

@@ -86,6 +86,7 @@ private slots:
     void sshUsersThatAreInvalid();
     void sshTestsFollowTheClientsUserMapping();
     void metadataKeysOnlyInAcls();
+    void checkPeriodForms();
 };
 
 // Tailscale decodes the policy into typed Go structs: a value of the wrong JSON type is an error
@@ -234,6 +235,21 @@ void TestPolicyGrammar::metadataKeysOnlyInAcls()
     expectRejected(R"("ssh":[{"#note":"x","action":"accept","src":["group:ops"],"dst":["tag:server"],"users":["root"]}])", QStringLiteral("unknown field: \"#note\""));
     expectAccepted(R"("grants":[{"src":["*"],"dst":["*"],"ip":["*"],"srcPosture":[]}])");
     expectRejected(R"("grants":[{"src":["*"],"dst":["*"],"ip":["*"],"srcPosture":["posture:latest"]}])", QStringLiteral("posture \"posture:latest\" is not defined"));
+}
+
+// checkPeriod is "always" or a Go duration (time.ParseDuration: decimal numbers with units ns, us,
+// µs/μs, ms, s, m, h, a sign, "0" alone unitless), parsed as written, from 0 up to 168h inclusive,
+// and only on a "check" rule (Tailscale SSH docs; Headscale SSHCheckPeriod).
+void TestPolicyGrammar::checkPeriodForms()
+{
+    auto rule = [](const char* action, const char* period) {
+        return QByteArray(R"("ssh":[{"action":")") + action + R"(","src":["group:ops"],"dst":["tag:server"],"users":["root"],"checkPeriod":")" + period + R"("}])";
+    };
+    for (const char* ok : {"always", "1h30m", "90m", ".5h", "1.5h", "0", "0s", "168h", "30s", "+2h", "1\u03bcs", "1\u00b5s"})
+        expectAccepted(rule("check", ok));
+    for (const char* bad : {"1", "1d", " 1h", "1h ", "Always", "-1m", "168h0m1s", "200h", ""})
+        expectRejected(rule("check", bad), QStringLiteral("checkPeriod"));
+    expectRejected(rule("accept", "1h"), QStringLiteral("checkPeriod is only valid with action \"check\""));
 }
 
 QTEST_GUILESS_MAIN(TestPolicyGrammar)
