@@ -282,6 +282,12 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
     }
     AclRule rule;
     rule.src = aliases(member(o, QStringLiteral("src")), where + QStringLiteral(".src"));
+    // Tailscale still reads the legacy names "users" (for src) and "ports" (for dst) (kb/1337,
+    // ACL syntax); a rule written with them means what it says, it is not dropped.
+    rule.src.append(aliases(member(o, QStringLiteral("users")), where + QStringLiteral(".users")));
+    QJsonArray dstList = member(o, QStringLiteral("dst")).toArray();
+    for (const QJsonValue& v : member(o, QStringLiteral("ports")).toArray())
+        dstList.append(v);
     QString e;
     const auto proto = PortSpec::parseProtocol(protoText(member(o, QStringLiteral("proto"))), &e);
     if (!proto) {
@@ -289,7 +295,7 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
         return;
     }
     rule.protocols = *proto;
-    for (const QJsonValue& v : member(o, QStringLiteral("dst")).toArray()) {
+    for (const QJsonValue& v : std::as_const(dstList)) {
         const QString d = v.toString().trimmed();
         QString aliasText;
         QString portText;

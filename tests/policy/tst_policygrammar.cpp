@@ -87,6 +87,7 @@ private slots:
     void sshTestsFollowTheClientsUserMapping();
     void metadataKeysOnlyInAcls();
     void checkPeriodForms();
+    void legacyUsersAndPorts();
 };
 
 // Tailscale decodes the policy into typed Go structs: a value of the wrong JSON type is an error
@@ -250,6 +251,21 @@ void TestPolicyGrammar::checkPeriodForms()
     for (const char* bad : {"1", "1d", " 1h", "1h ", "Always", "-1m", "168h0m1s", "200h", ""})
         expectRejected(rule("check", bad), QStringLiteral("checkPeriod"));
     expectRejected(rule("accept", "1h"), QStringLiteral("checkPeriod is only valid with action \"check\""));
+}
+
+// An ACL entry may still use the legacy names "users" for src and "ports" for dst (Tailscale's ACL
+// syntax, kb/1337): such a rule compiles as its src/dst spelling does.
+void TestPolicyGrammar::legacyUsersAndPorts()
+{
+    const auto legacy = parse(R"("acls":[{"action":"accept","users":["group:ops"],"ports":["tag:server:22"]}])");
+    const auto modern = parse(R"("acls":[{"action":"accept","src":["group:ops"],"dst":["tag:server:22"]}])");
+    QVERIFY(legacy && modern);
+    const Topology t = tailnet();
+    const PolicyCompiler a(*legacy, t);
+    const PolicyCompiler b(*modern, t);
+    QVERIFY(!a.filterFor(t.nodes[1]).isEmpty());
+    QCOMPARE(toJson(a.filterFor(t.nodes[1])), toJson(b.filterFor(t.nodes[1])));
+    expectRejected(R"("acls":[{"action":"accept","users":"group:ops","ports":["tag:server:22"]}])", QStringLiteral("acls[0].users: expected an array of strings"));
 }
 
 QTEST_GUILESS_MAIN(TestPolicyGrammar)
