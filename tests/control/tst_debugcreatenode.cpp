@@ -41,7 +41,7 @@ void TestDebugCreateNode::createThenRegister()
     r = keel.cli(c + QStringList{"auth", "list", "-o", "json"});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.json().array().size(), 1);
-    QCOMPARE(r.json().array()[0]["authId"].toString(), key);
+    QCOMPARE(r.json().array().at(0).toObject().value("authId").toString(), key);
     r = keel.cli(c + QStringList{"debug", "create-node", "--name", "again", "-u", "alice", "-k", key});
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.err.contains("already pending"), r.err.constData());
