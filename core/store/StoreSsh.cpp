@@ -1,5 +1,6 @@
 #include "store/Store.h"
 
+#include "store/SelectRows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -42,26 +43,20 @@ Result<bool> Store::deleteSshApproval(qint64 srcNodeId, qint64 dstNodeId)
 
 Result<QList<SshApproval>> Store::listSshApprovals()
 {
-    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<QList<SshApproval>> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("SELECT src_node_id, dst_node_id, local_user, approved_at, expires_at, approved_by "
-                                 "FROM ssh_check_approvals ORDER BY dst_node_id, src_node_id"),
-                  {}, &err))
-            return err;
-        QList<SshApproval> out;
-        while (q.next()) {
-            SshApproval a;
-            a.srcNodeId = q.value(0).toLongLong();
-            a.dstNodeId = q.value(1).toLongLong();
-            a.localUser = q.value(2).toString();
-            a.approvedAt = toTime(q.value(3));
-            a.expiresAt = toTime(q.value(4));
-            a.approvedBy = q.value(5).toString();
-            out << a;
-        }
-        return out;
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) {
+        return selectRows(db,
+                          QStringLiteral("SELECT src_node_id, dst_node_id, local_user, approved_at, expires_at, approved_by "
+                                         "FROM ssh_check_approvals ORDER BY dst_node_id, src_node_id"),
+                          {}, [](const QSqlQuery& q) {
+                              SshApproval a;
+                              a.srcNodeId = q.value(0).toLongLong();
+                              a.dstNodeId = q.value(1).toLongLong();
+                              a.localUser = q.value(2).toString();
+                              a.approvedAt = toTime(q.value(3));
+                              a.expiresAt = toTime(q.value(4));
+                              a.approvedBy = q.value(5).toString();
+                              return a;
+                          });
     });
 }
 

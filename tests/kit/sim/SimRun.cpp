@@ -157,7 +157,13 @@ void SimRun::checkConverged()
             QTimer::singleShot(m_options.idleSampleSec * 1000, this, [this, t0] {
                 const double ticks = double(serverCpuTicks() - t0);
                 const double pct = 100.0 * ticks / double(sysconf(_SC_CLK_TCK)) / m_options.idleSampleSec;
-                say(QStringLiteral("server CPU while idle: %1 % of one core over %2 s").arg(pct, 0, 'f', 2).arg(m_options.idleSampleSec));
+                // The kernel counts CPU time in clock ticks (10 ms): over 5 s one tick is 0.20 %.
+                const double resolution = 100.0 / double(sysconf(_SC_CLK_TCK)) / m_options.idleSampleSec;
+                say(QStringLiteral("server CPU while idle: %1 % of one core over %2 s (%3 ticks; resolution %4 %)")
+                        .arg(pct, 0, 'f', 2)
+                        .arg(m_options.idleSampleSec)
+                        .arg(qint64(ticks))
+                        .arg(resolution, 0, 'f', 2));
                 startJoin();
             });
         } else {
