@@ -56,6 +56,7 @@ int main(int argc, char** argv)
                  QStringLiteral("s"), QStringLiteral("5")});
     p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
     p.addOption({QStringLiteral("hold"), QStringLiteral("stay connected this many seconds after the report (screenshots, demos)"), QStringLiteral("s"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("joins-on-stdin"), QStringLiteral("after the first join, one more join per line on stdin until EOF (bench/flood)")});
     p.addOption({QStringLiteral("pending"), QStringLiteral("also register a device of this host name without a key: it waits for approval (repeatable)"),
                  QStringLiteral("hostname")});
     p.process(app);
@@ -72,6 +73,7 @@ int main(int argc, char** argv)
     o.timeoutSec = p.value(QStringLiteral("timeout")).toInt();
     o.idleSampleSec = std::max(1, p.value(QStringLiteral("idle-seconds")).toInt());
     o.fullParse = p.isSet(QStringLiteral("full-parse"));
+    o.joinsOnStdin = p.isSet(QStringLiteral("joins-on-stdin"));
     if (colon <= 0 || o.port == 0 || o.authKey.isEmpty() || o.nodes < 1) {
         std::fprintf(stderr, "usage: keel-sim --server HOST:PORT --authkey KEY --nodes N\n");
         return 2;
