@@ -15,8 +15,16 @@ function(keel_add_test name)
     endif()
     set(tmp "${CMAKE_BINARY_DIR}/test-tmp/${name}")
     file(MAKE_DIRECTORY "${tmp}" "${tmp}/home")
+    # Windows: no offscreen platform plugin without FreeType (the cross prefix has none), so the
+    # minimal one with the system's fonts; the temp dir comes from TMP/TEMP there, not TMPDIR.
+    set(qpa offscreen)
+    set(win_env "")
+    if(WIN32)
+        set(qpa minimal:enable_fonts)
+        set(win_env ";TMP=${tmp};TEMP=${tmp}")
+    endif()
     set_tests_properties(${name} PROPERTIES
         TIMEOUT ${ARG_TIMEOUT}
         LABELS "${ARG_LABELS}"
-        ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=offscreen;TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR};HOME=${tmp}/home;XDG_DATA_HOME=${tmp}/home/.local/share;XDG_CONFIG_HOME=${tmp}/home/.config;XDG_CACHE_HOME=${tmp}/home/.cache;XDG_STATE_HOME=${tmp}/home/.local/state;KEEL_DATA_DIR=${tmp}/keel-data")
+        ENVIRONMENT "LC_ALL=C.UTF-8;LANG=C.UTF-8;TZ=UTC;QT_QPA_PLATFORM=${qpa};TMPDIR=${tmp};KEEL_SHARED_DIR=${KEEL_SHARED_DIR};KEEL_TESTDATA=${KEEL_SHARED_DIR}/testdata;KEEL_BINARY_DIR=${CMAKE_BINARY_DIR};HOME=${tmp}/home;XDG_DATA_HOME=${tmp}/home/.local/share;XDG_CONFIG_HOME=${tmp}/home/.config;XDG_CACHE_HOME=${tmp}/home/.cache;XDG_STATE_HOME=${tmp}/home/.local/state;KEEL_DATA_DIR=${tmp}/keel-data${win_env}")
 endfunction()

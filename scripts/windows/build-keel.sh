@@ -6,10 +6,16 @@
 #
 # Without arguments: all five, in order. The build tree is ${KEEL_WIN_BUILD:-build-win} in the
 # checkout; the Wine prefix and the results live in ${KEEL_WIN_CACHE:-$HOME/.cache/keel-win}.
-#   test       ctest under Wine (console tests; GUI tests with QT_QPA_PLATFORM=offscreen), with
-#              a per-suite summary in <build>/wine-results.txt
+#   configure  Keel Manager only when the prefix has Qt Widgets (KEEL_WIN_GUI=ON/OFF overrides), so
+#              `keel` and the console suites build as soon as build-prefix.sh's non-GUI stages are
+#              done; run configure again once the GUI stages are (objects already built stay).
+#   build      `keel` first, then everything (KEEL_WIN_TARGETS="a b" for just those); ccache as the
+#              compiler launcher, lld as the linker (much faster than ld.bfd on PE; KEEL_WIN_LD=bfd).
+#   test       ctest under Wine (console tests; GUI tests on the minimal platform), with
+#              a per-suite summary in <build>/wine-results.txt; arguments after `--` go to ctest
 #   package    cpack -G "NSIS;ZIP" (keel-<v>-win64.exe, .zip) and the MSI (make-msi.sh, wixl)
-#   screenshot Keel Manager under Wine on Xvfb, into docs/images/keel-manager-wine.png
+#   screenshot Keel Manager under Wine on Xvfb, into docs/screenshots/keel-manager-wine.png
+# KEEL_WIN_OPT sets the optimisation (default -O2; -O1 compiles faster for a test build).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,15 +50,31 @@ setup_wine() {
 }
 
 do_configure() {
+    local gui="${KEEL_WIN_GUI:-}" ld="${KEEL_WIN_LD:-lld}"
+    if [ -z "$gui" ]; then
+        gui=OFF
+        [ -f "$prefix/lib/cmake/Qt6Widgets/Qt6WidgetsConfig.cmake" ] && [ -d "$prefix/lib/cmake/Qt6Charts" ] \
+            && [ -d "$prefix/lib/cmake/Qt6Keychain" ] && gui=ON
+    fi
+    command -v "ld.$ld" >/dev/null || ld=bfd
+    log "Keel Manager: $gui; linker: $ld"
     cmake -G Ninja -S "$root" -B "$build" \
         -DCMAKE_TOOLCHAIN_FILE="$here/mingw-w64-x86_64.cmake" -DKEEL_WIN_PREFIX="$prefix" \
         -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=$ld" -DCMAKE_SHARED_LINKER_FLAGS="-fuse-ld=$ld" \
         -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
-        -DKEEL_SHARED_DIR="$shared" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON \
+        -DKEEL_SHARED_DIR="$shared" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON -DKEEL_BUILD_GUI="$gui" \
         -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 }
 
 do_build() {
+    if [ -n "${KEEL_WIN_TARGETS:-}" ]; then
+        # shellcheck disable=SC2086
+        cmake --build "$build" -j"$jobs" --target $KEEL_WIN_TARGETS
+        return
+    fi
+    cmake --build "$build" -j"$jobs" --target keel
     cmake --build "$build" -j"$jobs"
 }
 
@@ -61,7 +83,8 @@ do_test() {
     local out="$build/wine-ctest.log"
     log "ctest under Wine (log: $out)"
     # Wine cannot emulate everything (see docs/install-windows.md); the run goes on past failures.
-    (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -j"$jobs" --timeout 300 --output-on-failure "$@" >"$out" 2>&1) || true
+    # Each test's own environment (cmake/KeelTesting.cmake) picks the Qt platform and temp dir.
+    (cd "$build" && ctest -j"$jobs" --timeout 300 --output-on-failure "${ctest_args[@]}" >"$out" 2>&1) || true
     grep -E '^ *[0-9]+/[0-9]+ Test +#' "$out" | sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: //' >"$build/wine-results.txt" || true
     grep -E 'tests passed|tests failed' "$out" | tee -a "$build/wine-results.txt"
 }
@@ -74,7 +97,7 @@ do_package() {
 
 do_screenshot() {
     setup_wine
-    local png="$root/docs/images/keel-manager-wine.png"
+    local png="$root/docs/screenshots/keel-manager-wine.png"
     mkdir -p "$(dirname "$png")"
     log "Keel Manager under Wine on Xvfb -> $png"
     # The first-run wizard shows on a fresh profile; the window gets a few seconds to draw.
@@ -88,7 +111,14 @@ do_screenshot() {
     ls -la "$png"
 }
 
-steps=("$@")
+steps=()
+ctest_args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --) shift; ctest_args=("$@"); break ;;
+        *) steps+=("$1"); shift ;;
+    esac
+done
 [ ${#steps[@]} -gt 0 ] || steps=(configure build test package screenshot)
 for s in "${steps[@]}"; do
     declare -F "do_$s" >/dev/null || die "unknown step '$s' (configure build test package screenshot)"

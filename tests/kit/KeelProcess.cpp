@@ -28,7 +28,11 @@ KeelProcess::~KeelProcess()
 
 QString KeelProcess::keelBinary()
 {
+#ifdef Q_OS_WIN
+    return binaryDir() + QStringLiteral("/daemon/keel.exe");
+#else
     return binaryDir() + QStringLiteral("/daemon/keel");
+#endif
 }
 
 quint16 KeelProcess::freePort()
