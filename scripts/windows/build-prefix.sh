@@ -89,6 +89,7 @@ unpack() {
 }
 
 # A CMake project built with the toolchain into the prefix: cmake_stage <name> <srcdir> [args...]
+# (cmake_configure: the same, configured only).
 cmake_configure() {
     local name="$1" dir="$2"
     shift 2
@@ -99,7 +100,7 @@ cmake_configure() {
 cmake_stage() {
     cmake_configure "$@"
     cmake --build "$bld/$1" -j"$jobs"
-    cmake --install "$bld/$name"
+    cmake --install "$bld/$1"
 }
 
 # Options every Qt module's configure needs in this cross build.
@@ -198,7 +199,9 @@ stage_openssl() {
 stage_libsodium() {
     local dir
     dir="$(unpack libsodium)"
-    (cd "$dir" && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
+    # Debian's source is the git tree: no configure until autogen.sh makes it (with the system's
+    # config.guess/config.sub, not downloaded ones).
+    (cd "$dir" && { [ -x configure ] || DO_NOT_UPDATE_CONFIG_SCRIPTS=1 ./autogen.sh; } && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
         CC=$triple-gcc-posix >/dev/null && make -j"$jobs" && make install)
 }
 
@@ -212,8 +215,10 @@ stage_zstd() {
 stage_nghttp2() {
     local dir
     dir="$(unpack nghttp2)"
+    # 1.52 with MinGW: both clock_gettime (winpthread) and GetTickCount64 are found, and its time
+    # code then references a helper it did not define; GetTickCount64 alone is what Windows wants.
     cmake_stage nghttp2 "$dir" -DENABLE_LIB_ONLY=ON -DENABLE_STATIC_LIB=OFF -DENABLE_SHARED_LIB=ON \
-        -DENABLE_DOC=OFF -DBUILD_TESTING=OFF
+        -DENABLE_DOC=OFF -DBUILD_TESTING=OFF -DHAVE_CLOCK_GETTIME=0
 }
 
 stage_yamlcpp() {
@@ -224,13 +229,14 @@ stage_yamlcpp() {
 }
 
 # crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
-# keys: Windows has no crypt.h, so libxcrypt is built for it.
+# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has none).
 stage_libxcrypt() {
     local dir
     dir="$(unpack libxcrypt)"
     (cd "$dir" && { [ -x configure ] || ./autogen.sh; } \
         && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
-            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror CC=$triple-gcc-posix \
+            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
+            CC=$triple-gcc-posix \
         && make -j"$jobs" && make install)
 }
 
@@ -275,8 +281,13 @@ done
 [ "$apt" = 1 ] && install_deps
 for s in "${stages[@]}"; do
     declare -F "stage_$s" >/dev/null || die "unknown stage '$s' (stages: ${all_stages[*]})"
+    # Two runs may share the cache (say, the libraries beside Qt): a stage is built by one at a time,
+    # and the other then finds its stamp.
+    exec 9>"$stamps/.$s.lock"
+    flock 9
     if [ -f "$stamps/$s" ]; then
         log "$s: cached ($(cat "$stamps/$s"))"
+        flock -u 9
         continue
     fi
     log "$s: building"
@@ -284,6 +295,7 @@ for s in "${stages[@]}"; do
     "stage_$s"
     secs=$(( $(date +%s) - start ))
     echo "built $(date -u +%FT%TZ) in ${secs}s" >"$stamps/$s"
+    flock -u 9
     log "$s: done in ${secs}s"
 done
 log "prefix ready: $prefix"
