@@ -229,7 +229,8 @@ stage_yamlcpp() {
 }
 
 # crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
-# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has none).
+# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
+# none; libtool makes a DLL only when told the library has no undefined symbols).
 stage_libxcrypt() {
     local dir
     dir="$(unpack libxcrypt)"
@@ -237,7 +238,7 @@ stage_libxcrypt() {
         && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
             --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
             CC=$triple-gcc-posix \
-        && make -j"$jobs" && make install)
+        && make -j"$jobs" LDFLAGS=-no-undefined && make install LDFLAGS=-no-undefined)
 }
 
 stage_qrencode() {
