@@ -2,12 +2,15 @@
 #   make run    set up, build, and start `keel serve` on the embedded default (SQLite, loopback)
 #   make test   set up, build, and run the whole test suite (SQLite and a private PostgreSQL)
 #   make manager  set up, build, and start Keel Manager (the GUI) in this desktop session
-# Both use one build tree, build/, configured with the ci preset (warnings are errors), so `make
-# test` after `make run` compiles only the test suites, and `make run` after `make test` nothing.
-# The server is build/daemon/keel; `make install` copies just that binary to /usr/local/bin (set
-# PREFIX to choose); the .deb (cpack -G DEB in build/) also installs the systemd unit.
+# `make run`, `make manager` and `make install` build into build/ with the release preset
+# (RelWithDebInfo, warnings are errors). `make test` builds its own tree, build-ci/, with the ci
+# preset: the same code with AddressSanitizer + UndefinedBehaviorSanitizer, so every suite runs
+# sanitized (what CI runs; one build, not two). The server is build/daemon/keel; `make install`
+# copies just that binary to /usr/local/bin (set PREFIX to choose); the .deb (cpack -G DEB in
+# build/) also installs the systemd unit.
 BUILD ?= build
-PRESET ?= ci
+PRESET ?= release
+TEST_BUILD ?= build-ci
 JOBS ?= $(shell nproc)
 PREFIX ?= /usr/local
 
@@ -35,7 +38,7 @@ manager: configure
 	$(BUILD)/gui/keel-manager
 
 test:
-	@BUILD=$(BUILD) scripts/run-tests.sh
+	@BUILD=$(TEST_BUILD) scripts/run-tests.sh
 
 install: configure
 	cmake --build $(BUILD) -j $(JOBS) --target keel

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: installs packages, configures and builds with
-# warnings as errors, starts a private PostgreSQL cluster on loopback for the storage tests, and
+# warnings as errors and with AddressSanitizer + UndefinedBehaviorSanitizer (the ci preset, build-ci/;
+# cmake/KeelSanitizers.cmake gives every test the sanitizer options), starts a private PostgreSQL cluster on loopback for the storage tests, and
 # runs ctest. Exits non-zero when anything fails. This is `make test` and what CI runs.
 #
 # It leaves the machine as it found it: the PostgreSQL cluster lives in a fresh directory under
@@ -13,10 +14,12 @@ cd "$root"
 
 scripts/setup.sh --test
 
-# One build tree for `make run` and `make test` (see the Makefile): the ci preset, warnings as errors.
-build=${BUILD:-build}
+# The ci preset: warnings as errors, sanitizers on (see the Makefile). A tree configured otherwise
+# (an older build-ci without sanitizers) is reconfigured.
+build=${BUILD:-build-ci}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
-if [ ! -f "$build/build.ninja" ] || ! grep -q '^KEEL_WERROR:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+if [ ! -f "$build/build.ninja" ] || ! grep -q '^KEEL_WERROR:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null \
+    || ! grep -q '^KEEL_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
     cmake --preset ci -B "$build"
 fi
 cmake --build "$build" -j "$(nproc)"

@@ -5,11 +5,11 @@
 # `systemd-analyze verify`, and purge removes the config but keeps the data unless asked.
 # Too slow for the normal suite (debootstrap downloads a base system): run it by hand or in a
 # nightly job. Needs root, debootstrap and the Debian mirror.
-#   scripts/test-deb-install.sh [build-dir]      (default: build-ci)
+#   scripts/test-deb-install.sh [build-dir]      (default: build, the release preset; build-ci is sanitized)
 # KEEL_DEB_ROOT_CACHE=<file.tar> keeps the debootstrapped root between runs.
 set -euo pipefail
 
-build="${1:-build-ci}"
+build="${1:-build}"
 [ "$(id -u)" = 0 ] || { echo "test-deb-install: needs root (debootstrap, chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "test-deb-install: install debootstrap" >&2; exit 2; }
 [ -f "$build/CPackConfig.cmake" ] || { echo "test-deb-install: no $build/CPackConfig.cmake (configure and build keel first)" >&2; exit 2; }

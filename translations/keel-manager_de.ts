@@ -362,17 +362,6 @@
     </message>
 </context>
 <context>
-    <name>keel::gui::EventStream</name>
-    <message>
-        <source>the event stream went silent</source>
-        <translation>der Ereignisstrom ist verstummt</translation>
-    </message>
-    <message>
-        <source>the server ended the event stream</source>
-        <translation>der Server hat den Ereignisstrom beendet</translation>
-    </message>
-</context>
-<context>
     <name>keel::gui::FirstRunWizard</name>
     <message>
         <source>Set up Keel on this computer</source>
@@ -1531,6 +1520,17 @@ Freigegebene Routen, durch Kommas getrennt:</translation>
     <message>
         <source>Connected to %1 (no live updates: this server has no event stream, the lists are re-read every 10 s)</source>
         <translation>Verbunden mit %1 (keine Live-Aktualisierung: dieser Server hat keinen Ereignisstrom, die Listen werden alle 10 s neu gelesen)</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::SseSubscription</name>
+    <message>
+        <source>the stream went silent</source>
+        <translation>der Datenstrom ist verstummt</translation>
+    </message>
+    <message>
+        <source>the server ended the stream</source>
+        <translation>der Server hat den Datenstrom beendet</translation>
     </message>
 </context>
 <context>

@@ -362,17 +362,6 @@
     </message>
 </context>
 <context>
-    <name>keel::gui::EventStream</name>
-    <message>
-        <source>the event stream went silent</source>
-        <translation>事件流已无响应</translation>
-    </message>
-    <message>
-        <source>the server ended the event stream</source>
-        <translation>服务器结束了事件流</translation>
-    </message>
-</context>
-<context>
     <name>keel::gui::FirstRunWizard</name>
     <message>
         <source>Set up Keel on this computer</source>
@@ -1531,6 +1520,17 @@ Approved routes, separated by commas:</source>
     <message>
         <source>Connected to %1 (no live updates: this server has no event stream, the lists are re-read every 10 s)</source>
         <translation>已连接到 %1（无实时更新：此服务器没有事件流，列表每 10 秒重新读取一次）</translation>
+    </message>
+</context>
+<context>
+    <name>keel::gui::SseSubscription</name>
+    <message>
+        <source>the stream went silent</source>
+        <translation>数据流已无响应</translation>
+    </message>
+    <message>
+        <source>the server ended the stream</source>
+        <translation>服务器结束了数据流</translation>
     </message>
 </context>
 <context>

@@ -52,8 +52,11 @@ int main(int argc, char** argv)
     p.addOption({QStringLiteral("concurrency"), QStringLiteral("registrations in flight"), QStringLiteral("n"), QStringLiteral("32")});
     p.addOption({QStringLiteral("server-pid"), QStringLiteral("server process to sample (RSS, CPU)"), QStringLiteral("pid"), QStringLiteral("0")});
     p.addOption({QStringLiteral("full-parse"), QStringLiteral("also keep every netmap as JSON objects (deep checks; O(N^2) memory)")});
+    p.addOption({QStringLiteral("idle-seconds"), QStringLiteral("how long to sample the server's idle CPU (its resolution is one 10 ms tick over this time)"),
+                 QStringLiteral("s"), QStringLiteral("5")});
     p.addOption({QStringLiteral("timeout"), QStringLiteral("give up after this many seconds"), QStringLiteral("s"), QStringLiteral("600")});
     p.addOption({QStringLiteral("hold"), QStringLiteral("stay connected this many seconds after the report (screenshots, demos)"), QStringLiteral("s"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("joins-on-stdin"), QStringLiteral("after the first join, one more join per line on stdin until EOF (bench/flood)")});
     p.addOption({QStringLiteral("pending"), QStringLiteral("also register a device of this host name without a key: it waits for approval (repeatable)"),
                  QStringLiteral("hostname")});
     p.process(app);
@@ -68,7 +71,9 @@ int main(int argc, char** argv)
     o.concurrency = std::max(1, p.value(QStringLiteral("concurrency")).toInt());
     o.serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
     o.timeoutSec = p.value(QStringLiteral("timeout")).toInt();
+    o.idleSampleSec = std::max(1, p.value(QStringLiteral("idle-seconds")).toInt());
     o.fullParse = p.isSet(QStringLiteral("full-parse"));
+    o.joinsOnStdin = p.isSet(QStringLiteral("joins-on-stdin"));
     if (colon <= 0 || o.port == 0 || o.authKey.isEmpty() || o.nodes < 1) {
         std::fprintf(stderr, "usage: keel-sim --server HOST:PORT --authkey KEY --nodes N\n");
         return 2;

@@ -2,35 +2,28 @@
 
 #include "common/Clock.h"
 #include "common/Log.h"
-#include "http/DirectWrite.h"
+#include "admin/SseChannel.h"
 
-#include <QAbstractSocket>
 #include <QJsonDocument>
-#include <QLocalSocket>
 
 namespace keel::admin {
 
 EventStream::EventStream(QIODevice* socket, state::EventBus& bus, std::optional<quint64> since, int keepAliveMs)
-    : m_socket(socket)
+    : m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
     , m_bus(bus)
 {
-    socket->setParent(this);
-    // Nothing more is read from a watcher; what it sends is discarded.
-    connect(socket, &QIODevice::readyRead, this, [this] {
-        if (m_socket)
-            m_socket->readAll();
+    connect(m_channel, &SseChannel::ended, this, [this](bool overrun) {
+        if (overrun)
+            qCInfo(lcAdmin) << "event watcher does not keep up; closing its stream (it resumes with Last-Event-ID)";
+        finish();
     });
-    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket))
-        connect(tcp, &QAbstractSocket::disconnected, this, &EventStream::end);
-    else if (auto* local = qobject_cast<QLocalSocket*>(socket))
-        connect(local, &QLocalSocket::disconnected, this, &EventStream::end);
 
     // Subscribe before reading the ring: both happen on this thread, so nothing falls between.
     // The bus may go first (an in-process server stopping): the stream then ends, and forgets it.
     m_subscription = m_bus.subscribe([this](const state::Event& e) { send(e); },
                                      [this] {
                                          m_subscription = 0;
-                                         end();
+                                         m_channel->close();
                                      });
     m_lastSent = m_bus.lastSeq();
     // A comment line first: proxies and clients see at once that the stream is alive.
@@ -50,8 +43,6 @@ EventStream::EventStream(QIODevice* socket, state::EventBus& bus, std::optional<
         for (const state::Event& e : missed)
             write(format(e));
     }
-    connect(&m_keepAlive, &QTimer::timeout, this, [this] { write(": keep-alive\n\n"); });
-    m_keepAlive.start(keepAliveMs);
 }
 
 EventStream::~EventStream()
@@ -76,31 +67,14 @@ void EventStream::send(const state::Event& event)
 
 void EventStream::write(const QByteArray& bytes)
 {
-    if (m_ended || !m_socket)
-        return;
-    if (http::unsentBytes(m_socket) > kMaxBacklogBytes) {
-        qCInfo(lcAdmin) << "event watcher does not keep up; closing its stream (it resumes with Last-Event-ID)";
-        end();
-        return;
-    }
-    http::writeDirect(m_socket, bytes);
+    m_channel->write(bytes);
 }
 
-void EventStream::end()
+void EventStream::finish()
 {
-    if (m_ended)
-        return;
-    m_ended = true;
-    m_keepAlive.stop();
     if (m_subscription) {
         m_bus.unsubscribe(m_subscription);
         m_subscription = 0;
-    }
-    if (m_socket) {
-        if (auto* tcp = qobject_cast<QAbstractSocket*>(m_socket.data()))
-            tcp->disconnectFromHost();
-        else if (auto* local = qobject_cast<QLocalSocket*>(m_socket.data()))
-            local->disconnectFromServer();
     }
     deleteLater();
 }

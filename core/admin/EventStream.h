@@ -3,12 +3,14 @@
 #include "state/EventBus.h"
 
 #include <QObject>
-#include <QPointer>
-#include <QTimer>
 
 #include <optional>
 
 class QIODevice;
+
+namespace keel::admin {
+class SseChannel;
+}
 
 namespace keel::admin {
 
@@ -32,14 +34,12 @@ public:
 private:
     void send(const state::Event& event);
     void write(const QByteArray& bytes);
-    void end();
+    void finish();
 
-    QPointer<QIODevice> m_socket;
+    SseChannel* m_channel;
     state::EventBus& m_bus;
     int m_subscription = 0;
     quint64 m_lastSent = 0;
-    QTimer m_keepAlive;
-    bool m_ended = false;
 };
 
 } // namespace keel::admin

@@ -1,30 +1,21 @@
 #include "admin/LogStream.h"
 
 #include "admin/ApiJson.h"
+#include "admin/SseChannel.h"
 #include "common/LogBuffer.h"
-#include "http/DirectWrite.h"
 
-#include <QAbstractSocket>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocalSocket>
 #include <QUuid>
 
 namespace keel::admin {
 
 LogStream::LogStream(QIODevice* socket, qint64 since, int keepAliveMs)
-    : m_socket(socket)
+    : m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
 {
-    socket->setParent(this);
-    connect(socket, &QIODevice::readyRead, this, [this] {
-        if (m_socket)
-            m_socket->readAll();
-    });
-    if (auto* tcp = qobject_cast<QAbstractSocket*>(socket))
-        connect(tcp, &QAbstractSocket::disconnected, this, &LogStream::end);
-    else if (auto* local = qobject_cast<QLocalSocket*>(socket))
-        connect(local, &QLocalSocket::disconnected, this, &LogStream::end);
+    // No log line when a watcher overruns: it would wake every log watcher, this one included.
+    connect(m_channel, &SseChannel::ended, this, &LogStream::finish);
 
     log::LogBuffer& buffer = log::LogBuffer::instance();
     // A record may be logged on any thread: the wake-up only posts one drain to this thread, and
@@ -34,10 +25,8 @@ LogStream::LogStream(QIODevice* socket, qint64 since, int keepAliveMs)
             QMetaObject::invokeMethod(this, &LogStream::drain, Qt::QueuedConnection);
     });
     m_lastSent = since < 0 ? buffer.lastId() : since;
-    write(": keel log\n\n");
+    m_channel->write(": keel log\n\n");
     drain();
-    connect(&m_keepAlive, &QTimer::timeout, this, [this] { write(": keep-alive\n\n"); });
-    m_keepAlive.start(keepAliveMs);
 }
 
 LogStream::~LogStream()
@@ -82,7 +71,7 @@ QByteArray LogStream::format(const log::LogRecord& r)
 void LogStream::drain()
 {
     m_scheduled = false;
-    if (m_ended)
+    if (!m_channel->isOpen())
         return;
     QByteArray out;
     for (const log::LogRecord& r : log::LogBuffer::instance().since(m_lastSent)) {
@@ -90,35 +79,14 @@ void LogStream::drain()
         m_lastSent = r.id;
     }
     if (!out.isEmpty())
-        write(out);
+        m_channel->write(out);
 }
 
-void LogStream::write(const QByteArray& bytes)
+void LogStream::finish()
 {
-    if (m_ended || !m_socket)
-        return;
-    if (http::unsentBytes(m_socket) > kMaxBacklogBytes) {
-        end();   // no log line about it: it would wake every log watcher, this one included
-        return;
-    }
-    http::writeDirect(m_socket, bytes);
-}
-
-void LogStream::end()
-{
-    if (m_ended)
-        return;
-    m_ended = true;
-    m_keepAlive.stop();
     if (m_subscription) {
         log::LogBuffer::instance().unsubscribe(m_subscription);
         m_subscription = 0;
-    }
-    if (m_socket) {
-        if (auto* tcp = qobject_cast<QAbstractSocket*>(m_socket.data()))
-            tcp->disconnectFromHost();
-        else if (auto* local = qobject_cast<QLocalSocket*>(m_socket.data()))
-            local->disconnectFromServer();
     }
     deleteLater();
 }

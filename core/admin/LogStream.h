@@ -1,8 +1,6 @@
 #pragma once
 
 #include <QObject>
-#include <QPointer>
-#include <QTimer>
 
 #include <atomic>
 
@@ -13,6 +11,8 @@ struct LogRecord;
 }
 
 namespace keel::admin {
+
+class SseChannel;
 
 // One GET /api/v1/logs watcher: writes the records of the server's in-memory log ring
 // (common/LogBuffer, bounded) after `since`, then every new record as it is logged, as
@@ -37,15 +37,12 @@ public:
 
 private:
     void drain();
-    void write(const QByteArray& bytes);
-    void end();
+    void finish();
 
-    QPointer<QIODevice> m_socket;
+    SseChannel* m_channel;
     int m_subscription = 0;
     qint64 m_lastSent = 0;
     std::atomic<bool> m_scheduled{false};
-    QTimer m_keepAlive;
-    bool m_ended = false;
 };
 
 } // namespace keel::admin

@@ -3,6 +3,7 @@
 #include "store/ApiKey.h"
 #include "store/AuditEntry.h"
 #include "store/Node.h"
+#include "store/OAuthClient.h"
 #include "store/PreAuthKey.h"
 #include "store/StoredSecret.h"
 #include "store/User.h"
@@ -30,12 +31,21 @@ struct ExportedApiKey
     StoredSecret secret;
 };
 
+// An OAuth client of the Tailscale-compatible API, with its hashed secret.
+struct ExportedOAuthClient
+{
+    OAuthClient client;
+    StoredSecret secret;
+};
+
 // One row of the policy history (policy.mode: database); the highest id is the current policy.
 struct ExportedPolicy
 {
     qint64 id = 0;
     QString text;
     QDateTime updatedAt;
+    QString actor; // who stored it; "" when unknown (before schema 6, or a Headscale import)
+    QString note;
 };
 
 // The whole database in memory: what `keel export` writes, `keel import` reads, and what a Headscale
@@ -51,14 +61,15 @@ struct ExportDocument
     QList<ExportedPreAuthKey> preAuthKeys;
     QList<Node> nodes;
     QList<ExportedApiKey> apiKeys;
+    QList<ExportedOAuthClient> oauthClients; // absent in exports before schema version 5
     QList<ExportedPolicy> policies;   // oldest first
     QMap<QString, QByteArray> state;  // server_state key/value
     QList<AuditEntry> auditLog;       // oldest first; absent in exports before schema version 3
 
     qint64 recordCount() const
     {
-        return users.size() + preAuthKeys.size() + nodes.size() + apiKeys.size() + policies.size() + state.size()
-               + auditLog.size();
+        return users.size() + preAuthKeys.size() + nodes.size() + apiKeys.size() + oauthClients.size()
+               + policies.size() + state.size() + auditLog.size();
     }
 };
 

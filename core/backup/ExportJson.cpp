@@ -66,6 +66,12 @@ public:
         return v.toString();
     }
 
+    // A text field later versions added: "" when absent.
+    QString optString(const QJsonObject& o, const QString& where, const char* key)
+    {
+        return o.contains(QLatin1String(key)) ? string(o, where, key) : QString();
+    }
+
     // A field later versions added: absent in older exports, then `absent`.
     bool optBoolean(const QJsonObject& o, const QString& where, const char* key, bool absent)
     {
@@ -248,11 +254,25 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
         o.insert(QStringLiteral("lastSeen"), optTime(k.key.lastSeen));
         apiKeys.append(o);
     }
+    QJsonArray oauthClients;
+    for (const ExportedOAuthClient& c : doc.oauthClients) {
+        QJsonObject o = secret(c.secret);
+        o.insert(QStringLiteral("id"), c.client.id);
+        o.insert(QStringLiteral("clientId"), c.client.clientId);
+        o.insert(QStringLiteral("description"), c.client.description);
+        o.insert(QStringLiteral("scopes"), QJsonArray::fromStringList(c.client.scopes));
+        o.insert(QStringLiteral("tags"), QJsonArray::fromStringList(c.client.tags));
+        o.insert(QStringLiteral("createdAt"), time(c.client.createdAt));
+        o.insert(QStringLiteral("lastUsed"), optTime(c.client.lastUsed));
+        oauthClients.append(o);
+    }
     QJsonArray policies;
     for (const ExportedPolicy& p : doc.policies)
         policies.append(QJsonObject{{QStringLiteral("id"), p.id},
                                     {QStringLiteral("text"), p.text},
-                                    {QStringLiteral("updatedAt"), time(p.updatedAt)}});
+                                    {QStringLiteral("updatedAt"), time(p.updatedAt)},
+                                    {QStringLiteral("actor"), p.actor},
+                                    {QStringLiteral("note"), p.note}});
     QJsonArray audit;
     for (const AuditEntry& e : doc.auditLog)
         audit.append(QJsonObject{{QStringLiteral("time"), time(e.time)},
@@ -273,6 +293,7 @@ QByteArray ExportJson::serialize(const ExportDocument& doc)
                            {QStringLiteral("preAuthKeys"), paks},
                            {QStringLiteral("nodes"), nodes},
                            {QStringLiteral("apiKeys"), apiKeys},
+                           {QStringLiteral("oauthClients"), oauthClients},
                            {QStringLiteral("policies"), policies},
                            {QStringLiteral("auditLog"), audit},
                            {QStringLiteral("state"), state}};
@@ -377,8 +398,23 @@ Result<ExportDocument> ExportJson::parse(const QByteArray& json)
         p.id = r.id(o, where);
         p.text = r.string(o, where, "text");
         p.updatedAt = r.time(o, where, "updatedAt");
+        p.actor = r.optString(o, where, "actor");
+        p.note = r.optString(o, where, "note");
         doc.policies << p;
     });
+    if (root.contains(QStringLiteral("oauthClients")))
+        r.objects(root, "oauthClients", [&](const QJsonObject& o, const QString& where) {
+            ExportedOAuthClient c;
+            c.client.id = r.id(o, where);
+            c.client.clientId = r.string(o, where, "clientId");
+            c.client.description = r.string(o, where, "description");
+            c.client.scopes = r.strings(o, where, "scopes");
+            c.client.tags = r.strings(o, where, "tags");
+            c.client.createdAt = r.time(o, where, "createdAt");
+            c.client.lastUsed = r.optTime(o, where, "lastUsed");
+            c.secret = r.secret(o, where);
+            doc.oauthClients << c;
+        });
     if (root.contains(QStringLiteral("auditLog")))
         r.objects(root, "auditLog", [&](const QJsonObject& o, const QString& where) {
             AuditEntry e;

@@ -11,8 +11,11 @@ namespace keel::store {
 //
 //   { "format": "keel-export", "formatVersion": 1, "schemaVersion": 2, "source": "...",
 //     "exportedAt": "2024-05-01T12:00:00.000Z",
-//     "users": [...], "preAuthKeys": [...], "nodes": [...], "apiKeys": [...],
-//     "policies": [...], "state": {"key": "<base64>"} }
+//     "users": [...], "preAuthKeys": [...], "nodes": [...], "apiKeys": [...], "oauthClients": [...],
+//     "policies": [...], "auditLog": [...], "state": {"key": "<base64>"} }
+//
+// Members added after the first version ("auditLog", "oauthClients", a policy's "actor" and
+// "note", ...) may be absent: older exports still read.
 //
 // Times are RFC 3339 UTC with milliseconds, absent values are null, ids are integers. Secrets
 // appear as {"hashScheme", "hash"} exactly as stored. parse() is strict: the input is untrusted, so

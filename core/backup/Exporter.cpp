@@ -95,24 +95,29 @@ Result<ExportDocument> Exporter::read()
         return r.error();
 
     r = eachRow(db, QStringLiteral("api_keys"),
-        QStringLiteral("SELECT id, prefix, expiration, created_at, last_seen, hash_scheme, hash FROM api_keys ORDER BY id"),
-        m_progress, [&](const QSqlQuery& q) {
-            ExportedApiKey k;
-            k.key.id = q.value(0).toLongLong();
-            k.key.prefix = q.value(1).toString();
-            k.key.expiration = toOptTime(q.value(2));
-            k.key.createdAt = toTime(q.value(3));
-            k.key.lastSeen = toOptTime(q.value(4));
-            k.secret.scheme = q.value(5).toString();
-            k.secret.value = q.value(6).toString().toLatin1();
-            doc.apiKeys << k;
+        QStringLiteral("SELECT %1 FROM api_keys ORDER BY id").arg(rows::ApiColumns), m_progress,
+        [&](const QSqlQuery& q) {
+            const rows::ApiRow row = rows::readApi(q);
+            doc.apiKeys << ExportedApiKey{row.record, StoredSecret{row.scheme, row.hash}};
         });
     if (!r.ok())
         return r.error();
 
-    r = eachRow(db, QStringLiteral("policies"), QStringLiteral("SELECT id, data, updated_at FROM policies ORDER BY id"),
+    r = eachRow(db, QStringLiteral("oauth_clients"),
+        QStringLiteral("SELECT %1 FROM oauth_clients ORDER BY id").arg(rows::OAuthColumns), m_progress,
+        [&](const QSqlQuery& q) {
+            const rows::OAuthRow row = rows::readOAuth(q);
+            doc.oauthClients << ExportedOAuthClient{row.record, StoredSecret{row.scheme, row.hash}};
+        });
+    if (!r.ok())
+        return r.error();
+
+    r = eachRow(db, QStringLiteral("policies"),
+        QStringLiteral("SELECT p.id, p.data, p.updated_at, h.actor, h.note FROM policies p"
+                       " LEFT JOIN policy_history h ON h.policy_id = p.id ORDER BY p.id"),
         m_progress, [&](const QSqlQuery& q) {
-            doc.policies << ExportedPolicy{q.value(0).toLongLong(), q.value(1).toString(), toTime(q.value(2))};
+            doc.policies << ExportedPolicy{q.value(0).toLongLong(), q.value(1).toString(), toTime(q.value(2)),
+                                           q.value(3).toString(), q.value(4).toString()};
         });
     if (!r.ok())
         return r.error();

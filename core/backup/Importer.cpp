@@ -20,8 +20,9 @@ using auth::SecretKey;
 
 namespace {
 
-const QStringList Tables = {QStringLiteral("users"),    QStringLiteral("pre_auth_keys"), QStringLiteral("nodes"),
-                            QStringLiteral("api_keys"), QStringLiteral("policies"),      QStringLiteral("server_state")};
+const QStringList Tables = {QStringLiteral("users"),         QStringLiteral("pre_auth_keys"), QStringLiteral("nodes"),
+                            QStringLiteral("api_keys"),      QStringLiteral("oauth_clients"), QStringLiteral("policies"),
+                            QStringLiteral("policy_history"), QStringLiteral("server_state")};
 
 Result<void> checkEmptyIn(QSqlDatabase& db)
 {
@@ -247,12 +248,38 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
         }
     }
     {
+        Inserter ins(db, QStringLiteral("oauth_clients"),
+                     QStringLiteral("id, client_id, hash_scheme, hash, description, scopes, tags, created_at, last_used"),
+                     9, progress, doc.oauthClients.size());
+        for (qsizetype i = 0; i < doc.oauthClients.size(); ++i) {
+            const OAuthClient& c = doc.oauthClients[i].client;
+            const StoredSecret& s = doc.oauthClients[i].secret;
+            if (Result<void> r = ins.insert(QStringLiteral("oauthClients[%1]").arg(i),
+                                            {c.id, c.clientId, s.scheme, QString::fromLatin1(s.value), c.description,
+                                             list(c.scopes), list(c.tags), time(c.createdAt), optTime(c.lastUsed)});
+                !r.ok())
+                return r;
+        }
+    }
+    {
         Inserter ins(db, QStringLiteral("policies"), QStringLiteral("id, data, updated_at"), 3, progress,
                      doc.policies.size());
         for (qsizetype i = 0; i < doc.policies.size(); ++i) {
             const ExportedPolicy& p = doc.policies[i];
             if (Result<void> r = ins.insert(QStringLiteral("policies[%1]").arg(i), {p.id, p.text, time(p.updatedAt)});
                 !r.ok())
+                return r;
+        }
+    }
+    {
+        // Who stored each policy: only for the policies whose author is known.
+        Inserter ins(db, QStringLiteral("policy_history"), QStringLiteral("policy_id, actor, note"), 3, progress,
+                     doc.policies.size());
+        for (qsizetype i = 0; i < doc.policies.size(); ++i) {
+            const ExportedPolicy& p = doc.policies[i];
+            if (p.actor.isEmpty() && p.note.isEmpty())
+                continue;
+            if (Result<void> r = ins.insert(QStringLiteral("policies[%1]").arg(i), {p.id, p.actor, p.note}); !r.ok())
                 return r;
         }
     }
@@ -283,7 +310,7 @@ Result<void> writeAll(QSqlDatabase& db, const ExportDocument& doc, const ExportP
 Result<void> resetSequences(QSqlDatabase& db)
 {
     for (const QString& table : {QStringLiteral("users"), QStringLiteral("pre_auth_keys"), QStringLiteral("nodes"),
-                                 QStringLiteral("api_keys"), QStringLiteral("policies")}) {
+                                 QStringLiteral("api_keys"), QStringLiteral("oauth_clients"), QStringLiteral("policies")}) {
         QSqlQuery q(db);
         Error err;
         if (!exec(q,
@@ -315,6 +342,9 @@ Result<void> Importer::validate(const ExportDocument& doc)
         return r;
     if (Result<void> r = checkIds(doc.policies, "policies", [](const ExportedPolicy& p) { return p.id; }); !r.ok())
         return r;
+    if (Result<void> r = checkIds(doc.oauthClients, "oauthClients", [](const ExportedOAuthClient& c) { return c.client.id; });
+        !r.ok())
+        return r;
 
     QSet<qint64> users;
     for (qsizetype i = 0; i < doc.users.size(); ++i) {
@@ -341,6 +371,25 @@ Result<void> Importer::validate(const ExportDocument& doc)
         if ((k.key.prefix.size() != SecretKey::PrefixLength && k.key.prefix.size() != SecretKey::LegacyApiPrefixLength)
             || !SecretKey::isUrlSafe(k.key.prefix))
             return bad(where, QStringLiteral("malformed API key prefix"));
+    }
+    QSet<QString> clientIds;
+    for (qsizetype i = 0; i < doc.oauthClients.size(); ++i) {
+        const ExportedOAuthClient& c = doc.oauthClients[i];
+        const QString where = QStringLiteral("oauthClients[%1]").arg(i);
+        // Tailscale's tools split "tskey-client-<id>-<secret>" on '-': letters and digits only.
+        static const QRegularExpression clientIdForm(QStringLiteral("^[A-Za-z0-9]{1,64}$"));
+        if (!clientIdForm.match(c.client.clientId).hasMatch())
+            return bad(where, QStringLiteral("malformed client id"));
+        if (clientIds.contains(c.client.clientId))
+            return bad(where, QStringLiteral("client id %1 appears twice").arg(c.client.clientId));
+        clientIds.insert(c.client.clientId);
+        if (c.secret.scheme != SecretHasher::Sha256)
+            return bad(where, QStringLiteral("an OAuth client's secret is stored as its SHA-256 only"));
+        if (Result<void> r = checkSecret(where, c.secret); !r.ok())
+            return r;
+        for (const QString& t : c.client.tags)
+            if (!isTag(t))
+                return bad(where, QStringLiteral("\"%1\" is not a tag").arg(t));
     }
     return {};
 }

@@ -164,6 +164,12 @@ void ControlService::serveMap(const ControlContext& context, const http::Http2Re
         return;
     }
 
+    if (!response.isOpen()) {
+        // The client reset the stream in the same read as its request (dispatch is deferred, so
+        // the handle is already inert): there is nothing to stream to. A session made now would
+        // report its close before anyone listened, stay attached and keep the node online.
+        return;
+    }
     if (MapSession* old = m_batcher.sessionOf(id)) {
         // A newer stream replaces the older one (Tailscale's test server does the same).
         m_batcher.detach(old);

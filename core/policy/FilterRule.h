@@ -22,6 +22,9 @@ struct NetPortRange {
 struct CapGrant {
     QList<IpPrefix> dsts;
     QJsonObject capMap;
+    // False for the app part of a via grant: it makes peers, but no node's filter holds it. Not
+    // sent: it steers per-node reduction only.
+    bool delivered = true;
     friend bool operator==(const CapGrant&, const CapGrant&) = default;
 };
 

@@ -1,6 +1,8 @@
 #include "policy/HuJson.h"
 
+#include <QJsonArray>
 #include <QJsonParseError>
+#include <QSet>
 
 namespace keel::policy {
 
@@ -14,6 +16,51 @@ void fail(const QByteArray& input, qsizetype offset, const QString& what, HuJson
         return;
     HuJson::position(input, offset, &error->line, &error->column);
     error->message = QStringLiteral("line %1, column %2: %3").arg(error->line).arg(error->column).arg(what);
+}
+
+// The offset of the first object member whose name repeats an earlier one of the same object,
+// with that name; -1 when none. `json` is well-formed plain JSON. Duplicate names are an error in
+// Tailscale's JSON decoding (encoding/json/v2 and jsontext reject them unless told otherwise), so
+// a repeated key can never silently replace an earlier rule list.
+qsizetype duplicateKey(const QByteArray& json, QString* name)
+{
+    struct Level {
+        bool object = false;
+        bool expectKey = false;
+        QSet<QString> keys;
+    };
+    QList<Level> stack;
+    const qsizetype n = json.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = json[i];
+        if (c == '{' || c == '[') {
+            stack.append(Level{c == '{', c == '{', {}});
+        } else if (c == '}' || c == ']') {
+            if (!stack.isEmpty())
+                stack.removeLast();
+        } else if (c == ',') {
+            if (!stack.isEmpty() && stack.last().object)
+                stack.last().expectKey = true;
+        } else if (c == '"') {
+            qsizetype j = i + 1;
+            for (; j < n && json[j] != '"'; ++j)
+                if (json[j] == '\\')
+                    ++j;
+            if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
+                // Decode the literal (escapes included) to compare names as JSON does.
+                const QJsonDocument d = QJsonDocument::fromJson("[" + json.mid(i, j - i + 1) + "]");
+                const QString key = d.array().at(0).toString();
+                if (stack.last().keys.contains(key)) {
+                    *name = key;
+                    return i;
+                }
+                stack.last().keys.insert(key);
+                stack.last().expectKey = false;
+            }
+            i = j;
+        }
+    }
+    return -1;
 }
 
 } // namespace
@@ -40,11 +87,13 @@ QByteArray HuJson::standardize(const QByteArray& input, Error* error)
     // Offset of the last comma seen outside strings that has only whitespace/comments after it so
     // far; a '}' or ']' that follows it makes it a trailing comma.
     qsizetype pendingComma = -1;
+    char last = 0; // the last character outside comments and whitespace ('"' for a string)
     const qsizetype n = out.size();
     for (qsizetype i = 0; i < n; ++i) {
         const char c = out[i];
         if (c == '"') {
             pendingComma = -1;
+            last = c;
             qsizetype j = i + 1;
             for (; j < n; ++j) {
                 if (out[j] == '\\') {
@@ -81,9 +130,18 @@ QByteArray HuJson::standardize(const QByteArray& input, Error* error)
             continue;
         }
         if (c == ',') {
+            // A comma follows a value; HuJSON only adds that the last one may trail ("[,]" and
+            // "[1,,]" stay errors, as in tailscale/hujson).
+            if (last == '[' || last == '{' || last == ',' || last == ':' || last == 0) {
+                fail(input, i, QStringLiteral("unexpected comma"), error);
+                return {};
+            }
             pendingComma = i;
+            last = c;
             continue;
         }
+        if (!isSpace(c))
+            last = c;
         if ((c == '}' || c == ']') && pendingComma >= 0) {
             out[pendingComma] = ' ';
             pendingComma = -1;
@@ -108,6 +166,11 @@ QJsonDocument HuJson::parse(const QByteArray& input, Error* error)
     }
     if (!doc.isObject()) {
         fail(input, 0, QStringLiteral("policy must be a JSON object"), error);
+        return {};
+    }
+    QString name;
+    if (const qsizetype at = duplicateKey(plain, &name); at >= 0) {
+        fail(input, at, QStringLiteral("duplicate object member name \"%1\"").arg(name), error);
         return {};
     }
     return doc;

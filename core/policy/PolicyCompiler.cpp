@@ -77,7 +77,10 @@ void PolicyCompiler::buildGrants()
             m_grants.append({g.src, g.dst, g.ip, g.app, g.via, origin});
             continue;
         }
-        // Via steers IP traffic through the routers; app capabilities are granted as usual.
+        // Via steers IP traffic through the routers. Its app capabilities reach no filter
+        // (Headscale's compileOneViaGrant compiles only `ip`; Tailscale's captures show no
+        // CapGrant for an app+via grant), but they still make the destinations' routers peers of
+        // the sources, as the captures show: compiled, marked not delivered.
         if (!g.ip.isEmpty())
             m_viaGrants.append({g.src, g.dst, g.ip, {}, g.via, origin});
         if (!g.app.isEmpty())
@@ -331,9 +334,16 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
         return out;
     }
 
-    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
+    // A source list that names aliases but resolves to no address still yields the grant's
+    // capability rule, with empty SrcIPs (Tailscale's control plane emits it; Headscale's
+    // policy/v2 compileOtherDests reproduces this). IP rules need a source; a literally empty
+    // src list yields nothing at all.
+    const bool hasSources = renderSources(g.src, &base.srcIps, &base.srcSet);
+    if (!hasSources && (g.app.isEmpty() || g.src.isEmpty()))
         return out;
     for (const GrantIp& ip : g.ip) {
+        if (!hasSources)
+            break;
         FilterRule r = base;
         r.ipProto = ip.protocols;
         for (const Alias& d : g.dst)
@@ -352,9 +362,15 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
                 continue;
             CapGrant cg;
             cg.capMap = g.app;
+            cg.delivered = g.via.isEmpty();
             if (d.kind == K::Wildcard) {
-                cg.dsts.append(*IpPrefix::parse(QStringLiteral("0.0.0.0/0")));
-                cg.dsts.append(*IpPrefix::parse(QStringLiteral("::/0")));
+                // `*` as an app destination is every tailnet address (the CGNAT range without
+                // the ChromeOS VM block, and the Tailscale ULA): not the whole Internet, and not
+                // the subnet routes (Headscale's policy/v2 Asterix.Resolve).
+                IpSet tailnet = tailscaleCgnatSet();
+                tailnet.add(tailscaleUlaSet());
+                for (const IpPrefix& p : tailnet.toPrefixes())
+                    cg.dsts.append(p);
             } else if (d.kind == K::Host || d.kind == K::Prefix || d.kind == K::AutoInternet) {
                 for (const IpPrefix& p : resolve(d).toPrefixes())
                     cg.dsts.append(p);
@@ -374,10 +390,23 @@ QList<FilterRule> PolicyCompiler::compileGrant(const GrantSpec& g, const Topolog
             if (d.kind != K::AutoSelf)
                 dstAliases.append(d);
         FilterRule back;
-        if (!companion.isEmpty() && renderSources(dstAliases, &back.srcIps, &back.srcSet)) {
+        if (!companion.isEmpty() && hasSources && renderSources(dstAliases, &back.srcIps, &back.srcSet)) {
+            // The reverse grant goes to the sources' addresses: `*` there is the tailnet ranges,
+            // without the subnet routes its SrcIPs form lists (Headscale's companionCapGrantRules
+            // takes the resolved sources; Tailscale's captures hold no route in these Dsts).
+            IpSet to;
+            for (const Alias& a : g.src) {
+                if (a.kind == K::Wildcard) {
+                    to.add(tailscaleCgnatSet());
+                    to.add(tailscaleUlaSet());
+                } else {
+                    to.add(resolve(a));
+                }
+            }
             CapGrant bg;
             bg.capMap = companion;
-            for (const IpPrefix& p : base.srcSet.toPrefixes())
+            bg.delivered = g.via.isEmpty();
+            for (const IpPrefix& p : to.toPrefixes())
                 bg.dsts.append(p);
             back.capGrants.append(bg);
             out.append(back);
@@ -481,9 +510,16 @@ QList<FilterRule> PolicyCompiler::compileVia(const GrantSpec& g, const TopologyN
     if (dsts.isEmpty())
         return out;
     FilterRule base;
-    if (!renderSources(g.src, &base.srcIps, &base.srcSet))
+    // A source list that names aliases but resolves to no address still yields the grant's
+    // capability rule, with empty SrcIPs (Tailscale's control plane emits it; Headscale's
+    // policy/v2 compileOtherDests reproduces this). IP rules need a source; a literally empty
+    // src list yields nothing at all.
+    const bool hasSources = renderSources(g.src, &base.srcIps, &base.srcSet);
+    if (!hasSources && (g.app.isEmpty() || g.src.isEmpty()))
         return out;
     for (const GrantIp& ip : g.ip) {
+        if (!hasSources)
+            break;
         FilterRule r = base;
         r.ipProto = ip.protocols;
         for (const IpPrefix& p : dsts) {
@@ -522,6 +558,12 @@ public:
             if (wanted(d.set))
                 k.dstPorts.append(d);
         for (const CapGrant& g : r.capGrants) {
+            if (!g.delivered)
+                continue;
+            // A destination covering one of the node's addresses is narrowed to that address; a
+            // destination overlapping one of its approved subnet routes is kept as written, so
+            // the router holds the capability for the whole prefix it serves (Headscale's
+            // policyutil reduceCapGrantRule, matching Tailscale's captures).
             CapGrant kept{{}, g.capMap};
             IpSet dsts;
             for (const IpPrefix& p : g.dsts)
@@ -529,6 +571,18 @@ public:
             for (const IpAddress& a : m_node.addressList())
                 if (dsts.contains(a))
                     kept.dsts.append(IpPrefix::host(a));
+            for (const IpPrefix& p : g.dsts) {
+                if (kept.dsts.contains(p))
+                    continue;
+                IpSet one;
+                one.add(p);
+                for (const IpPrefix& route : m_routes) {
+                    if (one.overlaps(route)) {
+                        kept.dsts.append(p);
+                        break;
+                    }
+                }
+            }
             if (!kept.dsts.isEmpty())
                 k.capGrants.append(kept);
         }

@@ -21,6 +21,9 @@ QJsonValue member(const QJsonObject& o, const QString& name)
 
 bool hasMember(const QJsonObject& o, const QString& name) { return !member(o, name).isUndefined(); }
 
+// A protocol may be written as a name or as its number ("6" or 6).
+QString protoText(const QJsonValue& v) { return v.isDouble() ? QString::number(v.toInteger()) : v.toString(); }
+
 QString q(const QString& s) { return QLatin1Char('"') + s + QLatin1Char('"'); }
 
 bool isAsciiLetter(QChar c) { return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z')); }
@@ -115,14 +118,21 @@ std::optional<Policy> PolicyParser::parse(const QJsonObject& document)
 
 void PolicyParser::checkKnownKeys(const QJsonObject& o, const QStringList& known, const QString& where, bool allowHash)
 {
+    // Names match fields case-insensitively (as Go's decoding does); two spellings of one field in
+    // the same object ("acls" and "ACLs") are a duplicate, which Go's JSON v2 rejects.
+    const QString in = where.isEmpty() ? QString() : QStringLiteral(" in ") + where;
+    QList<int> seen(known.size(), 0);
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (allowHash && it.key().startsWith(QLatin1Char('#')))
             continue;
-        bool ok = false;
-        for (const QString& k : known)
-            ok = ok || it.key().compare(k, Qt::CaseInsensitive) == 0;
-        if (!ok)
-            error(QStringLiteral("unknown field: %1%2").arg(q(it.key()), where.isEmpty() ? QString() : QStringLiteral(" in ") + where));
+        int field = -1;
+        for (int k = 0; k < known.size() && field < 0; ++k)
+            if (it.key().compare(known[k], Qt::CaseInsensitive) == 0)
+                field = k;
+        if (field < 0)
+            error(QStringLiteral("unknown field: %1%2").arg(q(it.key()), in));
+        else if (++seen[field] == 2)
+            error(QStringLiteral("duplicate field: %1 is given more than once (names match case-insensitively)%2").arg(q(known[field]), in));
     }
 }
 
@@ -155,7 +165,7 @@ void PolicyParser::decode(const QJsonObject& doc, Policy& p)
                          QStringLiteral("grants"), QStringLiteral("ssh"), QStringLiteral("nodeAttrs"), QStringLiteral("autoApprovers"),
                          QStringLiteral("tests"), QStringLiteral("sshTests"), QStringLiteral("randomizeClientPort")},
                    QString());
-    if (!m_errors.isEmpty())
+    if (!m_errors.isEmpty() || !checkShape(doc))
         return;
 
     const QJsonObject groups = member(doc, QStringLiteral("groups")).toObject();
@@ -234,7 +244,7 @@ void PolicyParser::decode(const QJsonObject& doc, Policy& p)
         checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("proto"), QStringLiteral("accept"), QStringLiteral("deny")}, QStringLiteral("tests"));
         AclTest test;
         test.src = member(o, QStringLiteral("src")).toString();
-        test.proto = member(o, QStringLiteral("proto")).toString();
+        test.proto = protoText(member(o, QStringLiteral("proto")));
         for (const QJsonValue& v : member(o, QStringLiteral("accept")).toArray())
             test.accept.append(v.toString());
         for (const QJsonValue& v : member(o, QStringLiteral("deny")).toArray())
@@ -272,14 +282,20 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
     }
     AclRule rule;
     rule.src = aliases(member(o, QStringLiteral("src")), where + QStringLiteral(".src"));
+    // Tailscale still reads the legacy names "users" (for src) and "ports" (for dst) (kb/1337,
+    // ACL syntax); a rule written with them means what it says, it is not dropped.
+    rule.src.append(aliases(member(o, QStringLiteral("users")), where + QStringLiteral(".users")));
+    QJsonArray dstList = member(o, QStringLiteral("dst")).toArray();
+    for (const QJsonValue& v : member(o, QStringLiteral("ports")).toArray())
+        dstList.append(v);
     QString e;
-    const auto proto = PortSpec::parseProtocol(member(o, QStringLiteral("proto")).toString(), &e);
+    const auto proto = PortSpec::parseProtocol(protoText(member(o, QStringLiteral("proto"))), &e);
     if (!proto) {
         error(QStringLiteral("%1: %2").arg(where, e));
         return;
     }
     rule.protocols = *proto;
-    for (const QJsonValue& v : member(o, QStringLiteral("dst")).toArray()) {
+    for (const QJsonValue& v : std::as_const(dstList)) {
         const QString d = v.toString().trimmed();
         QString aliasText;
         QString portText;
@@ -288,6 +304,12 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
             const int colon = d.lastIndexOf(QLatin1Char(':'));
             if (close < 0 || colon < close) {
                 error(QStringLiteral("dst=%1: hostport must contain a colon").arg(q(d)));
+                continue;
+            }
+            // Brackets are the URI syntax for an IPv6 literal (RFC 3986), nothing else.
+            const auto inside = IpAddress::parse(d.mid(1, close - 1));
+            if (!inside || !inside->v6) {
+                error(QStringLiteral("dst=%1: brackets may only enclose an IPv6 address").arg(q(d)));
                 continue;
             }
             aliasText = d.mid(1, close - 1) + d.mid(close + 1, colon - close - 1);
@@ -317,7 +339,7 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
             continue;
         }
         if (!PortSpec::supportsPorts(rule.protocols) && !(ports->size() == 1 && ports->first().isAll())) {
-            error(QStringLiteral("protocol does not support specific ports: %1, only \"*\" is allowed").arg(q(member(o, QStringLiteral("proto")).toString())));
+            error(QStringLiteral("protocol does not support specific ports: %1, only \"*\" is allowed").arg(q(protoText(member(o, QStringLiteral("proto"))))));
             continue;
         }
         rule.dst.append({*alias, *ports});
@@ -328,7 +350,13 @@ void PolicyParser::decodeAcl(const QJsonObject& o, int index, Policy& p)
 void PolicyParser::decodeGrant(const QJsonObject& o, int index, Policy& p)
 {
     const QString where = QStringLiteral("grants[%1]").arg(index);
-    checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("dst"), QStringLiteral("ip"), QStringLiteral("app"), QStringLiteral("via"), QStringLiteral("srcPosture")}, where, true);
+    // Only ACL entries may carry "#..." metadata keys (a Headscale web UI's); a grant is strict.
+    checkKnownKeys(o, {QStringLiteral("src"), QStringLiteral("dst"), QStringLiteral("ip"), QStringLiteral("app"), QStringLiteral("via"), QStringLiteral("srcPosture")}, where);
+    // srcPosture names postures from the top-level "postures" section, which Keel does not
+    // support: any name is undefined, and Tailscale rejects an undefined posture. Ignoring it
+    // would grant access without the posture check.
+    for (const QJsonValue& v : member(o, QStringLiteral("srcPosture")).toArray())
+        error(QStringLiteral("%1.srcPosture: posture %2 is not defined (device posture is not supported)").arg(where, q(v.toString())));
     Grant g;
     g.src = aliases(member(o, QStringLiteral("src")), where + QStringLiteral(".src"));
     g.dst = aliases(member(o, QStringLiteral("dst")), where + QStringLiteral(".dst"));
@@ -406,7 +434,9 @@ void PolicyParser::decodeSsh(const QJsonObject& o, int index, Policy& p)
     }
     const QJsonValue cp = member(o, QStringLiteral("checkPeriod"));
     if (!cp.isUndefined() && !cp.isNull()) {
-        r.checkPeriod = cp.toString().trimmed();
+        // Parsed as written: Go's time.ParseDuration takes no surrounding spaces (spec C.1 trims
+        // aliases, users and the action only).
+        r.checkPeriod = cp.toString();
         if (r.action != QLatin1String("check"))
             error(QStringLiteral("%1: checkPeriod is only valid with action \"check\"").arg(where));
         else if (r.checkPeriod != QLatin1String("always")) {

@@ -48,7 +48,9 @@ public:
 
 private:
     void decode(const QJsonObject& doc, Policy& p);
+    bool checkShape(const QJsonObject& doc); // JSON types per field; false (errors added) on a mismatch
     void validate(Policy& p);
+    void validateTests(const Policy& p);
     void decodeAcl(const QJsonObject& o, int index, Policy& p);
     void decodeGrant(const QJsonObject& o, int index, Policy& p);
     void decodeSsh(const QJsonObject& o, int index, Policy& p);

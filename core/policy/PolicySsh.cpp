@@ -182,28 +182,42 @@ std::optional<qint64> PolicyCompiler::sshCheckPeriodSeconds(const TopologyNode& 
 
 QMap<QString, QJsonObject> PolicyCompiler::peerCapsFor(const TopologyNode& node) const
 {
+    // The client's WhoIs (ipnlocal peerCapsLocked): the capabilities a peer address has towards
+    // this node's own address of the same family, i.e. from grants whose Dsts hold that address.
+    // Which grants those are is decided once per family, before the walk over the peers.
+    struct Granted {
+        const IpSet* src;
+        const QJsonObject* capMap;
+        bool v6;
+    };
+    const QList<FilterRule> rules = filterFor(node);
+    QList<Granted> granted;
+    for (const FilterRule& r : rules) {
+        for (const CapGrant& g : r.capGrants) {
+            IpSet dsts;
+            for (const IpPrefix& p : g.dsts)
+                dsts.add(p);
+            for (const IpAddress& own : node.addressList())
+                if (dsts.contains(own))
+                    granted.append({&r.srcSet, &g.capMap, own.v6});
+        }
+    }
     QMap<QString, QJsonObject> out;
-    QList<FilterRule> capRules;
-    for (const FilterRule& r : filterFor(node))
-        if (!r.capGrants.isEmpty())
-            capRules.append(r);
-    if (capRules.isEmpty())
+    if (granted.isEmpty())
         return out;
     for (const TopologyNode& peer : m_topo.nodes) {
         if (peer.id == node.id)
             continue;
         for (const IpAddress& ip : peer.addressList()) {
             QJsonObject caps;
-            for (const FilterRule& r : capRules) {
-                if (!r.srcSet.contains(ip))
+            for (const Granted& g : granted) {
+                if (g.v6 != ip.v6 || !g.src->contains(ip))
                     continue;
-                for (const CapGrant& g : r.capGrants) {
-                    for (auto it = g.capMap.begin(); it != g.capMap.end(); ++it) {
-                        QJsonArray values = caps.value(it.key()).toArray();
-                        for (const QJsonValue& v : it.value().toArray())
-                            values.append(v);
-                        caps.insert(it.key(), it.value().isArray() ? QJsonValue(values) : it.value());
-                    }
+                for (auto it = g.capMap->begin(); it != g.capMap->end(); ++it) {
+                    QJsonArray values = caps.value(it.key()).toArray();
+                    for (const QJsonValue& v : it.value().toArray())
+                        values.append(v);
+                    caps.insert(it.key(), it.value().isArray() ? QJsonValue(values) : it.value());
                 }
             }
             if (!caps.isEmpty())

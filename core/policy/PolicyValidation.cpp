@@ -15,10 +15,13 @@ bool isUserish(const Alias& a)
     return a.kind == K::User || a.kind == K::UserDomain || a.kind == K::Group || a.kind == K::ProviderGroup || a.kind == K::AutoMember;
 }
 
+// The tailscale.com capabilities a policy may grant (tailcfg/peercap names the grantable ones;
+// Headscale's policy/v2 tailscaleCapAllowlist states SaaS's list, with setec's "secrets"). The
+// companions drive-sharer and relay-target are not on it: the control plane generates them.
 const QStringList kAllowedTailscaleCaps = {
     QStringLiteral("tailscale.com/cap/drive"),      QStringLiteral("tailscale.com/cap/relay"),
     QStringLiteral("tailscale.com/cap/webui"),      QStringLiteral("tailscale.com/cap/kubernetes"),
-    QStringLiteral("tailscale.com/cap/tsidp"),      QStringLiteral("tailscale.com/cap/drive-sharer"),
+    QStringLiteral("tailscale.com/cap/tsidp"),      QStringLiteral("tailscale.com/cap/secrets"),
 };
 
 } // namespace
@@ -205,12 +208,36 @@ void PolicyParser::validate(Policy& p)
         }
     }
 
+    validateTests(p);
+
     for (const auto& [prefix, approvers] : p.autoApproveRoutes)
         for (const Alias& a : approvers)
             checkReference(a, p, QStringLiteral("autoApprovers"));
     for (const Alias& a : p.autoApproveExitNode)
         checkReference(a, p, QStringLiteral("autoApprovers"));
     m_errors.removeDuplicates();
+}
+
+} // namespace keel::policy
+
+namespace keel::policy {
+
+void PolicyParser::validateTests(const Policy& p)
+{
+    // A `tests` entry is one connection attempt asserted allowed or denied (Tailscale's policy
+    // tests; Headscale's validateTests states the shape SaaS enforces): it asserts something, and
+    // its protocol is one that has ports (TCP, UDP, SCTP, or the default).
+    for (int i = 0; i < p.tests.size(); ++i) {
+        const AclTest& t = p.tests[i];
+        if (t.accept.isEmpty() && t.deny.isEmpty())
+            error(QStringLiteral("tests[%1]: a test must have at least one of \"accept\" or \"deny\"").arg(i));
+        QString e;
+        const auto proto = PortSpec::parseProtocol(t.proto, &e);
+        if (!proto)
+            error(QStringLiteral("tests[%1]: %2").arg(i).arg(e));
+        else if (!proto->isEmpty() && (proto->size() != 1 || !PortSpec::supportsPorts(*proto)))
+            error(QStringLiteral("tests[%1]: proto %2: a test's protocol must be tcp, udp, sctp, or empty").arg(i).arg(q(t.proto)));
+    }
 }
 
 } // namespace keel::policy

@@ -39,7 +39,7 @@ std::optional<double> SshDuration::parseSeconds(const QString& text)
             mult = 1;
         else if (unit == QLatin1String("ms"))
             mult = 1e-3;
-        else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
+        else if (unit == QLatin1String("us") || unit == QStringLiteral("\u00b5s") || unit == QStringLiteral("\u03bcs")) // Go: micro sign or Greek mu
             mult = 1e-6;
         else if (unit == QLatin1String("ns"))
             mult = 1e-9;

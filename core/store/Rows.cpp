@@ -84,4 +84,36 @@ PakRow readPak(const QSqlQuery& q)
     return r;
 }
 
+const QString ApiColumns = QStringLiteral("id, prefix, expiration, created_at, last_seen, hash_scheme, hash");
+
+ApiRow readApi(const QSqlQuery& q)
+{
+    ApiRow r;
+    r.record.id = q.value(0).toLongLong();
+    r.record.prefix = q.value(1).toString();
+    r.record.expiration = toOptTime(q.value(2));
+    r.record.createdAt = toTime(q.value(3));
+    r.record.lastSeen = toOptTime(q.value(4));
+    r.scheme = q.value(5).toString();
+    r.hash = q.value(6).toString().toLatin1();
+    return r;
+}
+
+const QString OAuthColumns = QStringLiteral("id, client_id, description, scopes, tags, created_at, last_used, hash_scheme, hash");
+
+OAuthRow readOAuth(const QSqlQuery& q)
+{
+    OAuthRow r;
+    r.record.id = q.value(0).toLongLong();
+    r.record.clientId = q.value(1).toString();
+    r.record.description = q.value(2).toString();
+    r.record.scopes = toList(q.value(3));
+    r.record.tags = toList(q.value(4));
+    r.record.createdAt = toTime(q.value(5));
+    r.record.lastUsed = toOptTime(q.value(6));
+    r.scheme = q.value(7).toString();
+    r.hash = q.value(8).toString().toLatin1();
+    return r;
+}
+
 } // namespace keel::store::rows

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "store/ApiKey.h"
 #include "store/Node.h"
+#include "store/OAuthClient.h"
 #include "store/PreAuthKey.h"
 #include "store/User.h"
 
@@ -13,6 +15,8 @@ namespace keel::store::rows {
 extern const QString UserColumns;
 extern const QString NodeColumns;
 extern const QString PakColumns;
+extern const QString ApiColumns;
+extern const QString OAuthColumns;
 
 User readUser(const QSqlQuery& q);
 Node readNode(const QSqlQuery& q);
@@ -25,5 +29,18 @@ struct PakRow
     QByteArray hash;
 };
 PakRow readPak(const QSqlQuery& q);
+
+// A stored secret beside its record: API keys and OAuth clients keep theirs as a hash.
+template <typename Record>
+struct SecretRow
+{
+    Record record;
+    QString scheme;
+    QByteArray hash;
+};
+using ApiRow = SecretRow<ApiKey>;
+using OAuthRow = SecretRow<OAuthClient>;
+ApiRow readApi(const QSqlQuery& q);
+OAuthRow readOAuth(const QSqlQuery& q);
 
 } // namespace keel::store::rows

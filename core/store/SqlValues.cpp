@@ -107,6 +107,17 @@ Result<void> execOnRow(QSqlDatabase& db, const QString& sql, const QVariantList&
     return {};
 }
 
+Result<qint64> insertReturningId(QSqlDatabase& db, const QString& sql, const QVariantList& values)
+{
+    QSqlQuery q(db);
+    Error err;
+    if (!exec(q, sql, values, &err))
+        return err;
+    if (!q.next())
+        return Error::database(QStringLiteral("insert returned no id"));
+    return q.value(0).toLongLong();
+}
+
 QDateTime now()
 {
     return QDateTime::fromMSecsSinceEpoch(Clock::nowMSecs(), Qt::UTC);

@@ -34,6 +34,9 @@ bool exec(QSqlQuery& q, const QString& sql, const QVariantList& values, Error* e
 // An UPDATE or DELETE of one row by key: runs it, and answers NotFound(`notFound`) when no row matched.
 Result<void> execOnRow(QSqlDatabase& db, const QString& sql, const QVariantList& values, const QString& notFound);
 
+// An INSERT ... RETURNING id: runs it and answers the new row's id.
+Result<qint64> insertReturningId(QSqlDatabase& db, const QString& sql, const QVariantList& values);
+
 // "now" from keel::Clock, truncated to what the database keeps (milliseconds).
 QDateTime now();
 

@@ -4,6 +4,7 @@
 #include "store/Connection.h"
 #include "store/Migrations.h"
 #include "store/Rows.h"
+#include "store/SelectRows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -25,13 +26,8 @@ namespace {
 
 Result<User> fetchUser(QSqlDatabase& db, const QString& where, const QVariant& value)
 {
-    QSqlQuery q(db);
-    Error err;
-    if (!exec(q, QStringLiteral("SELECT %1 FROM users WHERE %2 = ?").arg(UserColumns, where), {value}, &err))
-        return err;
-    if (!q.next())
-        return Error::notFound(QStringLiteral("user not found"));
-    return readUser(q);
+    return selectRow(db, QStringLiteral("SELECT %1 FROM users WHERE %2 = ?").arg(UserColumns, where), {value},
+                     QStringLiteral("user not found"), readUser);
 }
 
 Result<User> checkUserName(const QString& name)
@@ -220,14 +216,7 @@ Result<QList<User>> Store::listUsers(const UserFilter& filter)
         if (!where.isEmpty())
             sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
         sql += QStringLiteral(" ORDER BY id");
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, sql, values, &err))
-            return err;
-        QList<User> out;
-        while (q.next())
-            out << readUser(q);
-        return out;
+        return selectRows(db, sql, values, readUser);
     });
 }
 

@@ -3,6 +3,7 @@
 #include "auth/SecretHasher.h"
 #include "auth/SecretKey.h"
 #include "store/Rows.h"
+#include "store/SelectRows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -22,13 +23,8 @@ namespace {
 
 Result<PakRow> fetchPak(QSqlDatabase& db, const QString& column, const QVariant& value)
 {
-    QSqlQuery q(db);
-    Error err;
-    if (!exec(q, QStringLiteral("SELECT %1 FROM pre_auth_keys WHERE %2 = ?").arg(PakColumns, column), {value}, &err))
-        return err;
-    if (!q.next())
-        return Error::notFound(QStringLiteral("pre-auth key not found"));
-    return readPak(q);
+    return selectRow(db, QStringLiteral("SELECT %1 FROM pre_auth_keys WHERE %2 = ?").arg(PakColumns, column), {value},
+                     QStringLiteral("pre-auth key not found"), readPak);
 }
 
 const QString InvalidAuthKey = QStringLiteral("invalid authkey");
@@ -97,25 +93,20 @@ Result<PreAuthKey> insertPak(QSqlDatabase& db, const PreAuthKey& key, const Stor
         if (!u.next())
             return Error::notFound(QStringLiteral("user not found"));
     }
-    QSqlQuery q(db);
-    Error err;
     const bool plain = secret.scheme == SecretHasher::Plain;
-    if (!exec(q,
-              QStringLiteral("INSERT INTO pre_auth_keys (prefix, hash_scheme, hash, legacy_key, user_id, reusable, "
-                             "ephemeral, used, tags, expiration, created_at, pre_approved) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+    const Result<qint64> id = insertReturningId(
+        db,
+        QStringLiteral("INSERT INTO pre_auth_keys (prefix, hash_scheme, hash, legacy_key, user_id, reusable, "
+                       "ephemeral, used, tags, expiration, created_at, pre_approved) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
               {nullIfEmpty(plain ? QString() : key.prefix), secret.scheme,
                plain ? QString() : QString::fromLatin1(secret.value),
                nullIfEmpty(plain ? QString::fromLatin1(secret.value) : QString()), optId(key.userId),
                key.reusable ? 1 : 0, key.ephemeral ? 1 : 0, key.used ? 1 : 0, list(key.tags), optTime(key.expiration),
-               time(key.createdAt.isValid() ? key.createdAt : now()), key.preApproved ? 1 : 0},
-              &err))
-        return err;
-    if (!q.next())
-        return Error::database(QStringLiteral("insert returned no id"));
-    const qint64 id = q.value(0).toLongLong();
-    q.finish();
-    Result<PakRow> row = fetchPak(db, QStringLiteral("id"), id);
+               time(key.createdAt.isValid() ? key.createdAt : now()), key.preApproved ? 1 : 0});
+    if (!id.ok())
+        return id.error();
+    Result<PakRow> row = fetchPak(db, QStringLiteral("id"), *id);
     if (!row.ok())
         return row.error();
     return row->key;
@@ -123,32 +114,10 @@ Result<PreAuthKey> insertPak(QSqlDatabase& db, const PreAuthKey& key, const Stor
 
 // --- API keys
 
-const QString ApiColumns = QStringLiteral("id, prefix, expiration, created_at, last_seen, hash_scheme, hash");
-
-struct ApiRow
-{
-    ApiKey key;
-    QString scheme;
-    QByteArray hash;
-};
-
 Result<ApiRow> fetchApi(QSqlDatabase& db, const QString& column, const QVariant& value)
 {
-    QSqlQuery q(db);
-    Error err;
-    if (!exec(q, QStringLiteral("SELECT %1 FROM api_keys WHERE %2 = ?").arg(ApiColumns, column), {value}, &err))
-        return err;
-    if (!q.next())
-        return Error::notFound(QStringLiteral("API key not found"));
-    ApiRow r;
-    r.key.id = q.value(0).toLongLong();
-    r.key.prefix = q.value(1).toString();
-    r.key.expiration = toOptTime(q.value(2));
-    r.key.createdAt = toTime(q.value(3));
-    r.key.lastSeen = toOptTime(q.value(4));
-    r.scheme = q.value(5).toString();
-    r.hash = q.value(6).toString().toLatin1();
-    return r;
+    return selectRow(db, QStringLiteral("SELECT %1 FROM api_keys WHERE %2 = ?").arg(ApiColumns, column), {value},
+                     QStringLiteral("API key not found"), readApi);
 }
 
 // "hskey-api-<prefix>-***", "hskey-api-<prefix>", "<prefix>***" or the bare prefix.
@@ -215,21 +184,15 @@ Result<PreAuthKey> Store::importPreAuthKey(const PreAuthKey& key, const StoredSe
 
 Result<QList<PreAuthKey>> Store::listPreAuthKeys(std::optional<qint64> userId)
 {
-    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<QList<PreAuthKey>> {
-        QSqlQuery q(db);
-        Error err;
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) {
         QString sql = QStringLiteral("SELECT %1 FROM pre_auth_keys").arg(PakColumns);
         QVariantList values;
         if (userId) {
             sql += QStringLiteral(" WHERE user_id = ?");
             values << QVariant::fromValue<qint64>(*userId);
         }
-        if (!exec(q, sql + QStringLiteral(" ORDER BY id"), values, &err))
-            return err;
-        QList<PreAuthKey> out;
-        while (q.next())
-            out << readPak(q).key;
-        return out;
+        return selectRows(db, sql + QStringLiteral(" ORDER BY id"), values,
+                          [](const QSqlQuery& q) { return readPak(q).key; });
     });
 }
 
@@ -311,23 +274,18 @@ Result<CreatedApiKey> Store::createApiKey(std::optional<QDateTime> expiration)
 {
     const SecretKey secret = SecretKey::generate(SecretKey::Kind::Api);
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<CreatedApiKey> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("INSERT INTO api_keys (prefix, hash_scheme, hash, expiration, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?) RETURNING id"),
-                  {secret.prefix, SecretHasher::Sha256, QString::fromLatin1(SecretHasher::sha256Hex(secret.secret)),
-                   optTime(expiration), time(now())},
-                  &err))
-            return err;
-        if (!q.next())
-            return Error::database(QStringLiteral("insert returned no id"));
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
-        Result<ApiRow> row = fetchApi(db, QStringLiteral("id"), id);
+        const Result<qint64> id = insertReturningId(
+            db,
+            QStringLiteral("INSERT INTO api_keys (prefix, hash_scheme, hash, expiration, created_at) "
+                           "VALUES (?, ?, ?, ?, ?) RETURNING id"),
+            {secret.prefix, SecretHasher::Sha256, QString::fromLatin1(SecretHasher::sha256Hex(secret.secret)),
+             optTime(expiration), time(now())});
+        if (!id.ok())
+            return id.error();
+        Result<ApiRow> row = fetchApi(db, QStringLiteral("id"), *id);
         if (!row.ok())
             return row.error();
-        return CreatedApiKey{row->key, secret.toString()};
+        return CreatedApiKey{row->record, secret.toString()};
     });
 }
 
@@ -341,45 +299,26 @@ Result<ApiKey> Store::importApiKey(const ApiKey& key, const StoredSecret& secret
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<ApiKey> {
         if (fetchApi(db, QStringLiteral("prefix"), key.prefix).ok())
             return Error::conflict(QStringLiteral("an API key with this prefix exists"));
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("INSERT INTO api_keys (prefix, hash_scheme, hash, expiration, created_at, last_seen) "
-                                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {key.prefix, secret.scheme, QString::fromLatin1(secret.value), optTime(key.expiration),
-                   time(key.createdAt.isValid() ? key.createdAt : now()), optTime(key.lastSeen)},
-                  &err))
-            return err;
-        if (!q.next())
-            return Error::database(QStringLiteral("insert returned no id"));
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
-        Result<ApiRow> row = fetchApi(db, QStringLiteral("id"), id);
+        const Result<qint64> id = insertReturningId(
+            db,
+            QStringLiteral("INSERT INTO api_keys (prefix, hash_scheme, hash, expiration, created_at, last_seen) "
+                           "VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+            {key.prefix, secret.scheme, QString::fromLatin1(secret.value), optTime(key.expiration),
+             time(key.createdAt.isValid() ? key.createdAt : now()), optTime(key.lastSeen)});
+        if (!id.ok())
+            return id.error();
+        Result<ApiRow> row = fetchApi(db, QStringLiteral("id"), *id);
         if (!row.ok())
             return row.error();
-        return row->key;
+        return row->record;
     });
 }
 
 Result<QList<ApiKey>> Store::listApiKeys()
 {
-    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<QList<ApiKey>> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("SELECT id FROM api_keys ORDER BY id"), {}, &err))
-            return err;
-        QList<qint64> ids;
-        while (q.next())
-            ids << q.value(0).toLongLong();
-        q.finish();
-        QList<ApiKey> out;
-        for (qint64 id : ids) {
-            Result<ApiRow> r = fetchApi(db, QStringLiteral("id"), id);
-            if (!r.ok())
-                return r.error();
-            out << r->key;
-        }
-        return out;
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) {
+        return selectRows(db, QStringLiteral("SELECT %1 FROM api_keys ORDER BY id").arg(ApiColumns), {},
+                          [](const QSqlQuery& q) { return readApi(q).record; });
     });
 }
 
@@ -389,7 +328,7 @@ Result<ApiKey> Store::apiKeyById(qint64 id)
         Result<ApiRow> r = fetchApi(db, QStringLiteral("id"), id);
         if (!r.ok())
             return r.error();
-        return r->key;
+        return r->record;
     });
 }
 
@@ -399,7 +338,7 @@ Result<ApiKey> Store::apiKeyByPrefix(const QString& prefix)
         Result<ApiRow> r = fetchApi(db, QStringLiteral("prefix"), bareApiPrefix(prefix));
         if (!r.ok())
             return r.error();
-        return r->key;
+        return r->record;
     });
 }
 
@@ -427,9 +366,9 @@ Result<ApiKey> Store::authenticateApiKey(const QString& text)
                                                        : row.error();
         if (!SecretHasher::verify(row->scheme, row->hash, parsed->secret))
             return Error::invalid(QStringLiteral("invalid API key"));
-        if (row->key.isExpired(now()))
+        if (row->record.isExpired(now()))
             return Error::invalid(QStringLiteral("API key expired"));
-        return row->key;
+        return row->record;
     });
 }
 

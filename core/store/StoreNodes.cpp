@@ -1,6 +1,7 @@
 #include "store/Store.h"
 
 #include "store/Rows.h"
+#include "store/SelectRows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -17,18 +18,10 @@ namespace {
 
 Result<QList<Node>> fetchNodes(QSqlDatabase& db, const QString& where, const QVariantList& values)
 {
-    QSqlQuery q(db);
-    Error err;
     QString sql = QStringLiteral("SELECT %1 FROM nodes").arg(NodeColumns);
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where;
-    sql += QStringLiteral(" ORDER BY id");
-    if (!exec(q, sql, values, &err))
-        return err;
-    QList<Node> out;
-    while (q.next())
-        out << readNode(q);
-    return out;
+    return selectRows(db, sql + QStringLiteral(" ORDER BY id"), values, readNode);
 }
 
 Result<Node> fetchNode(QSqlDatabase& db, const QString& where, const QVariant& value)

@@ -1,6 +1,8 @@
 #include "store/Store.h"
 
 #include "auth/SecretHasher.h"
+#include "store/Rows.h"
+#include "store/SelectRows.h"
 #include "store/SqlValues.h"
 #include "store/StoreTx.h"
 
@@ -14,11 +16,11 @@
 namespace keel::store {
 
 using namespace SqlValues;
+using namespace rows;
 using auth::SecretHasher;
 
 namespace {
 
-const QString OAuthColumns = QStringLiteral("id, client_id, description, scopes, tags, created_at, last_used, hash_scheme, hash");
 const QString SecretMarker = QStringLiteral("tskey-client-");
 
 // Letters and digits only: Tailscale's tools split "tskey-client-<id>-<random>" on '-'.
@@ -34,32 +36,10 @@ QString randomAlphanumeric(int n)
     return out;
 }
 
-struct OAuthRow
-{
-    OAuthClient client;
-    QString scheme;
-    QByteArray hash;
-};
-
 Result<OAuthRow> fetchOAuth(QSqlDatabase& db, const QString& column, const QVariant& value)
 {
-    QSqlQuery q(db);
-    Error err;
-    if (!exec(q, QStringLiteral("SELECT %1 FROM oauth_clients WHERE %2 = ?").arg(OAuthColumns, column), {value}, &err))
-        return err;
-    if (!q.next())
-        return Error::notFound(QStringLiteral("OAuth client not found"));
-    OAuthRow row;
-    row.client.id = q.value(0).toLongLong();
-    row.client.clientId = q.value(1).toString();
-    row.client.description = q.value(2).toString();
-    row.client.scopes = toList(q.value(3));
-    row.client.tags = toList(q.value(4));
-    row.client.createdAt = toTime(q.value(5));
-    row.client.lastUsed = toOptTime(q.value(6));
-    row.scheme = q.value(7).toString();
-    row.hash = q.value(8).toString().toLatin1();
-    return row;
+    return selectRow(db, QStringLiteral("SELECT %1 FROM oauth_clients WHERE %2 = ?").arg(OAuthColumns, column),
+                     {value}, QStringLiteral("OAuth client not found"), readOAuth);
 }
 
 } // namespace
@@ -72,45 +52,26 @@ Result<CreatedOAuthClient> Store::createOAuthClient(const NewOAuthClient& spec)
     tags.sort();
     tags.removeDuplicates();
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<CreatedOAuthClient> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q,
-                  QStringLiteral("INSERT INTO oauth_clients (client_id, hash_scheme, hash, description, scopes, tags, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                  {clientId, SecretHasher::Sha256, QString::fromLatin1(SecretHasher::sha256Hex(random.toLatin1())),
-                   spec.description, list(spec.scopes), list(tags), time(now())},
-                  &err))
-            return err;
-        if (!q.next())
-            return Error::database(QStringLiteral("insert returned no id"));
-        const qint64 id = q.value(0).toLongLong();
-        q.finish();
-        Result<OAuthRow> row = fetchOAuth(db, QStringLiteral("id"), id);
+        const Result<qint64> id = insertReturningId(
+            db,
+            QStringLiteral("INSERT INTO oauth_clients (client_id, hash_scheme, hash, description, scopes, tags, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            {clientId, SecretHasher::Sha256, QString::fromLatin1(SecretHasher::sha256Hex(random.toLatin1())),
+             spec.description, list(spec.scopes), list(tags), time(now())});
+        if (!id.ok())
+            return id.error();
+        Result<OAuthRow> row = fetchOAuth(db, QStringLiteral("id"), *id);
         if (!row.ok())
             return row.error();
-        return CreatedOAuthClient{row->client, SecretMarker + clientId + QLatin1Char('-') + random};
+        return CreatedOAuthClient{row->record, SecretMarker + clientId + QLatin1Char('-') + random};
     });
 }
 
 Result<QList<OAuthClient>> Store::listOAuthClients()
 {
-    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) -> Result<QList<OAuthClient>> {
-        QSqlQuery q(db);
-        Error err;
-        if (!exec(q, QStringLiteral("SELECT id FROM oauth_clients ORDER BY id"), {}, &err))
-            return err;
-        QList<qint64> ids;
-        while (q.next())
-            ids << q.value(0).toLongLong();
-        q.finish();
-        QList<OAuthClient> out;
-        for (qint64 id : ids) {
-            Result<OAuthRow> r = fetchOAuth(db, QStringLiteral("id"), id);
-            if (!r.ok())
-                return r.error();
-            out << r->client;
-        }
-        return out;
+    return inTransaction(conn(), Transaction::Read, [&](QSqlDatabase& db) {
+        return selectRows(db, QStringLiteral("SELECT %1 FROM oauth_clients ORDER BY id").arg(OAuthColumns), {},
+                          [](const QSqlQuery& q) { return readOAuth(q).record; });
     });
 }
 
@@ -120,7 +81,7 @@ Result<OAuthClient> Store::oauthClientById(qint64 id)
         Result<OAuthRow> r = fetchOAuth(db, QStringLiteral("id"), id);
         if (!r.ok())
             return r.error();
-        return r->client;
+        return r->record;
     });
 }
 
@@ -130,7 +91,7 @@ Result<OAuthClient> Store::oauthClientByClientId(const QString& clientId)
         Result<OAuthRow> r = fetchOAuth(db, QStringLiteral("client_id"), clientId);
         if (!r.ok())
             return r.error();
-        return r->client;
+        return r->record;
     });
 }
 
@@ -155,7 +116,7 @@ Result<OAuthClient> Store::authenticateOAuthClient(const QString& secret)
             return row.error().kind == Error::NotFound ? invalid() : row.error();
         if (!SecretHasher::verify(row->scheme, row->hash, parts[1].toLatin1()))
             return invalid();
-        return row->client;
+        return row->record;
     });
 }
 

@@ -25,91 +25,41 @@ int levelOf(const QString& name)
 
 LogModel::LogModel(ApiClient& client, QObject* parent)
     : QAbstractTableModel(parent)
-    , m_client(client)
+    , m_subscription(client, QStringLiteral("/api/v1/logs?since=0"))
 {
-    m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, &LogModel::open);
-    m_watchdog.setInterval(45000);
-    connect(&m_watchdog, &QTimer::timeout, this, [this] {
-        if (!m_sawData && !m_parser.sawComment())
-            onFinished();
-        m_sawData = false;
+    connect(&m_subscription, &SseSubscription::opened, this, [this] {
+        m_connected = true;
+        Q_EMIT connectedChanged(true);
     });
+    connect(&m_subscription, &SseSubscription::closed, this, [this] {
+        if (!m_connected)
+            return;
+        m_connected = false;
+        Q_EMIT connectedChanged(false);
+    });
+    connect(&m_subscription, &SseSubscription::unsupported, this, &LogModel::unsupported);
+    connect(&m_subscription, &SseSubscription::eventsReceived, this, &LogModel::append);
 }
 
 LogModel::~LogModel()
 {
-    stop();
+    m_subscription.stop();
 }
 
 void LogModel::start()
 {
-    m_running = true;
-    open();
+    m_subscription.start();
 }
 
 void LogModel::stop()
 {
-    m_running = false;
-    m_retry.stop();
-    m_watchdog.stop();
-    if (m_call) {
-        m_call->disconnect(this);
-        m_call->abort();
-        m_call->deleteLater();
-    }
+    m_subscription.stop();
 }
 
-void LogModel::open()
+void LogModel::append(const QList<ServerEvent>& events)
 {
-    if (!m_running)
-        return;
-    m_parser = SseParser();
-    // The whole ring each time: a restarted server numbers its lines from 1 again.
-    m_call = m_client.openStream(QStringLiteral("/api/v1/logs?since=0"));
-    connect(m_call, &ApiCall::headReceived, this, [this](int status) {
-        if (status != 200)
-            return;
-        m_failures = 0;
-        m_sawData = true;
-        m_watchdog.start();
-        m_connected = true;
-        Q_EMIT connectedChanged(true);
-    });
-    connect(m_call, &ApiCall::bodyData, this, &LogModel::onData);
-    connect(m_call, &ApiCall::finished, this, [this](const ApiReply& reply) {
-        if (reply.status == 404 || reply.status == 405) {
-            stop();
-            Q_EMIT unsupported();
-            return;
-        }
-        onFinished();
-    });
-}
-
-void LogModel::onFinished()
-{
-    if (m_call) {
-        m_call->disconnect(this);
-        m_call->abort();
-        m_call->deleteLater();
-    }
-    m_watchdog.stop();
-    if (m_connected) {
-        m_connected = false;
-        Q_EMIT connectedChanged(false);
-    }
-    if (!m_running)
-        return;
-    ++m_failures;
-    m_retry.start(qMin(10000, 1000 * m_failures));
-}
-
-void LogModel::onData(const QByteArray& bytes)
-{
-    m_sawData = true;
     QList<Line> fresh;
-    for (const ServerEvent& e : m_parser.feed(bytes)) {
+    for (const ServerEvent& e : events) {
         if (e.type != QLatin1String("log"))
             continue;
         if (e.epoch != m_epoch) {

@@ -1,14 +1,11 @@
 #pragma once
 
 #include <QAbstractTableModel>
-#include <QPointer>
-#include <QTimer>
 
-#include "client/SseParser.h"
+#include "client/SseSubscription.h"
 
 namespace keel::gui {
 
-class ApiCall;
 class ApiClient;
 
 // The server's log, in every mode: `GET /api/v1/logs` kept open (server-sent events: the lines the
@@ -42,9 +39,7 @@ Q_SIGNALS:
     void unsupported();
 
 private:
-    void open();
-    void onData(const QByteArray& bytes);
-    void onFinished();
+    void append(const QList<ServerEvent>& events);
 
     struct Line
     {
@@ -52,15 +47,9 @@ private:
         int level;   // 0 debug, 1 info, 2 warning, 3 error
         QString category, message;
     };
-    ApiClient& m_client;
-    QPointer<ApiCall> m_call;
-    SseParser m_parser;
-    QTimer m_retry;
-    QTimer m_watchdog;   // no byte for 45 s (three keep-alives): the connection is dead
-    bool m_sawData = false;
-    bool m_running = false;
+    // The whole ring each time: a restarted server numbers its lines from 1 again.
+    SseSubscription m_subscription;
     bool m_connected = false;
-    int m_failures = 0;
     QList<Line> m_lines;
     qint64 m_lastId = 0;
     QString m_epoch;

@@ -64,6 +64,7 @@ struct Secrets
     QString legacyKey;
     QString bcryptPreAuthKey;
     QString apiKey;
+    QString oauthSecret;
 };
 
 // One of everything, with every optional field both set and unset somewhere, and a gap in the ids.
@@ -141,8 +142,15 @@ Secrets populate(Store& s)
     (void)s.importApiKey(legacyApi, StoredSecret{QStringLiteral("bcrypt"),
                                                  "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"});
 
-    (void)s.setPolicy(QStringLiteral("{\"acls\": []}"));
-    (void)s.setPolicy(QStringLiteral("// current\n{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}"));
+    const auto client = s.createOAuthClient(NewOAuthClient{.description = QStringLiteral("terraform"),
+                                                           .scopes = {QStringLiteral("devices:core")},
+                                                           .tags = {QStringLiteral("tag:ci")}});
+    out.oauthSecret = client->secret;
+    (void)s.touchOAuthClient(client->client.id, keel::Clock::now());
+
+    (void)s.setPolicy(QStringLiteral("{\"acls\": []}")); // author unknown, as before schema 6
+    (void)s.setPolicy(QStringLiteral("// current\n{\"acls\": [{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}]}"),
+                      QStringLiteral("apikey:abc"), QStringLiteral("rollback to 1"));
     (void)s.setStateValue(QStringLiteral("ipv4.cursor"), "100.64.0.2");
     (void)s.setStateValue(QStringLiteral("binary"), QByteArray("\x00\x01\xff", 3));
     (void)s.appendAudit(AuditEntry{0, keel::Clock::now(), QStringLiteral("unix:0"), QStringLiteral("user.create"),
@@ -200,6 +208,7 @@ private slots:
         QCOMPARE(exported->preAuthKeys.size(), 4);
         QCOMPARE(exported->nodes.size(), 2);
         QCOMPARE(exported->apiKeys.size(), 2);
+        QCOMPARE(exported->oauthClients.size(), 1);
         QCOMPARE(exported->policies.size(), 2);
         QCOMPARE(exported->state.size(), 2);
         QCOMPARE(exported->auditLog.size(), 2);
@@ -210,6 +219,7 @@ private slots:
         QVERIFY(!json.contains(secrets.preAuthKey.toLatin1()));
         QVERIFY(!json.contains(secrets.apiKey.toLatin1()));
         QVERIFY(!json.contains(secrets.apiKey.section(QLatin1Char('-'), 3).toLatin1()));
+        QVERIFY(!json.contains(secrets.oauthSecret.section(QLatin1Char('-'), 3).toLatin1()));
 
         const auto parsed = ExportJson::parse(json);
         CHECK_OK(parsed);
@@ -257,6 +267,19 @@ private slots:
             return e.action == QLatin1String("node.register") && e.target == QLatin1String("node:1") && e.detail == QLatin1String("laptop");
         }));
         QCOMPARE(dst.store->policy()->value().text, src.store->policy()->value().text);
+        // The policy history keeps its authors, and an unknown one stays unknown.
+        const auto historyB = dst.store->policyHistory();
+        CHECK_OK(historyB);
+        QCOMPARE(historyB->size(), 2);
+        QCOMPARE(historyB->at(0).actor, QStringLiteral("apikey:abc"));
+        QCOMPARE(historyB->at(0).note, QStringLiteral("rollback to 1"));
+        QCOMPARE(historyB->at(1).actor, QString());
+        // OAuth clients come back with their scopes, tags and last use, and their secret works.
+        const auto clientB = dst.store->authenticateOAuthClient(secrets.oauthSecret);
+        CHECK_OK(clientB);
+        QCOMPARE(clientB->scopes, QStringList{QStringLiteral("devices:core")});
+        QCOMPARE(clientB->tags, QStringList{QStringLiteral("tag:ci")});
+        QVERIFY(clientB->lastUsed.has_value());
         QCOMPARE(dst.store->stateValue(QStringLiteral("binary"))->value(), QByteArray("\x00\x01\xff", 3));
 
         // Every kind of stored secret still validates after the restore.
@@ -272,6 +295,9 @@ private slots:
         const auto key = dst.store->createApiKey(std::nullopt);
         CHECK_OK(key);
         QVERIFY(key->key.id > exported->apiKeys.last().key.id);
+        const auto client = dst.store->createOAuthClient(NewOAuthClient{});
+        CHECK_OK(client);
+        QVERIFY(client->client.id > exported->oauthClients.last().client.id);
         CHECK_OK(dst.store->setPolicy(QStringLiteral("{}")));
         QCOMPARE(dst.store->policy()->value().text, QStringLiteral("{}"));
     }
@@ -286,6 +312,7 @@ private slots:
         CHECK_OK(exported);
         QJsonObject root = QJsonDocument::fromJson(ExportJson::serialize(*exported)).object();
         root.remove(QStringLiteral("auditLog"));
+        root.remove(QStringLiteral("oauthClients"));
         const auto strip = [&root](const QString& table, const QString& key) {
             QJsonArray rows = root.value(table).toArray();
             for (qsizetype i = 0; i < rows.size(); ++i) {
@@ -297,9 +324,14 @@ private slots:
         };
         strip(QStringLiteral("nodes"), QStringLiteral("authorized"));
         strip(QStringLiteral("preAuthKeys"), QStringLiteral("preApproved"));
+        strip(QStringLiteral("policies"), QStringLiteral("actor"));
+        strip(QStringLiteral("policies"), QStringLiteral("note"));
         const auto parsed = ExportJson::parse(QJsonDocument(root).toJson());
         CHECK_OK(parsed);
         QVERIFY(parsed->auditLog.isEmpty());
+        QVERIFY(parsed->oauthClients.isEmpty());
+        for (const ExportedPolicy& p : parsed->policies)
+            QVERIFY(p.actor.isEmpty() && p.note.isEmpty());
         for (const Node& n : parsed->nodes)
             QVERIFY(n.authorized);
         for (const ExportedPreAuthKey& k : parsed->preAuthKeys)
@@ -382,6 +414,41 @@ private slots:
         QTest::newRow("missing nodes") << withUsers + R"("preAuthKeys":[],"apiKeys":[],"policies":[],"state":{}})"
                                        << "missing \"nodes\"";
         QTest::newRow("state not base64") << allEmpty + R"("state":{"k":"***"}})" << "state.k: expected a base64 string";
+        QTest::newRow("policy actor not text")
+            << withUsers + R"("preAuthKeys":[],"nodes":[],"apiKeys":[],"policies":[{"id":1,"text":"{}","updatedAt":"2024-01-01T00:00:00Z","actor":7}],"state":{}})"
+            << "policies[0].actor: expected a string";
+        QTest::newRow("oauth scopes not strings")
+            << allEmpty + R"("oauthClients":[{"id":1,"clientId":"k1","description":"","scopes":[true],"tags":[],"createdAt":"2024-01-01T00:00:00Z","lastUsed":null,"hashScheme":"sha256","hash":"00"}],"state":{}})"
+            << "oauthClients[0].scopes: expected an array of strings";
+    }
+
+    // What parses but must not be written: secrets in a form the server would never store, and
+    // client ids Tailscale's tools cannot read back.
+    void refusesUnsafeOAuthClients_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<QString>("clientId");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("plain secret") << "plain" << "kabc" << "stored as its SHA-256 only";
+        QTest::newRow("bcrypt secret") << "bcrypt" << "kabc" << "stored as its SHA-256 only";
+        QTest::newRow("dash in id") << "sha256" << "k-abc" << "malformed client id";
+        QTest::newRow("empty id") << "sha256" << "" << "malformed client id";
+    }
+    void refusesUnsafeOAuthClients()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(QString, clientId);
+        QFETCH(QString, message);
+        ExportDocument doc;
+        ExportedOAuthClient c;
+        c.client.id = 1;
+        c.client.clientId = clientId;
+        c.client.createdAt = keel::Clock::now();
+        c.secret = StoredSecret{scheme, QByteArray(64, 'a')};
+        doc.oauthClients << c;
+        const Result<void> r = Importer::validate(doc);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(message), qPrintable(r.error().message));
     }
     void rejectsHostileJson()
     {

@@ -54,6 +54,8 @@ public:
     void addEnvironment(const QString& name, const QString& value) { m_extraEnv.insert(name, value); }
 
 private:
+    void failOnSanitizerReport() const;
+
     QTemporaryDir m_dir;
     quint16 m_port = 0;
     quint16 m_metricsPort = 0;

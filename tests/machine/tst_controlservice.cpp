@@ -94,6 +94,31 @@ private Q_SLOTS:
         closeBed();
     }
 
+    // A map request whose stream the client reset in the same read as the request reaches the
+    // handler with an already inert response (Http2ServerSession defers dispatch): no session may
+    // stay attached, nor the node online. The handler is called directly with such a response.
+    void mapStreamResetInTheSameReadLeavesNoSession()
+    {
+        start();
+        FakeMachine m(*m_service, 1);
+        const QJsonObject r = m.registerNode(registerRequest(1, newKey(), QStringLiteral("node1")));
+        QVERIFY2(r.value("MachineAuthorized").toBool(), qPrintable(QJsonDocument(r).toJson()));
+        control::ControlContext context;
+        context.machineKey = *crypto::MachinePublic::parse(m.machineKey());
+        context.protocolVersion = 115;
+        http::Http2Request request;
+        request.method = "POST";
+        request.path = "/machine/map";
+        request.body = QJsonDocument(mapRequest(1, true)).toJson(QJsonDocument::Compact);
+        m_service->serve(context, request, http::Http2Response());
+        QVERIFY(!m_service->batcher().sessionOf(idOf(1)));
+        QVERIFY(!m_service->isOnline(idOf(1)));
+        // The node's next real stream works as usual.
+        auto call = m.post("/machine/map", mapRequest(1, true));
+        QVERIFY(QTest::qWaitFor([&] { return !call->messages.isEmpty(); }, 5000));
+        QVERIFY(m_service->batcher().sessionOf(idOf(1)));
+    }
+
     void preAuthKeyRegistersDurably()
     {
         start();

@@ -97,6 +97,8 @@ QAbstractSocket* ControlClient::newSocket()
         m_socket = ssl;
     } else {
         auto* tcp = new QTcpSocket(this);
+        if (!m_options.localAddress.isNull())
+            tcp->bind(m_options.localAddress, 0);
         tcp->connectToHost(m_host, m_port);
         m_socket = tcp;
     }

@@ -7,6 +7,7 @@
 #include "http/Http2ClientStream.h"
 
 #include <QAbstractSocket>
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -35,6 +36,7 @@ public:
         QByteArray hostHeader;             // default: host:port as dialled
         int dialTimeoutMs = 10'000;        // the real dialer's budget for TCP + upgrade + handshake
         int keyResponseLimit = 64 << 10;   // the real client reads /key with this limit
+        QHostAddress localAddress;         // bind to this source address first (benchmarks: 127.0.0.2)
     };
 
     explicit ControlClient(const crypto::MachinePrivate& machineKey, QObject* parent = nullptr);

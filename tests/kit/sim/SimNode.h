@@ -44,6 +44,8 @@ public:
     // For requests beside register and map (tests: /machine/set-dns over the same Noise session).
     control::ControlClient* client() const { return m_client; }
     QString nodeKey() const { return m_node.publicKey().toString(); }
+    // The node's private key, for a test that speaks DERP as this node.
+    const crypto::NodePrivate& nodePrivate() const { return m_node; }
 
 Q_SIGNALS:
     void registered(keel::sim::SimNode* node);

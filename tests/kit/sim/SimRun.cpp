@@ -9,6 +9,7 @@
 #include "platform/Process.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #ifndef Q_OS_WIN
 #include <unistd.h>
@@ -168,7 +169,13 @@ void SimRun::checkConverged()
             QTimer::singleShot(m_options.idleSampleSec * 1000, this, [this, t0] {
                 const double ticks = double(serverCpuTicks() - t0);
                 const double pct = 100.0 * ticks / clockTicksPerSecond() / m_options.idleSampleSec;
-                say(QStringLiteral("server CPU while idle: %1 % of one core over %2 s").arg(pct, 0, 'f', 2).arg(m_options.idleSampleSec));
+                // The kernel counts CPU time in clock ticks (10 ms): over 5 s one tick is 0.20 %.
+                const double resolution = 100.0 / clockTicksPerSecond() / m_options.idleSampleSec;
+                say(QStringLiteral("server CPU while idle: %1 % of one core over %2 s (%3 ticks; resolution %4 %)")
+                        .arg(pct, 0, 'f', 2)
+                        .arg(m_options.idleSampleSec)
+                        .arg(qint64(ticks))
+                        .arg(resolution, 0, 'f', 2));
                 startJoin();
             });
         } else {
@@ -179,11 +186,16 @@ void SimRun::checkConverged()
 
 void SimRun::startJoin()
 {
+    if (m_joiner)
+        return; // one join at a time
+    m_joinSeenMs.clear();
+    m_bytesBeforeJoin.clear();
     for (SimNode* n : std::as_const(m_nodes)) {
         m_bytesBeforeJoin.insert(n, n->bytesReceived());
-        connect(n, &SimNode::updated, this, &SimRun::onJoinUpdate);
+        connect(n, &SimNode::updated, this, &SimRun::onJoinUpdate, Qt::UniqueConnection);
     }
-    m_joiner = new SimNode(m_options.nodes, m_options.authKey, this);
+    m_joinDialMs = m_clock.elapsed();
+    m_joiner = new SimNode(m_options.nodes + m_joinsDone, m_options.authKey, this);
     m_joiner->setFullParse(m_options.fullParse);
     connect(m_joiner, &SimNode::registered, this, [this] { m_joinStartMs = m_clock.elapsed(); });
     connect(m_joiner, &SimNode::firstMap, this, [this](SimNode*) {
@@ -203,13 +215,21 @@ void SimRun::onJoinUpdate(SimNode* node)
     if (m_joinSeenMs.size() < m_nodes.size())
         return;
     // Everyone knows the new node; let the patches of its first report arrive too.
-    QTimer::singleShot(1500, this, [this] {
+    QTimer::singleShot(1500, this, &SimRun::joinReachedAll);
+}
+
+void SimRun::joinReachedAll()
+{
+    {
         QList<qint64> times = m_joinSeenMs.values();
         QList<qint64> bytes;
         for (SimNode* n : std::as_const(m_nodes))
             bytes << n->bytesReceived() - m_bytesBeforeJoin.value(n);
         say(QStringLiteral("one join reached all %1 streams: median %2 ms, p99 %3 ms, max %4 ms (from its registration reply)")
                 .arg(m_nodes.size()).arg(percentile(times, 0.5)).arg(percentile(times, 0.99)).arg(percentile(times, 1.0)));
+        // The same from the moment it dialled: its own handshake and registration included.
+        say(QStringLiteral("join %1: reached all %2 streams %3 ms after it dialled (registration took %4 ms)")
+                .arg(m_joinsDone + 1).arg(m_nodes.size()).arg(percentile(times, 1.0) + m_joinStartMs - m_joinDialMs).arg(m_joinStartMs - m_joinDialMs));
         say(QStringLiteral("bytes per existing node for that join: median %1, max %2 (framed, zstd)")
                 .arg(percentile(bytes, 0.5)).arg(percentile(bytes, 1.0)));
         QSet<qint64> all;
@@ -220,8 +240,33 @@ void SimRun::onJoinUpdate(SimNode* node)
         for (SimNode* n : std::as_const(m_nodes))
             incomplete += viewComplete(*n, all) ? 0 : 1;
         incomplete += viewComplete(*m_joiner, all) ? 0 : 1;
-        finish(incomplete == 0, QStringLiteral("%1 of %2 views incomplete").arg(incomplete).arg(m_nodes.size() + 1));
-    });
+        if (incomplete > 0 || !m_options.joinsOnStdin) {
+            finish(incomplete == 0, QStringLiteral("%1 of %2 views incomplete").arg(incomplete).arg(m_nodes.size() + 1));
+            return;
+        }
+    }
+    // The joiner is a member now: the next join must reach it too.
+    m_nodes.append(m_joiner);
+    m_joiner = nullptr;
+    ++m_joinsDone;
+    if (!m_stdin) {
+        m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+        connect(m_stdin, &QSocketNotifier::activated, this, &SimRun::readStdin);
+    }
+    say(QStringLiteral("ready for the next join (a line on stdin)"));
+}
+
+void SimRun::readStdin()
+{
+    char buffer[256];
+    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+        m_stdin->setEnabled(false);
+        finish(true, QStringLiteral("%1 joins, every view complete").arg(m_joinsDone));
+        return;
+    }
+    if (std::memchr(buffer, '\n', size_t(n)))
+        startJoin();
 }
 
 void SimRun::finish(bool ok, const QString& why)

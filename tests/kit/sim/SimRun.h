@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSocketNotifier>
 
 namespace keel::sim {
 
@@ -28,6 +29,9 @@ public:
         // Also build every netmap as QJsonObjects (MapSessionNetmap): deep checks for tests, but
         // O(N^2) objects in all; the peer sets are checked exactly either way.
         bool fullParse = false;
+        // After the first join, wait for a line on stdin before each further join (bench/flood:
+        // the driving script starts a handshake flood, then asks for a join); EOF ends the run.
+        bool joinsOnStdin = false;
     };
 
     explicit SimRun(Options options, QObject* parent = nullptr);
@@ -42,6 +46,8 @@ private:
     void checkConverged();
     void startJoin();
     void onJoinUpdate(SimNode* node);
+    void joinReachedAll();
+    void readStdin();
     void finish(bool ok, const QString& why);
     bool viewComplete(const SimNode& node, const QSet<qint64>& all) const;
     qint64 serverRssKb() const;
@@ -61,6 +67,9 @@ private:
     // The join.
     SimNode* m_joiner = nullptr;
     qint64 m_joinStartMs = 0;
+    qint64 m_joinDialMs = 0;
+    int m_joinsDone = 0;
+    QSocketNotifier* m_stdin = nullptr;
     QHash<SimNode*, qint64> m_joinSeenMs;
     QHash<SimNode*, qint64> m_bytesBeforeJoin;
     bool m_finished = false;
