@@ -4,6 +4,7 @@
 
 #include "config/ConfigDump.h"
 #include "config/ConfigLoader.h"
+#include "platform/Paths.h"
 #include "platform/Process.h"
 
 #include <QDir>
@@ -17,11 +18,12 @@ namespace keel::cli {
 namespace {
 
 // Where `keel config init` writes when given no path: the first place Keel searches that this
-// user can be expected to write (root: /etc/keel; anyone else: ~/.keel).
+// user can be expected to write (root: /etc/keel, LocalSystem: %ProgramData%\Keel; anyone else:
+// ~/.keel).
 QString defaultInitPath()
 {
     if (platform::isSuperuser())
-        return QStringLiteral("/etc/keel/config.yaml");
+        return platform::systemConfigDir(QProcessEnvironment::systemEnvironment()) + QStringLiteral("/config.yaml");
     return QDir::home().filePath(QStringLiteral(".keel/config.yaml"));
 }
 

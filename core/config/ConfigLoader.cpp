@@ -8,6 +8,7 @@
 #include "config/LegacyKeys.h"
 #include "config/RawSettings.h"
 #include "config/YamlReader.h"
+#include "platform/Paths.h"
 #include "platform/Process.h"
 
 #include <QDir>
@@ -167,12 +168,14 @@ QStringList ConfigLoader::searchPaths(const QProcessEnvironment& env)
         if (!named.isEmpty())
             paths << named;
     }
-    const QStringList dirs = {
-        QStringLiteral("/etc/keel"),
+    QStringList dirs = {
+        platform::systemConfigDir(env),
         QDir(homeDir(env)).filePath(QStringLiteral(".keel")),
         QDir::currentPath(),
-        QStringLiteral("/etc/headscale"),   // an existing Headscale installation works unchanged
     };
+#ifndef Q_OS_WIN
+    dirs << QStringLiteral("/etc/headscale");   // an existing Headscale installation works unchanged
+#endif
     for (const QString& dir : dirs) {
         paths << QDir(dir).filePath(QStringLiteral("config.yaml"));
         paths << QDir(dir).filePath(QStringLiteral("config.json"));
@@ -186,11 +189,8 @@ QString ConfigLoader::defaultDataDir(const QProcessEnvironment& env)
     if (!explicitDir.isEmpty())
         return explicitDir;
     if (platform::isSuperuser())
-        return QStringLiteral("/var/lib/keel");
-    const QString xdg = env.value(QStringLiteral("XDG_DATA_HOME"));
-    if (!xdg.isEmpty())
-        return QDir(xdg).filePath(QStringLiteral("keel"));
-    return QDir(homeDir(env)).filePath(QStringLiteral(".local/share/keel"));
+        return platform::systemDataDir(env);
+    return platform::userDataDir(env, homeDir(env));
 }
 
 } // namespace keel::config

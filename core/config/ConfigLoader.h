@@ -32,7 +32,8 @@ public:
     static LoadResult load(const QString& explicitPath, const QProcessEnvironment& env);
     // Candidate files in search order (KEEL_CONFIG, HEADSCALE_CONFIG first when set).
     static QStringList searchPaths(const QProcessEnvironment& env);
-    // KEEL_DATA_DIR, else /var/lib/keel for root, else $XDG_DATA_HOME/keel or ~/.local/share/keel.
+    // KEEL_DATA_DIR, else /var/lib/keel for root, else $XDG_DATA_HOME/keel or ~/.local/share/keel
+    // (Windows: %ProgramData%\Keel for LocalSystem, else %LOCALAPPDATA%\Keel; platform/Paths.h).
     static QString defaultDataDir(const QProcessEnvironment& env);
 };
 

@@ -18,11 +18,14 @@ prefix="$cache/prefix"
 src="$cache/src"
 bld="$cache/build"
 stamps="$cache/stamps"
-toolchain="$here/mingw-w64-x86_64.cmake"
+# The toolchain file is copied into the cache: CMake keeps its path in every build tree (and Qt's
+# qt.toolchain.cmake chain-loads it), so it must outlive the checkout the script ran from.
+toolchain="$cache/mingw-w64-x86_64.cmake"
 triple=x86_64-w64-mingw32
 jobs="${KEEL_WIN_JOBS:-$(nproc)}"
 host_cmake=/usr/lib/x86_64-linux-gnu/cmake
 mkdir -p "$prefix" "$src" "$bld" "$stamps"
+cmp -s "$here/mingw-w64-x86_64.cmake" "$toolchain" || cp "$here/mingw-w64-x86_64.cmake" "$toolchain"
 export KEEL_WIN_PREFIX="$prefix"
 
 log() { printf '%s [build-prefix] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -57,28 +60,47 @@ EOF
     fi
 }
 
+# Where a source package's upstream lives, for the mirrors that lack it: <repo name> <tag>, the
+# same version as bookworm's package.
+declare -A upstream=([qt6-websockets]="qtwebsockets v6.4.2" [qt6-svg]="qtsvg v6.4.2"
+    [qt6-charts]="qtcharts v6.4.2" [qtkeychain]="qtkeychain v0.13.2" [qrencode]="libqrencode v4.1.1")
+git_mirrors="${KEEL_WIN_GIT_MIRRORS:-$cache/git}"
+
 # Unpacks Debian source package $1 (with Debian's patches) into $src/<dir>; prints the directory.
+# When apt-get source cannot (a partial Debian mirror), the upstream release tag is taken from a
+# local clone $KEEL_WIN_GIT_MIRRORS/<repo name> (git archive; no Debian patches, none are needed).
 unpack() {
     local pkg="$1"
     local dir
     dir="$(find "$src" -maxdepth 1 -type d -name "${pkg}-[0-9]*" | head -1)"
-    if [ -z "$dir" ]; then
-        (cd "$src" && apt-get source -q "$pkg" >&2) || die "apt-get source $pkg failed"
-        dir="$(find "$src" -maxdepth 1 -type d -name "${pkg}-[0-9]*" | head -1)"
+    if [ -z "$dir" ] && ! (cd "$src" && apt-get source -q "$pkg" >&2); then
+        local up="${upstream[$pkg]:-}"
+        [ -n "$up" ] || die "apt-get source $pkg failed"
+        local repo="${up% *}" tag="${up#* }"
+        [ -d "$git_mirrors/$repo" ] \
+            || die "apt-get source $pkg failed, and no clone of $repo in $git_mirrors (set KEEL_WIN_GIT_MIRRORS)"
+        log "$pkg: apt-get source failed; $repo $tag from $git_mirrors/$repo"
+        mkdir -p "$src/$pkg-${tag#v}"
+        git -C "$git_mirrors/$repo" archive --format=tar "$tag" | tar -x -C "$src/$pkg-${tag#v}"
     fi
+    dir="$(find "$src" -maxdepth 1 -type d -name "${pkg}-[0-9]*" | head -1)"
     [ -n "$dir" ] || die "no source tree for $pkg"
     echo "$dir"
 }
 
 # A CMake project built with the toolchain into the prefix: cmake_stage <name> <srcdir> [args...]
-cmake_stage() {
+# (cmake_configure: the same, configured only).
+cmake_configure() {
     local name="$1" dir="$2"
     shift 2
     cmake -G Ninja -S "$dir" -B "$bld/$name" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
         -DKEEL_WIN_PREFIX="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_PREFIX_PATH="$prefix" "$@"
-    cmake --build "$bld/$name" -j"$jobs"
-    cmake --install "$bld/$name"
+}
+cmake_stage() {
+    cmake_configure "$@"
+    cmake --build "$bld/$1" -j"$jobs"
+    cmake --install "$bld/$1"
 }
 
 # Options every Qt module's configure needs in this cross build.
@@ -131,17 +153,41 @@ Cflags: -I\${includedir}
 EOF
 }
 
+qtbase_options=("${qt_host[@]}"
+    -DFEATURE_opengl=OFF -DFEATURE_vulkan=OFF -DFEATURE_dbus=OFF -DFEATURE_printsupport=OFF
+    -DFEATURE_xml=OFF -DFEATURE_sql_odbc=OFF -DFEATURE_sql_psql=OFF -DFEATURE_sql_mysql=OFF
+    -DFEATURE_sql_ibase=OFF -DFEATURE_sql_oci=OFF -DFEATURE_sql_db2=OFF
+    -DFEATURE_sql_sqlite=ON -DFEATURE_system_sqlite=ON -DINPUT_openssl=runtime
+    -DFEATURE_system_zlib=OFF -DFEATURE_system_pcre2=OFF -DFEATURE_system_png=OFF
+    -DFEATURE_system_harfbuzz=OFF -DFEATURE_freetype=OFF -DFEATURE_jpeg=OFF
+    -DFEATURE_system_doubleconversion=OFF)
+
 stage_qtbase() {
     local dir
     dir="$(unpack qt6-base)"
-    cmake_stage qtbase "$dir" "${qt_host[@]}" \
-        -DFEATURE_opengl=OFF -DFEATURE_vulkan=OFF -DFEATURE_dbus=OFF -DFEATURE_printsupport=OFF \
-        -DFEATURE_xml=OFF -DFEATURE_sql_odbc=OFF -DFEATURE_sql_psql=OFF -DFEATURE_sql_mysql=OFF \
-        -DFEATURE_sql_ibase=OFF -DFEATURE_sql_oci=OFF -DFEATURE_sql_db2=OFF \
-        -DFEATURE_sql_sqlite=ON -DFEATURE_system_sqlite=ON -DINPUT_openssl=runtime \
-        -DFEATURE_system_zlib=OFF -DFEATURE_system_pcre2=OFF -DFEATURE_system_png=OFF \
-        -DFEATURE_system_harfbuzz=OFF -DFEATURE_freetype=OFF -DFEATURE_jpeg=OFF \
-        -DFEATURE_system_doubleconversion=OFF
+    cmake_stage qtbase "$dir" "${qtbase_options[@]}"
+}
+
+# The part of qtbase that `keel` and the test suites need (Core, Network, Sql with SQLite, Test,
+# Concurrent, the TLS backends), built first and installed alone, so Keel can be cross-built and
+# tested while the GUI half (Gui, Widgets, platform plugins: about 60% of qtbase) still compiles.
+# Stage qtbase then builds and installs the rest (the files installed here are left up to date).
+qtbase_nongui_targets=(Core Network Sql Test Concurrent EntryPointImplementation QSQLiteDriverPlugin
+    QTlsBackendOpenSSLPlugin QSchannelBackendPlugin QTlsBackendCertOnlyPlugin)
+qtbase_nongui_dirs=(src/tools src/entrypoint src/3rdparty/pcre2 src/3rdparty/zlib src/corelib
+    src/concurrent src/sql src/network src/testlib src/plugins/sqldrivers src/plugins/tls)
+stage_qtbase_nongui() {
+    local dir
+    dir="$(unpack qt6-base)"
+    [ -f "$bld/qtbase/build.ninja" ] || cmake_configure qtbase "$dir" "${qtbase_options[@]}"
+    cmake --build "$bld/qtbase" -j"$jobs" --target "${qtbase_nongui_targets[@]}"
+    # Each build directory has its own install script; LOCAL_ONLY keeps the top one to its own
+    # files (Qt6Config.cmake, the toolchain file, mkspecs) without descending into src/.
+    cmake -DCMAKE_INSTALL_LOCAL_ONLY=ON -DCMAKE_INSTALL_CONFIG_NAME=Release -P "$bld/qtbase/cmake_install.cmake"
+    local d
+    for d in "${qtbase_nongui_dirs[@]}"; do
+        (cd "$bld/qtbase/$d" && cmake -DCMAKE_INSTALL_CONFIG_NAME=Release -P cmake_install.cmake)
+    done
 }
 
 stage_openssl() {
@@ -153,7 +199,9 @@ stage_openssl() {
 stage_libsodium() {
     local dir
     dir="$(unpack libsodium)"
-    (cd "$dir" && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
+    # Debian's source is the git tree: no configure until autogen.sh makes it (with the system's
+    # config.guess/config.sub, not downloaded ones).
+    (cd "$dir" && { [ -x configure ] || DO_NOT_UPDATE_CONFIG_SCRIPTS=1 ./autogen.sh; } && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
         CC=$triple-gcc-posix >/dev/null && make -j"$jobs" && make install)
 }
 
@@ -167,8 +215,10 @@ stage_zstd() {
 stage_nghttp2() {
     local dir
     dir="$(unpack nghttp2)"
+    # 1.52 with MinGW: both clock_gettime (winpthread) and GetTickCount64 are found, and its time
+    # code then references a helper it did not define; GetTickCount64 alone is what Windows wants.
     cmake_stage nghttp2 "$dir" -DENABLE_LIB_ONLY=ON -DENABLE_STATIC_LIB=OFF -DENABLE_SHARED_LIB=ON \
-        -DENABLE_DOC=OFF -DBUILD_TESTING=OFF
+        -DENABLE_DOC=OFF -DBUILD_TESTING=OFF -DHAVE_CLOCK_GETTIME=0
 }
 
 stage_yamlcpp() {
@@ -179,14 +229,16 @@ stage_yamlcpp() {
 }
 
 # crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
-# keys: Windows has no crypt.h, so libxcrypt is built for it.
+# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
+# none; libtool makes a DLL only when told the library has no undefined symbols).
 stage_libxcrypt() {
     local dir
     dir="$(unpack libxcrypt)"
     (cd "$dir" && { [ -x configure ] || ./autogen.sh; } \
         && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
-            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror CC=$triple-gcc-posix \
-        && make -j"$jobs" && make install)
+            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
+            CC=$triple-gcc-posix \
+        && make -j"$jobs" LDFLAGS=-no-undefined && make install LDFLAGS=-no-undefined)
 }
 
 stage_qrencode() {
@@ -212,8 +264,9 @@ stage_qtkeychain() {
         -DBUILD_TEST_APPLICATION=OFF
 }
 
-all_stages=(openssl_headers sqlite qtbase qtwebsockets openssl libsodium zstd nghttp2 yamlcpp
-    libxcrypt qrencode qtsvg qtcharts qtkeychain)
+# After qtwebsockets...qrencode, `build-keel.sh --no-gui` can run; the GUI stages follow.
+all_stages=(openssl_headers sqlite qtbase_nongui qtwebsockets openssl libsodium zstd nghttp2 yamlcpp
+    libxcrypt qrencode qtbase qtsvg qtcharts qtkeychain)
 
 apt=1
 stages=()
@@ -229,8 +282,13 @@ done
 [ "$apt" = 1 ] && install_deps
 for s in "${stages[@]}"; do
     declare -F "stage_$s" >/dev/null || die "unknown stage '$s' (stages: ${all_stages[*]})"
+    # Two runs may share the cache (say, the libraries beside Qt): a stage is built by one at a time,
+    # and the other then finds its stamp.
+    exec 9>"$stamps/.$s.lock"
+    flock 9
     if [ -f "$stamps/$s" ]; then
         log "$s: cached ($(cat "$stamps/$s"))"
+        flock -u 9
         continue
     fi
     log "$s: building"
@@ -238,6 +296,7 @@ for s in "${stages[@]}"; do
     "stage_$s"
     secs=$(( $(date +%s) - start ))
     echo "built $(date -u +%FT%TZ) in ${secs}s" >"$stamps/$s"
+    flock -u 9
     log "$s: done in ${secs}s"
 done
 log "prefix ready: $prefix"

@@ -125,11 +125,13 @@ QByteArray plainGet(quint16 port, const QByteArray& target)
     return answer + socket.readAll();
 }
 
+#ifndef Q_OS_WIN
 int modeOf(const QString& path)
 {
     struct stat st = {};
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
 }
+#endif
 
 } // namespace
 
@@ -173,9 +175,11 @@ private slots:
         QVERIFY2(hello.startsWith("HTTP/1.1 200") && hello.endsWith("hello\n"), hello.constData());
 
         // The cache: 0700 directory, 0600 files, the account key and <host>.pem.
+#ifndef Q_OS_WIN // POSIX mode bits; Windows keeps these owner-only with an ACL (test_platform)
         QCOMPARE(modeOf(cache), 0700);
         QCOMPARE(modeOf(cache + QStringLiteral("/account.key")), 0600);
         QCOMPARE(modeOf(cache + QLatin1Char('/') + kHost + QStringLiteral(".pem")), 0600);
+#endif
         // The plain listener sends everything that is not a challenge to HTTPS; a finished
         // challenge's token is gone.
         const QByteArray redirect = plainGet(keel.plain->tcpPort(), "/some/path?x=1");

@@ -165,11 +165,13 @@ private slots:
         QVERIFY2(cache.write(QStringLiteral("x.pem"), "secret", &error), qPrintable(error));
         QVERIFY2(cache.write(QStringLiteral("x.pem"), "replaced", &error), qPrintable(error));
         QCOMPARE(cache.read(QStringLiteral("x.pem")), QByteArray("replaced"));
+#ifndef Q_OS_WIN // POSIX mode bits; Windows keeps these owner-only with an ACL (test_platform)
         struct stat st = {};
         QCOMPARE(::stat(QFile::encodeName(cache.path(QStringLiteral("x.pem"))).constData(), &st), 0);
         QCOMPARE(int(st.st_mode & 0777), 0600);
         QCOMPARE(::stat(QFile::encodeName(cache.dir()).constData(), &st), 0);
         QCOMPARE(int(st.st_mode & 0777), 0700);
+#endif
         QVERIFY(!QFile::exists(cache.path(QStringLiteral("x.pem.tmp"))));
         QVERIFY(!AcmeCache(QString()).prepare(&error));
     }

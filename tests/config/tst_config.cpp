@@ -2,6 +2,7 @@
 #include "config/Duration.h"
 
 #include "TestPaths.h"
+#include "platform/Process.h"
 
 #include <QDir>
 #include <QFile>
@@ -9,7 +10,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <unistd.h>
 
 using namespace keel::config;
 
@@ -649,13 +649,24 @@ private slots:
 
     void defaultDataDir()
     {
+        const bool superuser = keel::platform::isSuperuser();
         QProcessEnvironment env = cleanEnv(QStringLiteral("/home/alice"));
+#ifdef Q_OS_WIN
+        // Windows' conventions: %ProgramData%\Keel for the service (LocalSystem), else %LOCALAPPDATA%.
+        env.insert(QStringLiteral("LOCALAPPDATA"), QStringLiteral("C:\\Users\\alice\\AppData\\Local"));
+        env.insert(QStringLiteral("ProgramData"), QStringLiteral("D:\\Data"));
+        QCOMPARE(ConfigLoader::defaultDataDir(env), superuser ? QStringLiteral("D:/Data/Keel") : QStringLiteral("C:/Users/alice/AppData/Local/Keel"));
+        env.remove(QStringLiteral("LOCALAPPDATA"));
+        env.remove(QStringLiteral("ProgramData"));
+        QCOMPARE(ConfigLoader::defaultDataDir(env), superuser ? QStringLiteral("C:/ProgramData/Keel") : QStringLiteral("/home/alice/AppData/Local/Keel"));
+#else
         env.insert(QStringLiteral("XDG_DATA_HOME"), QStringLiteral("/xdg"));
-        const QString expected = ::geteuid() == 0 ? QStringLiteral("/var/lib/keel") : QStringLiteral("/xdg/keel");
+        const QString expected = superuser ? QStringLiteral("/var/lib/keel") : QStringLiteral("/xdg/keel");
         QCOMPARE(ConfigLoader::defaultDataDir(env), expected);
         env.remove(QStringLiteral("XDG_DATA_HOME"));
-        if (::geteuid() != 0)
+        if (!superuser)
             QCOMPARE(ConfigLoader::defaultDataDir(env), QStringLiteral("/home/alice/.local/share/keel"));
+#endif
         env.insert(QStringLiteral("KEEL_DATA_DIR"), QStringLiteral("/srv/keel"));
         QCOMPARE(ConfigLoader::defaultDataDir(env), QStringLiteral("/srv/keel"));
     }
@@ -665,14 +676,23 @@ private slots:
         QProcessEnvironment env = cleanEnv(QStringLiteral("/home/alice"));
         QStringList paths = ConfigLoader::searchPaths(env);
         const QString cwd = QDir::currentPath();
+#ifdef Q_OS_WIN
+        // %ProgramData%\Keel in place of /etc/keel; no /etc/headscale.
+        const QString system = QStringLiteral("C:/ProgramData/Keel");
+        QCOMPARE(paths, (QStringList{system + QStringLiteral("/config.yaml"), system + QStringLiteral("/config.json"),
+                                     QStringLiteral("/home/alice/.keel/config.yaml"), QStringLiteral("/home/alice/.keel/config.json"),
+                                     cwd + QStringLiteral("/config.yaml"), cwd + QStringLiteral("/config.json")}));
+#else
+        const QString system = QStringLiteral("/etc/keel");
         QCOMPARE(paths, (QStringList{QStringLiteral("/etc/keel/config.yaml"), QStringLiteral("/etc/keel/config.json"),
                                      QStringLiteral("/home/alice/.keel/config.yaml"), QStringLiteral("/home/alice/.keel/config.json"),
                                      cwd + QStringLiteral("/config.yaml"), cwd + QStringLiteral("/config.json"),
                                      QStringLiteral("/etc/headscale/config.yaml"), QStringLiteral("/etc/headscale/config.json")}));
+#endif
         env.insert(QStringLiteral("HEADSCALE_CONFIG"), QStringLiteral("/h.yaml"));
         env.insert(QStringLiteral("KEEL_CONFIG"), QStringLiteral("/k.yaml"));
         paths = ConfigLoader::searchPaths(env);
-        QCOMPARE(paths.mid(0, 3), (QStringList{QStringLiteral("/k.yaml"), QStringLiteral("/h.yaml"), QStringLiteral("/etc/keel/config.yaml")}));
+        QCOMPARE(paths.mid(0, 3), (QStringList{QStringLiteral("/k.yaml"), QStringLiteral("/h.yaml"), system + QStringLiteral("/config.yaml")}));
     }
 
     void loadFollowsTheSearchOrder()

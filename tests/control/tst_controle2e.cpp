@@ -60,6 +60,9 @@ void TestControlE2e::sighupReloadsDnsForConnectedNodes()
     QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     file.write(edited);
     file.close();
+#ifdef Q_OS_WIN
+    QSKIP("a config reload is asked for with SIGHUP, which Windows has not (restart the service there)");
+#else
     QVERIFY(keel.signal(SIGHUP));
     QVERIFY2(QTest::qWaitFor([&] { return node.netmap().dnsConfig()["ExtraRecords"].toArray().size() == 1; }, 15000),
              keel.serverLog().constData());
@@ -71,6 +74,7 @@ void TestControlE2e::sighupReloadsDnsForConnectedNodes()
     QVERIFY2(log.contains("reload: applied dns.nameservers.global, dns.extra_records"), log.constData());
     QVERIFY2(log.contains("need a restart") && log.contains("prefixes.allocation"), log.constData());
     keel.stop();
+#endif
 }
 
 namespace {

@@ -456,6 +456,9 @@ private slots:
         const auto r = keel.cli({QStringLiteral("-c"), keel.configPath(), QStringLiteral("policy"), QStringLiteral("get")});
         QVERIFY2(r.out.contains("*:22"), r.out.constData());
 
+#ifdef Q_OS_WIN
+        QSKIP("the file watch reloads (checked above); the rest needs SIGHUP, which Windows has not");
+#else
         // SIGHUP asks for a reload too (nothing changed since: no second reload line).
         QVERIFY(keel.signal(SIGHUP));
         QTRY_VERIFY_WITH_TIMEOUT(keel.serverLog().contains("SIGHUP: reloading the policy"), 10000);
@@ -470,6 +473,7 @@ private slots:
         QVERIFY(keel.signal(SIGHUP));
         QTRY_COMPARE_WITH_TIMEOUT(int(keel.serverLog().count("keeping the current policy: test(s) failed")), refusals + 1, 10000);
         QCOMPARE(keel.serverLog().count("policy reloaded from"), 1);
+#endif
     }
 
     void badConfigIsRefusedWithKeyAndLine()

@@ -74,6 +74,9 @@ private slots:
 
     void databaseFilesAreOwnerOnly()
     {
+#ifdef Q_OS_WIN
+        QSKIP("POSIX mode bits; on Windows the database is owner-only through its ACL (test_platform checks that)");
+#endif
         const QString db = m_keel->databasePath();
         QCOMPARE(modeOf(db), 0600);
         for (const char* suffix : {"-wal", "-shm"}) {

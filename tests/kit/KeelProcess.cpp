@@ -1,6 +1,7 @@
 #include "KeelProcess.h"
 
 #include "TestPaths.h"
+#include "platform/Endpoint.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -9,8 +10,12 @@
 #include <QThread>
 
 #include <csignal>
+#ifdef Q_OS_LINUX
 #include <sys/prctl.h>
+#endif
+#ifndef Q_OS_WIN
 #include <sys/types.h>
+#endif
 
 namespace keel::test {
 
@@ -28,7 +33,11 @@ KeelProcess::~KeelProcess()
 
 QString KeelProcess::keelBinary()
 {
+#ifdef Q_OS_WIN
+    return binaryDir() + QStringLiteral("/daemon/keel.exe");
+#else
     return binaryDir() + QStringLiteral("/daemon/keel");
+#endif
 }
 
 quint16 KeelProcess::freePort()
@@ -81,7 +90,9 @@ bool KeelProcess::start(bool useConfig, QString* error)
     m_server.setWorkingDirectory(m_dir.path());
     // The server dies with the test, even when the test is killed or aborts (Qt Test's watchdog):
     // no `keel serve` outlives the run that started it.
+#ifdef Q_OS_LINUX
     m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+#endif
     m_server.start(keelBinary(), args);
     if (!m_server.waitForStarted(5000)) {
         if (error)
@@ -96,12 +107,11 @@ bool KeelProcess::start(bool useConfig, QString* error)
                 *error = QStringLiteral("keel serve exited early:\n%1").arg(QString::fromUtf8(serverLog()));
             return false;
         }
-        if (QFile::exists(socketPath())) {
-            QLocalSocket probe;
-            probe.connectToServer(socketPath());
-            if (probe.waitForConnected(200))
-                return true;
-        }
+        // The admin endpoint: the socket file on POSIX, a named pipe on Windows (no file to see).
+        QLocalSocket probe;
+        probe.connectToServer(platform::localEndpointName(socketPath()));
+        if (probe.waitForConnected(200))
+            return true;
         m_server.waitForReadyRead(50);
     }
     if (error)
@@ -116,7 +126,13 @@ void KeelProcess::stop()
         failOnSanitizerReport();
         return;
     }
+#ifdef Q_OS_WIN
+    // No SIGTERM for a console program: Qt's terminate() only reaches windows, so it would just
+    // cost the wait below. (Clean shutdown on Windows is Ctrl+C or the service's stop.)
+    m_server.kill();
+#else
     m_server.terminate();  // SIGTERM: the server shuts down cleanly
+#endif
     // 20 s: a sanitized build (the ci preset) runs its leak check at exit, which takes a while.
     if (!m_server.waitForFinished(20000)) {
         m_server.kill();
@@ -139,7 +155,12 @@ void KeelProcess::failOnSanitizerReport() const
 
 bool KeelProcess::signal(int signalNumber)
 {
+#ifdef Q_OS_WIN
+    // Windows has no signals to send; only "is it still running" (0) has an answer.
+    return signalNumber == 0 && m_server.state() == QProcess::Running;
+#else
     return m_server.state() == QProcess::Running && ::kill(pid_t(m_server.processId()), signalNumber) == 0;
+#endif
 }
 
 bool KeelProcess::waitForExit(int ms)

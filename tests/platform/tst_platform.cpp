@@ -22,7 +22,53 @@
 #include <QTest>
 #include <QUdpSocket>
 
+#ifdef Q_OS_WIN
+#include <windows.h>
+#include <aclapi.h>
+#include <vector>
+#endif
+
 using namespace keel;
+
+#ifdef Q_OS_WIN
+// What owner-only means on Windows: a protected DACL (nothing inherited from the folder) with one
+// entry, allowing the current user. Empty when so, else what differs.
+QString ownerOnlyAclProblem(const QString& path)
+{
+    const std::wstring native = QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()).toStdWString();
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    if (GetNamedSecurityInfoW(native.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr, &sd) != ERROR_SUCCESS)
+        return QStringLiteral("cannot read the ACL");
+    SECURITY_DESCRIPTOR_CONTROL control = 0;
+    DWORD revision = 0;
+    GetSecurityDescriptorControl(sd, &control, &revision);
+    QString problem;
+    if (!dacl)
+        problem = QStringLiteral("no DACL (everyone has access)");
+    else if (!(control & SE_DACL_PROTECTED))
+        problem = QStringLiteral("the DACL inherits from the folder");
+    else if (dacl->AceCount != 1)
+        problem = QStringLiteral("%1 ACL entries, not 1").arg(dacl->AceCount);
+    if (problem.isEmpty()) {
+        HANDLE token = nullptr;
+        OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token);
+        DWORD size = 0;
+        GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+        std::vector<char> buffer(size);
+        GetTokenInformation(token, TokenUser, buffer.data(), size, &size);
+        CloseHandle(token);
+        void* ace = nullptr;
+        GetAce(dacl, 0, &ace);
+        const auto* allowed = static_cast<const ACCESS_ALLOWED_ACE*>(ace);
+        const PSID user = reinterpret_cast<const TOKEN_USER*>(buffer.data())->User.Sid;
+        if (allowed->Header.AceType != ACCESS_ALLOWED_ACE_TYPE || !EqualSid(const_cast<DWORD*>(&allowed->SidStart), user))
+            problem = QStringLiteral("the one entry is not an allow for the current user");
+    }
+    LocalFree(sd);
+    return problem;
+}
+#endif
 
 // Qt's owner, group and other bits (its "user" bits describe the current user, whoever owns the file).
 constexpr QFileDevice::Permissions kOwnerGroupOther(0x7077);
@@ -40,6 +86,9 @@ private slots:
         QVERIFY(QFile::exists(path));
 #ifdef Q_OS_UNIX
         QCOMPARE(QFile::permissions(path) & kOwnerGroupOther, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+#endif
+#ifdef Q_OS_WIN
+        QCOMPARE(ownerOnlyAclProblem(path), QString());
 #endif
         // An existing file keeps its content: create-only, never truncate.
         QFile f(path);
@@ -61,6 +110,9 @@ private slots:
         QVERIFY(platform::restrictToOwner(sub));
 #ifdef Q_OS_UNIX
         QCOMPARE(QFile::permissions(sub) & kOwnerGroupOther, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+#endif
+#ifdef Q_OS_WIN
+        QCOMPARE(ownerOnlyAclProblem(sub), QString());
 #endif
         // The owner can still use it.
         QFile inside(sub + QStringLiteral("/key"));

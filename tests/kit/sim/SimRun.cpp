@@ -6,15 +6,28 @@
 #include <QThread>
 #include <QTimer>
 
+#include "platform/Process.h"
+
 #include <algorithm>
 #include <cstring>
 #include <cstdio>
-#include <sys/resource.h>
+#ifndef Q_OS_WIN
 #include <unistd.h>
+#endif
 
 namespace keel::sim {
 
 namespace {
+
+// The unit of /proc/<pid>/stat's CPU times (the server's CPU is only measured on Linux).
+double clockTicksPerSecond()
+{
+#ifdef Q_OS_WIN
+    return 100.0;
+#else
+    return double(sysconf(_SC_CLK_TCK));
+#endif
+}
 
 void say(const QString& line)
 {
@@ -106,12 +119,10 @@ void SimRun::onFirstMap(SimNode* node)
         say(QStringLiteral("registered and first map: %1 nodes in %2 ms (%3 ms per node)")
                 .arg(m_options.nodes).arg(m_allFirstMapMs).arg(double(m_allFirstMapMs) / m_options.nodes, 0, 'f', 2));
         // Wall time depends on whatever else the machine runs; CPU time does much less.
-        rusage self{};
-        getrusage(RUSAGE_SELF, &self);
-        const double simCpu = double(self.ru_utime.tv_sec + self.ru_stime.tv_sec) + double(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+        const double simCpu = keel::platform::processStats().cpuSeconds.value_or(0.0);
         if (m_options.serverPid)
             say(QStringLiteral("CPU for that: server %1 s, keel-sim %2 s")
-                    .arg(double(serverCpuTicks() - m_cpuStartTicks) / double(sysconf(_SC_CLK_TCK)), 0, 'f', 2).arg(simCpu, 0, 'f', 2));
+                    .arg(double(serverCpuTicks() - m_cpuStartTicks) / clockTicksPerSecond(), 0, 'f', 2).arg(simCpu, 0, 'f', 2));
         // Checking N views costs O(N^2): poll a few times a second instead of on every message.
         auto* poll = new QTimer(this);
         connect(poll, &QTimer::timeout, this, [this, poll] {
@@ -157,9 +168,9 @@ void SimRun::checkConverged()
             const qint64 t0 = serverCpuTicks();
             QTimer::singleShot(m_options.idleSampleSec * 1000, this, [this, t0] {
                 const double ticks = double(serverCpuTicks() - t0);
-                const double pct = 100.0 * ticks / double(sysconf(_SC_CLK_TCK)) / m_options.idleSampleSec;
+                const double pct = 100.0 * ticks / clockTicksPerSecond() / m_options.idleSampleSec;
                 // The kernel counts CPU time in clock ticks (10 ms): over 5 s one tick is 0.20 %.
-                const double resolution = 100.0 / double(sysconf(_SC_CLK_TCK)) / m_options.idleSampleSec;
+                const double resolution = 100.0 / clockTicksPerSecond() / m_options.idleSampleSec;
                 say(QStringLiteral("server CPU while idle: %1 % of one core over %2 s (%3 ticks; resolution %4 %)")
                         .arg(pct, 0, 'f', 2)
                         .arg(m_options.idleSampleSec)
