@@ -172,6 +172,8 @@ bool CommandLine::parse(const QStringList& args, Invocation* out, QString* error
                 *error = QStringLiteral("flag --%1 needs a value").arg(flag->name);
                 return false;
             }
+            if (flag->repeatable && inv.values.contains(flag->name))
+                value = inv.values.value(flag->name) + QLatin1Char(',') + value;
             inv.values.insert(flag->name, value);
             continue;
         }

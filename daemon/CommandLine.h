@@ -20,6 +20,7 @@ struct Flag
     bool takesValue = true;
     QString defaultValue;  // shown in help; returned by value() when the flag is absent
     bool required = false;
+    bool repeatable = false; // given again, the values are joined with ',' (cobra's StringSlice)
 };
 
 // A node of the command tree (`keel users create`). Leaves have `run`; inner nodes have children.

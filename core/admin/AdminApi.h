@@ -3,6 +3,8 @@
 #include "admin/AdminContext.h"
 #include "http/Router.h"
 
+#include <QObject>
+
 namespace keel::admin {
 
 // The admin API under /api/v1 (Headscale's REST paths and shapes, spec D.3). The same routes serve
@@ -35,6 +37,9 @@ private:
     void addAuditRoutes(http::Router& router); // AdminApiEvents.cpp: GET /api/v1/audit
     // AdminApiServer.cpp: GET /api/v1/logs (SSE), /api/v1/server/status, /api/v1/node/{id}/reachable
     void addServerRoutes(http::Router& router);
+    // The parent of the live streams this API opened (GET /api/v1/events, /api/v1/logs): a stream
+    // whose client never leaves ends with the API instead of outliving the server.
+    QObject m_streams;
     // Who a guarded request acts as, for the audit log.
     static state::Actor actorOf(const http::HttpRequest& request) { return state::Actor::of(request.principal); }
 

@@ -67,7 +67,29 @@ void AdminApi::addAuthRoutes(http::Router& router)
                guarded([decide](http::HttpRequest& request) { return decide(request, false, true); }));
 
     router.add("GET", QStringLiteral("/api/v1/auth/pending"), guarded([this](http::HttpRequest&) {
-        return reply::ok({{QStringLiteral("registrations"), m_context.pendingRegistrations ? m_context.pendingRegistrations() : QJsonArray()}});
+        return reply::ok({{QStringLiteral("registrations"), m_context.pendingRegistrations ? m_context.pendingRegistrations() : QJsonArray()},
+                          {QStringLiteral("sshChecks"), m_context.pendingSshChecks ? m_context.pendingSshChecks() : QJsonArray()},
+                          {QStringLiteral("sshApprovals"), m_context.sshApprovals ? m_context.sshApprovals() : QJsonArray()}});
+    }));
+
+    // Headscale's DebugCreateNode: {"user", "key", "name", "routes": [...]}.
+    router.add("POST", QStringLiteral("/api/v1/debug/node"), guarded([this, bodyOf](http::HttpRequest& request) {
+        http::HttpResponse failure;
+        const auto body = bodyOf(request, &failure);
+        if (!body)
+            return failure;
+        QStringList routes;
+        for (const QJsonValue& v : body->value(QStringLiteral("routes")).toArray())
+            routes << v.toString();
+        const QString key = body->value(QStringLiteral("key")).toString().trimmed();
+        const QString name = body->value(QStringLiteral("name")).toString().trimmed();
+        const QString user = body->value(QStringLiteral("user")).toString().trimmed();
+        if (key.isEmpty() || name.isEmpty() || user.isEmpty())
+            return reply::badRequest(QStringLiteral("key (a registration id), name and user are required"));
+        if (!m_context.debugCreateNode)
+            return http::HttpResponse::problem(503, QStringLiteral("the control plane is not running"));
+        const auto made = m_context.debugCreateNode(key, name, user, routes, actorOf(request));
+        return made ? reply::ok({{QStringLiteral("node"), *made}}) : reply::error(made.error());
     }));
 
     // Headscale <= 0.27: `nodes register --user U --key K` sends the values as query parameters.

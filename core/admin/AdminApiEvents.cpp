@@ -30,7 +30,9 @@ void AdminApi::addEventRoutes(http::Router& router)
         r.setHeader("Connection", "close");
         r.setHeader("X-Accel-Buffering", "no");
         state::EventBus& bus = m_context.state.events();
-        r.upgrade = [&bus, since](QIODevice* socket, const QByteArray&) { new EventStream(socket, bus, since); };
+        r.upgrade = [this, &bus, since](QIODevice* socket, const QByteArray&) {
+            new EventStream(socket, bus, since, 15'000, &m_streams);
+        };
         return r;
     }));
 }

@@ -10,7 +10,7 @@ namespace keel::admin {
 
 void AdminApi::addServerRoutes(http::Router& router)
 {
-    router.add("GET", QStringLiteral("/api/v1/logs"), guarded([](http::HttpRequest& request) {
+    router.add("GET", QStringLiteral("/api/v1/logs"), guarded([this](http::HttpRequest& request) {
         // ?since=ID (or Last-Event-ID on reconnect): records after it; ?since=live: new ones only;
         // neither: everything the ring still holds.
         QString text = request.query().queryItemValue(QStringLiteral("since"));
@@ -31,7 +31,7 @@ void AdminApi::addServerRoutes(http::Router& router)
         r.setHeader("Cache-Control", "no-cache");
         r.setHeader("Connection", "close");
         r.setHeader("X-Accel-Buffering", "no");
-        r.upgrade = [since](QIODevice* socket, const QByteArray&) { new LogStream(socket, since); };
+        r.upgrade = [this, since](QIODevice* socket, const QByteArray&) { new LogStream(socket, since, 15'000, &m_streams); };
         return r;
     }));
 

@@ -35,6 +35,13 @@ struct AdminContext
     // Decides a pending Tailscale SSH check (`auth approve|reject --auth-id ID`) and answers the
     // SSH server node waiting on it. False when the id names no pending SSH check.
     std::function<bool(const QString& authId, bool approve, const state::Actor& by)> decideSshCheck;
+    // POST /api/v1/debug/node (`keel debug create-node`): a pending registration for a made-up
+    // machine; the reply describes it. Headscale's DebugCreateNode.
+    std::function<store::Result<QJsonObject>(const QString& authId, const QString& name, const QString& user,
+                                             const QStringList& routes, const state::Actor& by)> debugCreateNode;
+    // `keel auth list`: undecided SSH checks and the SSH check approvals in force.
+    std::function<QJsonArray()> pendingSshChecks;
+    std::function<QJsonArray()> sshApprovals;
     // GET /debug/node/{id}: what the node receives (packet filter, SSH policy) and its peers with
     // why each is one; nullopt when the id names no node. Empty until the control plane runs.
     std::function<std::optional<QJsonObject>(qint64 nodeId)> debugNode;

@@ -8,8 +8,10 @@
 
 namespace keel::admin {
 
-EventStream::EventStream(QIODevice* socket, state::EventBus& bus, std::optional<quint64> since, int keepAliveMs)
-    : m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
+EventStream::EventStream(QIODevice* socket, state::EventBus& bus, std::optional<quint64> since, int keepAliveMs,
+                         QObject* parent)
+    : QObject(parent)
+    , m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
     , m_bus(bus)
 {
     connect(m_channel, &SseChannel::ended, this, [this](bool overrun) {

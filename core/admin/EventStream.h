@@ -25,7 +25,9 @@ public:
     static constexpr qint64 kMaxBacklogBytes = 16 * 1024 * 1024;
 
     // `since`: resume after this sequence number; nullopt = live events only.
-    EventStream(QIODevice* socket, state::EventBus& bus, std::optional<quint64> since, int keepAliveMs = 15'000);
+    // `parent`: what the stream must not outlive (the admin API that opened it).
+    EventStream(QIODevice* socket, state::EventBus& bus, std::optional<quint64> since, int keepAliveMs = 15'000,
+                QObject* parent = nullptr);
     ~EventStream() override;
 
     // "id: N\nevent: TYPE\ndata: {...}\n\n"

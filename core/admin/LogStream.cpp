@@ -11,8 +11,9 @@
 
 namespace keel::admin {
 
-LogStream::LogStream(QIODevice* socket, qint64 since, int keepAliveMs)
-    : m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
+LogStream::LogStream(QIODevice* socket, qint64 since, int keepAliveMs, QObject* parent)
+    : QObject(parent)
+    , m_channel(new SseChannel(socket, kMaxBacklogBytes, keepAliveMs, this))
 {
     // No log line when a watcher overruns: it would wake every log watcher, this one included.
     connect(m_channel, &SseChannel::ended, this, &LogStream::finish);

@@ -27,7 +27,8 @@ public:
     static constexpr qint64 kMaxBacklogBytes = 4 * 1024 * 1024;
 
     // `since`: the last record id the client has (0: send the whole ring; -1: live records only).
-    LogStream(QIODevice* socket, qint64 since, int keepAliveMs = 15'000);
+    // `parent`: what the stream must not outlive (the admin API that opened it).
+    LogStream(QIODevice* socket, qint64 since, int keepAliveMs = 15'000, QObject* parent = nullptr);
     ~LogStream() override;
 
     static QByteArray format(const log::LogRecord& record);

@@ -66,6 +66,18 @@ public:
     int pendingCount() const { return int(m_pending.size()); }
     bool isPending(const QString& authId) const { return m_pending.contains(authId); }
 
+    // `keel debug create-node` (RegistrationDebug.cpp): a pending registration under `authId` for
+    // a made-up machine (random keys, OS "TestOS", `routes` announced), for `keel auth register`.
+    // Errors: Invalid (id form, name, route), NotFound (user), Conflict (id already pending).
+    struct DebugNode
+    {
+        QString authId;
+        QString name;
+        QString user;
+        QStringList routes;
+    };
+    store::Result<QJsonObject> addDebugPending(const DebugNode& spec, const state::Actor& by);
+
     // "hskey-authreq-" + 24 hex characters, as Headscale's CLI expects.
     static QString newAuthId();
     static QString authIdFromUrl(const QString& url);

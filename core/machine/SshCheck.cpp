@@ -7,8 +7,11 @@
 #include "machine/Registration.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 namespace keel::control {
 
@@ -38,6 +41,13 @@ SshCheck::SshCheck(state::State& state, Mapper& mapper, QString serverUrl, QObje
 {
     while (m_serverUrl.endsWith(QLatin1Char('/')))
         m_serverUrl.chop(1);
+    // Approvals are stored: a restart does not ask users again within the check period.
+    if (const auto stored = m_state.sshApprovals(); stored) {
+        for (const store::SshApproval& a : *stored)
+            m_approved.insert({a.srcNodeId, a.dstNodeId}, a);
+    } else {
+        qCWarning(lcControl).noquote() << "cannot read the stored SSH check approvals:" << stored.error().message;
+    }
 }
 
 bool SshCheck::parsePath(const QByteArray& path, qint64* src, qint64* dst)
@@ -50,6 +60,12 @@ bool SshCheck::parsePath(const QByteArray& path, qint64* src, qint64* dst)
     p = p.sliced(kPrefix.size());
     const qsizetype to = p.indexOf("/to/");
     return to > 0 && parseId(p.first(to), src) && parseId(p.sliced(to + 4), dst);
+}
+
+QString SshCheck::actionBase() const
+{
+    const QString& base = m_mapper.options().sshActionBase;
+    return base.isEmpty() ? MapperOptions::sshActionBaseFor(m_serverUrl) : base;
 }
 
 qint64 SshCheck::ttlMs() const
@@ -125,12 +141,9 @@ void SshCheck::serve(const ControlContext& context, const http::Http2Request& re
         answer(response, reject(QStringLiteral("The tailnet policy no longer allows this connection.\n")));
         return;
     }
-    if (*period > 0) {
-        const auto at = m_approvedAt.constFind({src, dst});
-        if (at != m_approvedAt.cend() && at->msecsTo(Clock::now()) < *period * 1000) {
-            answer(response, accept());
-            return;
-        }
+    if (const std::optional<QDateTime> ends = approvalEnds(src, dst); ends && Clock::now() < *ends) {
+        answer(response, accept());
+        return;
     }
     answer(response, delegate(src, dst, localUser));
 }
@@ -152,8 +165,10 @@ QJsonObject SshCheck::delegate(qint64 src, qint64 dst, const QString& localUser)
     m_sessions.insert(id, Session{src, dst, localUser, Clock::now(), std::nullopt, {}});
     qCInfo(lcControl).noquote() << "SSH check pending:" << id << "node" << src << "->" << dst << "as" << localUser;
 
-    // The ids are concrete (tailscaled would expand $SRC_NODE_ID and friends, but need not).
-    const QString hold = m_serverUrl
+    // The ids are concrete (tailscaled would expand $SRC_NODE_ID and friends, but need not). The
+    // URL has the netmap's form (https, the server's host, no port): tailscaled fetches it over
+    // Noise only when it is https (MapperOptions::sshActionBase).
+    const QString hold = actionBase()
                          + QStringLiteral("/machine/ssh/action/%1/to/%2?local_user=%3&auth_id=%4")
                                .arg(src)
                                .arg(dst)
@@ -173,13 +188,24 @@ bool SshCheck::decide(const QString& authId, bool approve, const state::Actor& b
     if (it == m_sessions.end() || it->verdict)
         return false;
     it->verdict = approve;
-    if (approve) // remembered for the rule's checkPeriod, whatever the period is now
-        m_approvedAt.insert({it->src, it->dst}, Clock::now());
-    else
-        m_approvedAt.remove({it->src, it->dst}); // a refusal also ends an earlier approval
-    m_state.audit(by, approve ? QStringLiteral("sshcheck.approve") : QStringLiteral("sshcheck.reject"),
-                  QStringLiteral("node:%1").arg(it->dst),
-                  QStringLiteral("%1 from node %2 as %3").arg(authId).arg(it->src).arg(it->localUser));
+    // Stored with its audit entry (State); the waiting connection gets the verdict even if the
+    // store fails (the decision was made), but then it is not remembered.
+    const state::SshCheckDecision d{authId, it->src, it->dst, it->localUser};
+    if (approve) {
+        const std::optional<qint64> period = m_mapper.sshCheckPeriodSeconds(m_state.snapshot(), it->src, it->dst);
+        const auto stored = m_state.approveSshCheck(d, period.value_or(0), by);
+        if (!stored)
+            qCWarning(lcControl).noquote() << "SSH check" << authId << "approved but not stored:" << stored.error().message;
+        else if (period.value_or(0) > 0)
+            m_approved.insert({it->src, it->dst}, *stored);
+    } else {
+        m_approved.remove({it->src, it->dst}); // a refusal also ends an earlier approval
+        if (const auto r = m_state.rejectSshCheck(d, by); !r)
+            qCWarning(lcControl).noquote() << "SSH check" << authId << "refused; the refusal was not stored:" << r.error().message;
+    }
+    it = m_sessions.find(authId); // the state's events ran handlers: look again
+    if (it == m_sessions.end())
+        return true;
     QList<http::Http2Response> waiters = std::exchange(it->waiters, {});
     bool answered = false;
     for (http::Http2Response& w : waiters) {
@@ -208,8 +234,78 @@ void SshCheck::expire()
         it = m_sessions.erase(it);
     }
     // Tailscale caps checkPeriod at 168 h (7 days): an older approval can never apply again.
-    for (auto it = m_approvedAt.begin(); it != m_approvedAt.end();)
-        it = it->secsTo(now) > 168 * 3600 ? m_approvedAt.erase(it) : std::next(it);
+    bool old = false;
+    for (auto it = m_approved.begin(); it != m_approved.end();) {
+        const bool gone = it->approvedAt.secsTo(now) > 168 * 3600;
+        old = old || gone;
+        it = gone ? m_approved.erase(it) : std::next(it);
+    }
+    if (old)
+        m_state.pruneSshApprovals();
+}
+
+std::optional<QDateTime> SshCheck::approvalEnds(qint64 src, qint64 dst) const
+{
+    const auto a = m_approved.constFind({src, dst});
+    if (a == m_approved.cend())
+        return std::nullopt;
+    // The period of the policy in force (as Headscale): the policy may have changed since.
+    const std::optional<qint64> period = m_mapper.sshCheckPeriodSeconds(m_state.snapshot(), src, dst);
+    if (!period || *period <= 0)
+        return std::nullopt;
+    return a->approvedAt.addSecs(*period);
+}
+
+std::optional<state::SshCheckDecision> SshCheck::pendingInfo(const QString& authId) const
+{
+    const auto it = m_sessions.constFind(authId);
+    if (it == m_sessions.cend() || it->verdict)
+        return std::nullopt;
+    return state::SshCheckDecision{authId, it->src, it->dst, it->localUser};
+}
+
+QJsonArray SshCheck::pendingJson() const
+{
+    QJsonArray out;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it->verdict)
+            continue;
+        out.append(QJsonObject{{QStringLiteral("kind"), QStringLiteral("sshCheck")},
+                               {QStringLiteral("authId"), it.key()},
+                               {QStringLiteral("srcNodeId"), QString::number(it->src)},
+                               {QStringLiteral("srcNode"), nodeName(it->src)},
+                               {QStringLiteral("dstNodeId"), QString::number(it->dst)},
+                               {QStringLiteral("dstNode"), nodeName(it->dst)},
+                               {QStringLiteral("localUser"), it->localUser},
+                               {QStringLiteral("createdAt"), it->created.toUTC().toString(Qt::ISODateWithMs)},
+                               {QStringLiteral("expiresAt"), it->created.addMSecs(ttlMs()).toUTC().toString(Qt::ISODateWithMs)}});
+    }
+    return out;
+}
+
+QJsonArray SshCheck::approvalsJson() const
+{
+    QList<store::SshApproval> list = m_approved.values();
+    std::sort(list.begin(), list.end(), [](const store::SshApproval& a, const store::SshApproval& b) {
+        return std::pair(a.dstNodeId, a.srcNodeId) < std::pair(b.dstNodeId, b.srcNodeId);
+    });
+    QJsonArray out;
+    const QDateTime now = Clock::now();
+    for (const store::SshApproval& a : list) {
+        const std::optional<QDateTime> ends = approvalEnds(a.srcNodeId, a.dstNodeId);
+        if (!ends || *ends <= now)
+            continue; // lets nothing in any more
+        out.append(QJsonObject{{QStringLiteral("kind"), QStringLiteral("sshApproval")},
+                               {QStringLiteral("srcNodeId"), QString::number(a.srcNodeId)},
+                               {QStringLiteral("srcNode"), nodeName(a.srcNodeId)},
+                               {QStringLiteral("dstNodeId"), QString::number(a.dstNodeId)},
+                               {QStringLiteral("dstNode"), nodeName(a.dstNodeId)},
+                               {QStringLiteral("localUser"), a.localUser},
+                               {QStringLiteral("approvedAt"), a.approvedAt.toUTC().toString(Qt::ISODateWithMs)},
+                               {QStringLiteral("approvedBy"), a.approvedBy},
+                               {QStringLiteral("expiresAt"), ends->toUTC().toString(Qt::ISODateWithMs)}});
+    }
+    return out;
 }
 
 std::pair<int, QByteArray> SshCheck::page(const QString& authId) const

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonArray>
 #include <QObject>
 
 #include <optional>
@@ -43,6 +44,14 @@ public:
     void expire();
     int pendingCount() const { return int(m_sessions.size()); }
 
+    // An undecided check (for the OIDC page: whose login may approve it); nullopt when `authId`
+    // names none.
+    std::optional<state::SshCheckDecision> pendingInfo(const QString& authId) const;
+    // `keel auth list`: the undecided checks, and the approvals in force (stored, so they survive
+    // a restart) with when each stops letting connections in under the policy in force.
+    QJsonArray pendingJson() const;
+    QJsonArray approvalsJson() const;
+
     // "/machine/ssh/action/{src}/to/{dst}" (query ignored) -> the two node ids.
     static bool parsePath(const QByteArray& path, qint64* src, qint64* dst);
 
@@ -62,13 +71,18 @@ private:
     static QJsonObject accept(const QString& message = {});
     static QJsonObject reject(const QString& message);
     QString nodeName(qint64 id) const;
+    // When the pair's approval stops letting connections in under the policy in force; nullopt
+    // when there is none or no check rule covers the pair any more.
+    std::optional<QDateTime> approvalEnds(qint64 src, qint64 dst) const;
     qint64 ttlMs() const;
+    QString actionBase() const;
 
     state::State& m_state;
     Mapper& m_mapper;
     QString m_serverUrl;
     QHash<QString, Session> m_sessions;                    // auth id -> session
-    QHash<QPair<qint64, qint64>, QDateTime> m_approvedAt; // (src, dst) -> last approval
+    // (src, dst) -> its approval; a copy of the store's rows (State writes them), read at start.
+    QHash<QPair<qint64, qint64>, store::SshApproval> m_approved;
 };
 
 } // namespace keel::control

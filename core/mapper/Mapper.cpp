@@ -121,7 +121,7 @@ MapperPolicy* Mapper::policyFor(const state::SnapshotPtr& s)
     if (!s->policy)
         return nullptr;
     if (!m_policy || m_policy->version() != s->version)
-        m_policy = std::make_unique<MapperPolicy>(s, m_policy.get()); // reuses what the change left valid
+        m_policy = std::make_unique<MapperPolicy>(s, m_policy.get(), m_options.sshActionBase); // reuses what the change left valid
     return m_policy.get();
 }
 

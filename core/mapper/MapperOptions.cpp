@@ -16,7 +16,19 @@ MapperOptions MapperOptions::fromConfig(const config::Config& config)
     o.disableLogTail = !config.logtail.enabled;
     o.taildrop = config.taildrop.enabled;
     o.autoUpdate = config.autoUpdate.enabled;
+    o.sshActionBase = sshActionBaseFor(config.serverUrl);
     return o;
+}
+
+QString MapperOptions::sshActionBaseFor(const QString& serverUrl)
+{
+    const QUrl u(serverUrl);
+    QString host = u.host(QUrl::FullyEncoded);
+    if (host.isEmpty())
+        host = QStringLiteral("unused"); // what Tailscale's control plane shows there: the host is not dialled
+    else if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']'); // an IPv6 literal
+    return QStringLiteral("https://") + host;
 }
 
 } // namespace keel::control

@@ -23,6 +23,15 @@ struct MapperOptions
     bool taildrop = true;                      // cap/file-sharing
     bool autoUpdate = false;                   // default-auto-update value
     bool collectServices = false;
+    // The base of the SSH check URL (SSHAction.holdAndDelegate): "https://<server_url's host>".
+    // Always https and without the port, whatever server_url's scheme: it is the form tailscaled
+    // uses for its own Noise requests ("https://" + host + path). tailscaled 1.96 sends the request
+    // through an http.Transport whose only Noise dialer is DialTLSContext, so an http:// URL would
+    // go out as plain TCP (h2c) to the host instead of over Noise; 1.80-1.82 send a relative URL
+    // with an empty :scheme, which the server refuses. See docs/ssh.md.
+    QString sshActionBase;
+
+    static QString sshActionBaseFor(const QString& serverUrl);
 
     static MapperOptions fromConfig(const config::Config& config);
 };

@@ -1,5 +1,7 @@
 #include "mapper/MapperPolicy.h"
 
+#include "mapper/MapperOptions.h"
+
 #include "metrics/Instruments.h"
 #include "policy/FilterRule.h"
 #include "policy/PolicyApprovals.h"
@@ -12,7 +14,7 @@
 
 namespace keel::control {
 
-MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous)
+MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous, const QString& sshActionBase)
     : m_snapshot(snapshot)
 {
     static const auto kAllowAll = std::make_shared<const policy::Policy>();
@@ -66,6 +68,7 @@ MapperPolicy::MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolic
     } else {
         compiled->compiler = std::make_unique<policy::PolicyCompiler>(*compiled->policy, compiled->topology);
     }
+    compiled->compiler->setServerUrl(sshActionBase.isEmpty() ? MapperOptions::sshActionBaseFor({}) : sshActionBase);
     m_hasVia = compiled->compiler->hasVia();
     metrics::Instruments::policyCompile(double(took.nsecsElapsed()) / 1e9);
     m_compiled = std::move(compiled);

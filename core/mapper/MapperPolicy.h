@@ -24,8 +24,10 @@ namespace keel::control {
 class MapperPolicy
 {
 public:
-    // `previous` (optional) must stay alive during construction only.
-    explicit MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous = nullptr);
+    // `previous` (optional) must stay alive during construction only. `sshActionBase` is the base of
+    // check rules' holdAndDelegate URL (MapperOptions::sshActionBase).
+    explicit MapperPolicy(const state::SnapshotPtr& snapshot, const MapperPolicy* previous = nullptr,
+                          const QString& sshActionBase = {});
 
     quint64 version() const { return m_snapshot->version; }
     const QSet<qint64>& peersOf(qint64 nodeId);

@@ -19,7 +19,9 @@ namespace {
 const QByteArray kStateCookie = QByteArrayLiteral("keel_oidc_state");
 const QByteArray kConfirmCookie = QByteArrayLiteral("keel_oidc_confirm");
 
-QString cookie(const http::HttpRequest& request, const QByteArray& name)
+} // namespace
+
+QString OidcLogin::cookie(const http::HttpRequest& request, const QByteArray& name)
 {
     for (const auto& [header, value] : request.headers) {
         if (header.compare("Cookie", Qt::CaseInsensitive) != 0)
@@ -34,13 +36,11 @@ QString cookie(const http::HttpRequest& request, const QByteArray& name)
     return {};
 }
 
-QString userLabel(const store::User& u)
+QString OidcLogin::userLabel(const store::User& u)
 {
     const QString who = u.displayName.isEmpty() ? u.name : u.displayName;
     return u.email.isEmpty() || u.email == who ? who : QStringLiteral("%1 (%2)").arg(who, u.email);
 }
-
-} // namespace
 
 OidcLogin::OidcLogin(const config::Config& config, state::State& state, control::Registration& registration, QObject* parent)
     : QObject(parent)
@@ -100,6 +100,7 @@ void OidcLogin::registerRoutes(http::Router& router)
 {
     router.add("GET", QStringLiteral("/oidc/callback"), [this](http::HttpRequest& r) { return callback(r); });
     router.add("POST", QStringLiteral("/register/confirm/{authId}"), [this](http::HttpRequest& r) { return confirm(r); });
+    router.add("POST", QStringLiteral("/auth/confirm/{authId}"), [this](http::HttpRequest& r) { return confirmSshCheck(r); });
 }
 
 http::HttpResponse OidcLogin::page(int status, const QByteArray& html)
@@ -184,7 +185,7 @@ http::HttpResponse OidcLogin::callback(http::HttpRequest& request)
     if (!auth::OidcSessions::equal(cookie(request, kStateCookie), state))
         return refuse(403, QStringLiteral("Login started elsewhere"),
                       QStringLiteral("This login was not started in this browser (the state cookie does not match)."));
-    if (!m_registration.pendingInfo(login->authId))
+    if (!m_registration.pendingInfo(login->authId) && !isSshCheck(login->authId))
         return refuse(410, QStringLiteral("Registration expired"),
                       QStringLiteral("The machine's registration request expired before the login finished."));
     return deferredResponse([this, login = *login, code](const Respond& respond) { completeLogin(login, code, respond); });
@@ -226,6 +227,10 @@ void OidcLogin::finishLogin(const auth::OidcSessions::Login& login, auth::OidcCl
     if (const QString why = m_rules.refusal(claims); !why.isEmpty()) {
         metrics::Instruments::oidcLogin("denied");
         respond(refuse(403, QStringLiteral("Login refused"), QStringLiteral("You may not register machines here: %1").arg(why)));
+        return;
+    }
+    if (isSshCheck(login.authId)) {
+        finishSshCheck(login.authId, claims, respond);
         return;
     }
     const auto pending = m_registration.pendingInfo(login.authId);

@@ -6,6 +6,7 @@
 #include "config/Config.h"
 #include "http/Router.h"
 #include "server/DeferredResponse.h"
+#include "store/User.h"
 
 #include <QObject>
 
@@ -14,6 +15,7 @@ class State;
 }
 namespace keel::control {
 class Registration;
+class SshCheck;
 }
 
 namespace keel::server {
@@ -37,6 +39,13 @@ public:
     void registerRoutes(http::Router& router);
     http::HttpResponse registerPage(http::HttpRequest& request);
 
+    // Tailscale SSH check mode with OIDC (OidcSshCheck.cpp): the check's /auth/<id> page starts a
+    // login at the provider; after it, the check is approved (on a confirmation form, as for
+    // registrations) only when the person who logged in owns the connection's source node, as
+    // Headscale 0.29 decides it. Anyone else gets a refusal page and the check stays undecided.
+    void setSshCheck(control::SshCheck* sshCheck) { m_sshCheck = sshCheck; }
+    http::HttpResponse sshCheckPage(http::HttpRequest& request);
+
     auth::OidcProvider& provider() { return *m_provider; }
 
     // `keel configtest`: one line per oidc.* setting in force (secrets are never printed).
@@ -51,6 +60,12 @@ private:
                      const Respond& respond);
     http::HttpResponse cookieHeader(http::HttpResponse r, const QByteArray& name, const QString& value, const QString& path,
                                     const QByteArray& sameSite, qint64 maxAgeSeconds) const;
+    bool isSshCheck(const QString& authId) const;
+    void finishSshCheck(const QString& authId, const auth::OidcClaims& claims, const Respond& respond);
+    http::HttpResponse confirmSshCheck(http::HttpRequest& request);
+    http::HttpResponse refuseSsh(int status, const QString& title, const QString& detail) const;
+    static QString cookie(const http::HttpRequest& request, const QByteArray& name);
+    static QString userLabel(const store::User& user);
     static http::HttpResponse page(int status, const QByteArray& html);
     http::HttpResponse refuse(int status, const QString& title, const QString& detail) const;
 
@@ -62,6 +77,7 @@ private:
     auth::OidcProvider* m_provider;
     auth::OidcAccessRules m_rules;
     auth::OidcSessions m_sessions;
+    control::SshCheck* m_sshCheck = nullptr;
 };
 
 } // namespace keel::server

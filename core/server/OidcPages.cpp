@@ -53,4 +53,33 @@ QByteArray error(const QString& title, const QString& detail)
                            .arg(esc(detail)));
 }
 
+QByteArray sshConfirm(const SshConfirm& c)
+{
+    const QString body = QStringLiteral(
+        "<p>You are signed in as <strong>%1</strong>. Let this Tailscale SSH connection in?</p>"
+        "<dl><dt>From</dt><dd>%2</dd><dt>To</dt><dd>%3</dd><dt>As local user</dt><dd><code>%4</code></dd></dl>"
+        "<form method=\"post\" action=\"/auth/confirm/%5\">"
+        "<input type=\"hidden\" name=\"csrf_token\" value=\"%6\">"
+        "<button type=\"submit\">Approve this connection</button></form>"
+        "<p class=\"note\">Only continue if you are making this connection yourself, right now: a link someone "
+        "else sent you would let their connection in as you.</p>")
+                             .arg(esc(c.userLabel), esc(c.from), esc(c.to), esc(c.localUser), esc(c.authId), esc(c.csrfToken));
+    return page(QStringLiteral("Confirm SSH connection"), body);
+}
+
+QByteArray sshApproved(const QString& from, const QString& to, const QString& localUser)
+{
+    return page(QStringLiteral("SSH session authorized"),
+                QStringLiteral("<p>The connection from %1 to %2 as <code>%3</code> is approved. You can close this "
+                               "window; your SSH session continues on its own.</p>")
+                    .arg(esc(from), esc(to), esc(localUser)));
+}
+
+QByteArray sshError(const QString& title, const QString& detail)
+{
+    return page(title, QStringLiteral("<p>%1</p><p class=\"note\">The SSH connection was not approved. It waits until "
+                                      "its owner approves it or the check expires; connect again for a new link.</p>")
+                           .arg(esc(detail)));
+}
+
 } // namespace keel::server::OidcPages

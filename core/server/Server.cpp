@@ -157,6 +157,7 @@ bool Server::start(QString* error)
         m_bootstrapDns->update(m_derpMap->currentMap());
     if (m_config.oidc.enabled()) {
         m_oidc = std::make_unique<OidcLogin>(m_config, *m_state, m_controlService->registration());
+        m_oidc->setSshCheck(&m_controlService->sshCheck());
         if (!m_oidc->start(error))
             return false;
         m_oidc->registerRoutes(m_publicRouter);
@@ -192,6 +193,12 @@ bool Server::start(QString* error)
     m_adminContext->decideSshCheck = [this](const QString& authId, bool approve, const state::Actor& by) {
         return m_controlService->sshCheck().decide(authId, approve, by);
     };
+    m_adminContext->debugCreateNode = [this](const QString& authId, const QString& name, const QString& user, const QStringList& routes,
+                                             const state::Actor& by) {
+        return m_controlService->registration().addDebugPending({authId, name, user, routes}, by);
+    };
+    m_adminContext->pendingSshChecks = [this] { return m_controlService->sshCheck().pendingJson(); };
+    m_adminContext->sshApprovals = [this] { return m_controlService->sshCheck().approvalsJson(); };
     m_adminContext->reachablePeers = [this](qint64 nodeId) {
         const state::SnapshotPtr s = m_state->snapshot();
         control::Mapper& mapper = m_controlService->mapper();
@@ -364,6 +371,8 @@ void Server::addPublicRoutes()
     }
     // The page behind an SSH check's auth URL (Headscale 0.29's /auth/{auth_id}).
     m_publicRouter.add("GET", QStringLiteral("/auth/{authId}"), [this](http::HttpRequest& request) {
+        if (m_oidc) // with OIDC the source node's owner logs in to approve it
+            return m_oidc->sshCheckPage(request);
         const auto [status, html] = m_controlService->sshCheck().page(request.pathParams.value(QStringLiteral("authId")));
         return http::HttpResponse::text(status, html, "text/html; charset=utf-8");
     });

@@ -25,6 +25,14 @@ struct AuditNote
     QString target;
     QString detail;
 };
+// A pending Tailscale SSH check being decided: who connects where (machine/SshCheck).
+struct SshCheckDecision
+{
+    QString authId;
+    qint64 srcNodeId = 0;
+    qint64 dstNodeId = 0;
+    QString localUser;
+};
 // Describes the audit entry of a registration from the node as stored (its id is new).
 using NodeAuditNote = std::function<std::optional<AuditNote>(const store::Node&)>;
 
@@ -144,6 +152,13 @@ public:
     // The key that signs /api/v2 access tokens: 32 random bytes made once and kept in the store's
     // server state, so tokens survive a restart. Empty when the store cannot be read or written.
     QByteArray accessTokenKey();
+    // Tailscale SSH check decisions (StateSsh.cpp), audited as sshcheck.approve / sshcheck.reject.
+    // An approval is remembered for `periodSeconds` (the check rule's checkPeriod; 0, "always",
+    // remembers nothing); a refusal ends the pair's earlier approval.
+    store::Result<store::SshApproval> approveSshCheck(const SshCheckDecision& decision, qint64 periodSeconds, const Actor& by);
+    store::Result<void> rejectSshCheck(const SshCheckDecision& decision, const Actor& by);
+    store::Result<QList<store::SshApproval>> sshApprovals();
+    int pruneSshApprovals(); // deletes approvals older than 168 h (the longest checkPeriod); returns how many
     // policy.mode database: checks the document as a reload would, stores it, applies it.
     store::Result<store::PolicyRecord> setPolicy(const QString& text, const Actor& by);
     // Stores history entry `id`'s text again as the newest policy: the same checks, audit

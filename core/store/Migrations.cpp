@@ -141,6 +141,19 @@ const QStringList& step(int version)
                        " actor TEXT NOT NULL,"
                        " note TEXT NOT NULL DEFAULT '')"),
     };
+    static const QStringList v7 = {
+        // Approved Tailscale SSH checks (check mode), so a restart does not ask users again
+        // within the rule's checkPeriod. One row per (source, destination) node pair.
+        QStringLiteral("CREATE TABLE ssh_check_approvals ("
+                       " src_node_id %BIGINT% NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,"
+                       " dst_node_id %BIGINT% NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,"
+                       " local_user TEXT NOT NULL DEFAULT '',"
+                       " approved_at %BIGINT% NOT NULL,"
+                       " expires_at %BIGINT% NOT NULL,"
+                       " approved_by TEXT NOT NULL DEFAULT '',"
+                       " PRIMARY KEY (src_node_id, dst_node_id))"),
+        QStringLiteral("CREATE INDEX ssh_check_approvals_dst ON ssh_check_approvals (dst_node_id)"),
+    };
     static const QStringList none;
     switch (version) {
     case 1:
@@ -155,12 +168,14 @@ const QStringList& step(int version)
         return v5;
     case 6:
         return v6;
+    case 7:
+        return v7;
     default:
         return none;
     }
 }
 
-constexpr int Latest = 6;
+constexpr int Latest = 7;
 
 QString dialect(QString sql, bool sqlite)
 {

@@ -8,6 +8,7 @@
 #include "store/PolicyRecord.h"
 #include "store/PreAuthKey.h"
 #include "store/Result.h"
+#include "store/SshApproval.h"
 #include "store/StoredSecret.h"
 #include "store/User.h"
 
@@ -143,6 +144,12 @@ public:
     Result<AuditEntry> appendAudit(const AuditEntry& entry); // id assigned; time defaults to now
     Result<QList<AuditEntry>> listAudit(const AuditFilter& filter = {});
     Result<int> pruneAudit(const QDateTime& olderThan);     // returns how many were deleted
+
+    // --- approvals of Tailscale SSH checks (StoreSsh.cpp); one per (source, destination) pair
+    Result<void> putSshApproval(const SshApproval& approval); // replaces the pair's earlier one
+    Result<bool> deleteSshApproval(qint64 srcNodeId, qint64 dstNodeId); // true when there was one
+    Result<QList<SshApproval>> listSshApprovals();             // by destination, then source
+    Result<int> pruneSshApprovals(const QDateTime& approvedBefore); // deletes those approved before then
 
     // --- small server state (key/value), e.g. the IP allocator's cursor or a server id
     Result<std::optional<QByteArray>> stateValue(const QString& key);

@@ -15,7 +15,8 @@ Command tree(QString* ran)
 {
     Command create{{QStringLiteral("create"), QStringLiteral("c"), QStringLiteral("new")}, QStringLiteral("Creates"), QStringLiteral("NAME"), 1, 1,
                    {{QStringLiteral("email"), QLatin1Char('e'), QStringLiteral("email")},
-                    {QStringLiteral("reusable"), {}, QStringLiteral("switch"), false}},
+                    {QStringLiteral("reusable"), {}, QStringLiteral("switch"), false},
+                    {QStringLiteral("route"), QLatin1Char('r'), QStringLiteral("repeatable"), true, {}, false, true}},
                    [ran](Invocation& inv) { *ran = QStringLiteral("create ") + inv.arguments.join(QLatin1Char(',')); return 0; }, {}, {}};
     Command list{{QStringLiteral("list"), QStringLiteral("ls")}, QStringLiteral("Lists"), {}, 0, 0,
                  {{QStringLiteral("identifier"), QLatin1Char('i'), QStringLiteral("id"), true, {}, true}},
@@ -83,6 +84,22 @@ private slots:
         QVERIFY(!inv.isOn(QStringLiteral("reusable")));
         QVERIFY(!cl.parse({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("--reusable=maybe"), QStringLiteral("bob")}, &inv, &error, &help));
         QVERIFY(error.contains(QStringLiteral("switch")));
+    }
+
+    void repeatedFlags()
+    {
+        // A repeatable flag keeps every value (cobra's StringSlice: `-r A -r B` == `-r A,B`); any
+        // other flag given twice keeps the last.
+        QString ran;
+        const CommandLine cl(tree(&ran));
+        Invocation inv;
+        QString error;
+        bool help = false;
+        QVERIFY2(cl.parse({"users", "create", "-r", "10.0.0.0/8", "--route=192.168.0.0/16,fd00::/8", "-e", "a@x", "-e", "b@x", "bob"},
+                          &inv, &error, &help),
+                 qPrintable(error));
+        QCOMPARE(inv.value(QStringLiteral("route")), QStringLiteral("10.0.0.0/8,192.168.0.0/16,fd00::/8"));
+        QCOMPARE(inv.value(QStringLiteral("email")), QStringLiteral("b@x"));
     }
 
     void errors_data()

@@ -189,6 +189,17 @@ std::shared_ptr<TestMachine::Call> TestMachine::send(const QByteArray& path, con
     return call;
 }
 
+std::shared_ptr<TestMachine::Call> TestMachine::get(const QByteArray& path)
+{
+    auto call = std::make_shared<Call>();
+    auto* s = m_client->request("GET", path);
+    QObject::connect(s, &http::Http2ClientStream::headersReceived, s, [call](int st, const http::Http2Headers&) { call->status = st; });
+    QObject::connect(s, &http::Http2ClientStream::dataReceived, s, [call](const QByteArray& c) { call->body += c; });
+    QObject::connect(s, &http::Http2ClientStream::finished, s, [call] { call->done = true; });
+    QObject::connect(s, &http::Http2ClientStream::failed, s, [call] { call->done = true; });
+    return call;
+}
+
 QString TestMachine::startLogin(QJsonObject* reply, bool withOldKey)
 {
     auto call = send("/machine/register", registerBody(withOldKey));

@@ -73,6 +73,8 @@ public:
     std::shared_ptr<Call> followup(const QString& authUrl, bool withOldKey = false);
     // One framed full map (Stream false).
     QJsonObject fetchMap();
+    // GET on the Noise session, as tailssh fetches an SSH check URL (ssh/action, not waited for).
+    std::shared_ptr<Call> get(const QByteArray& path);
 
 private:
     QJsonObject registerBody(bool withOldKey) const;

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace keel;
 using namespace keel::test;
@@ -158,6 +159,7 @@ private slots:
     void providerDown();
     void providerGroupsInThePolicy();
     void configtestSaysWhatIsInForce();
+    void sshCheckIsApprovedByTheSourceOwnerOnly();
 };
 
 void TestOidc::firstLoginConfirmsBeforeRegistering()
@@ -521,6 +523,67 @@ void TestOidc::configtestSaysWhatIsInForce()
     r = m_keel->cli({"-c", m_keel->configPath(), "configtest"});
     QVERIFY(r.exitCode != 0);
     QVERIFY2((r.out + r.err).contains("must use https"), (r.out + r.err).constData());
+}
+
+// Tailscale SSH check mode with OIDC: the check's page sends the person through the provider, and
+// only the owner of the connection's source node may approve it (Headscale 0.29's rule).
+void TestOidc::sshCheckIsApprovedByTheSourceOwnerOnly()
+{
+    QVERIFY(startAll({}, "RS256", R"({"ssh": [{"action": "check", "src": ["autogroup:member"], "dst": ["autogroup:self"],
+                                      "users": ["root"], "checkPeriod": "2h"}]})"));
+    TestMachine laptop("laptop"), server("server");
+    QVERIFY(laptop.connect(m_keel->port()) && server.connect(m_keel->port()));
+    OidcBrowser alice;
+    QCOMPARE(registerAs(laptop, alice, "alice")["MachineAuthorized"].toBool(), true);
+    QCOMPARE(registerAs(server, alice, "alice")["MachineAuthorized"].toBool(), true);
+    QString src, dst;
+    for (const QJsonValue& n : nodes())
+        (n["name"].toString() == "laptop" ? src : dst) = n["id"].toVariant().toString();
+    QVERIFY(!src.isEmpty() && !dst.isEmpty());
+
+    // The SSH server node asks control as tailssh does, then holds on the URL it is given.
+    auto first = server.get(QStringLiteral("/machine/ssh/action/%1/to/%2?local_user=root").arg(src, dst).toUtf8());
+    QVERIFY(QTest::qWaitFor([first] { return first->done; }, 10000));
+    QCOMPARE(first->status, 200);
+    const QString hold = first->json()["holdAndDelegate"].toString();
+    const QString authId = QUrlQuery(QUrl(hold)).queryItemValue("auth_id");
+    const QString authUrl = serverUrl() + "/auth/" + authId;
+    QVERIFY2(first->json()["message"].toString().contains(authUrl), first->body.constData());
+    const QUrl holdUrl(hold);
+    auto held = server.get((holdUrl.path() + "?" + holdUrl.query(QUrl::FullyEncoded)).toUtf8());
+
+    // Bob logs in fine, but the connection is not his: refused, and the check still waits.
+    OidcBrowser bob;
+    const auto refused = bob.login(QUrl(authUrl), "bob");
+    QCOMPARE(refused.page.status, 403);
+    QVERIFY2(refused.page.body.contains("Not your connection") && refused.page.body.contains("belongs to alice"),
+             refused.page.body.constData());
+    QTest::qWait(100);
+    QVERIFY(!held->done);
+
+    // Alice (already signed in at the provider) confirms on Keel's page; a forged post does nothing.
+    const auto login = alice.login(QUrl(authUrl), "alice");
+    QCOMPARE(login.page.status, 200);
+    QVERIFY2(login.page.body.contains("Confirm SSH connection") && login.page.body.contains("laptop")
+                 && login.page.body.contains("server"), login.page.body.constData());
+    QVERIFY(!held->done);
+    OidcBrowser mallory;
+    QCOMPARE(mallory.confirm(login.page).status, 403);
+    const auto done = alice.confirm(login.page);
+    QCOMPARE(done.status, 200);
+    QVERIFY2(done.body.contains("SSH session authorized"), done.body.constData());
+    QVERIFY(QTest::qWaitFor([held] { return held->done; }, 10000));
+    QCOMPARE(held->json()["accept"].toBool(), true);
+
+    // Remembered (and listed) as alice's own approval; the next connection goes straight in.
+    bool listed = false;
+    for (const QJsonValue& e : cliJson({"auth", "list"}))
+        listed = listed || (e["kind"].toString() == "sshApproval" && e["approvedBy"].toString() == "oidc:alice"
+                            && e["srcNodeId"].toString() == src && e["dstNodeId"].toString() == dst);
+    QVERIFY(listed);
+    auto again = server.get(QStringLiteral("/machine/ssh/action/%1/to/%2?local_user=root").arg(src, dst).toUtf8());
+    QVERIFY(QTest::qWaitFor([again] { return again->done; }, 10000));
+    QCOMPARE(again->json()["accept"].toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(TestOidc)

@@ -297,6 +297,7 @@ private slots:
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE pre_auth_keys DROP COLUMN pre_approved")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE users DROP COLUMN provider_groups")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE oauth_clients")));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE ssh_check_approvals")));
             QVERIFY(q.exec(QStringLiteral("UPDATE keel_schema SET version = 1")));
         }
         QCOMPARE(f.store->schemaVersion(), 1);
@@ -307,6 +308,7 @@ private slots:
         CHECK_OK(f.store->setPolicy(QStringLiteral("{}")));
         CHECK_OK(f.store->setStateValue(QStringLiteral("k"), "v"));
         CHECK_OK(f.store->createOAuthClient(NewOAuthClient{.scopes = {QStringLiteral("dns:read")}}));
+        QVERIFY(f.store->listSshApprovals()->isEmpty());
         QCOMPARE(f.store->listUsers()->size(), 1);
     }
 

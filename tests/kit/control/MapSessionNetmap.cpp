@@ -32,6 +32,8 @@ bool MapSessionNetmap::apply(const QJsonObject& m, QString* error)
         m_derp = m.value(QStringLiteral("DERPMap")).toObject();
     if (m.value(QStringLiteral("PacketFilter")).isArray())
         m_filter = m.value(QStringLiteral("PacketFilter")).toArray();
+    if (m.value(QStringLiteral("SSHPolicy")).isObject())
+        m_sshPolicy = m.value(QStringLiteral("SSHPolicy")).toObject();
     for (const QJsonValue& v : m.value(QStringLiteral("UserProfiles")).toArray()) // additive
         m_profiles.insert(v.toObject().value(QStringLiteral("ID")).toInteger(), v.toObject());
 

@@ -24,6 +24,9 @@ public:
     const QJsonObject& dnsConfig() const { return m_dns; }
     const QJsonObject& derpMap() const { return m_derp; }
     const QJsonArray& packetFilter() const { return m_filter; }
+    // MapResponse.SSHPolicy as tailscaled keeps it (controlclient/map.go: null or absent keeps the
+    // last one); empty until one arrives.
+    const QJsonObject& sshPolicy() const { return m_sshPolicy; }
     const QMap<qint64, QJsonObject>& userProfiles() const { return m_profiles; }
     int messages() const { return m_messages; }
     int keepAlives() const { return m_keepAlives; }
@@ -35,6 +38,7 @@ private:
     QJsonObject m_dns;
     QJsonObject m_derp;
     QJsonArray m_filter;
+    QJsonObject m_sshPolicy;
     int m_messages = 0;
     int m_keepAlives = 0;
 };
