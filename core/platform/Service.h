@@ -32,7 +32,8 @@ QString state();
 
 // Windows: when the process was started by the service control manager, runs `serve` under it
 // (reporting running/stopped; a stop request calls `stop`, which must make `serve` return) and
-// returns true with `serve`'s exit code in *exitCode. Returns false at once when started from a
+// returns true with `serve`'s exit code in *exitCode. A service has no console: its log (stderr)
+// is appended to %ProgramData%\Keel\keel.log. Returns false at once when started from a
 // console (or on any other platform): the caller then just runs `serve`.
 bool runUnderServiceManager(const std::function<int()>& serve, const std::function<void()>& stop, int* exitCode);
 

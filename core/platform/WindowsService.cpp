@@ -5,10 +5,14 @@
 // its own while the server keeps the main thread (Qt's event loop must run there).
 #include "platform/Service.h"
 
+#include "platform/Paths.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QMetaObject>
+#include <QProcessEnvironment>
 
+#include <cstdio>
 #include <future>
 #include <thread>
 
@@ -243,6 +247,11 @@ bool runUnderServiceManager(const std::function<int()>& serve, const std::functi
         g_running = nullptr;
         return false;
     }
+    // A service has no console: its log (stderr) goes to %ProgramData%\Keel\keel.log, appended.
+    const QString logDir = systemDataDir(QProcessEnvironment::systemEnvironment());
+    QDir().mkpath(logDir);
+    const std::wstring logPath = QDir::toNativeSeparators(logDir + QStringLiteral("/keel.log")).toStdWString();
+    _wfreopen(logPath.c_str(), L"a", stderr);
     const int code = serve();
     running.status.dwServiceSpecificExitCode = DWORD(code);
     SetEvent(running.done);

@@ -37,6 +37,13 @@ foreach(plugin IN LISTS KEEL_QT_PLUGINS)
     endif()
 endforeach()
 
+# Qt's OpenSSL backend loads libssl at run time (no import for objdump to find): shipped by name.
+# (libcrypto is imported by keel.exe itself.)
+if(KEEL_WIN_PREFIX)
+    file(GLOB keel_runtime_loaded_dlls "${KEEL_WIN_PREFIX}/bin/libssl-*.dll")
+    install(FILES ${keel_runtime_loaded_dlls} DESTINATION bin)
+endif()
+
 # Every DLL the executables and plugins need, resolved with objdump (works on a Linux build host):
 # from the prefix, then the MinGW runtime (libstdc++, libgcc_s_seh, libwinpthread). System DLLs
 # (kernel32, ws2_32, ...) are Windows' own and stay out.
@@ -56,14 +63,20 @@ set(CPACK_PACKAGE_NAME keel)
 set(CPACK_PACKAGE_FILE_NAME keel-${PROJECT_VERSION}-win64)
 set(CPACK_PACKAGE_INSTALL_DIRECTORY Keel)
 set(CPACK_PACKAGE_INSTALL_REGISTRY_KEY Keel)
-set(CPACK_PACKAGE_EXECUTABLES keel-manager "Keel Manager")
+if(TARGET keel-manager)
+    set(CPACK_PACKAGE_EXECUTABLES keel-manager "Keel Manager")
+endif()
 set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_CURRENT_LIST_DIR}/license.txt)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_NSIS_PACKAGE_NAME "Keel")
 set(CPACK_NSIS_DISPLAY_NAME "Keel ${PROJECT_VERSION}")
 set(CPACK_NSIS_MUI_ICON ${CMAKE_CURRENT_LIST_DIR}/keel.ico)
 set(CPACK_NSIS_MUI_UNIICON ${CMAKE_CURRENT_LIST_DIR}/keel.ico)
-set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\keel-manager.exe")
+if(TARGET keel-manager)
+    set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\keel-manager.exe")
+else()
+    set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\keel.exe") # a server-only build (no Qt Widgets in the prefix)
+endif()
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
 set(CPACK_NSIS_MODIFY_PATH OFF)
 # A 64-bit installer (NSIS's amd64-unicode stubs): Keel is 64-bit only, and a 32-bit installer

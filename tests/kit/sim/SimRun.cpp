@@ -249,15 +249,21 @@ void SimRun::joinReachedAll()
     m_nodes.append(m_joiner);
     m_joiner = nullptr;
     ++m_joinsDone;
+#ifdef Q_OS_WIN
+    // A QSocketNotifier watches sockets only there, not a console or pipe.
+    finish(false, QStringLiteral("joins on stdin need a POSIX stdin (not available on Windows)"));
+#else
     if (!m_stdin) {
         m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
         connect(m_stdin, &QSocketNotifier::activated, this, &SimRun::readStdin);
     }
     say(QStringLiteral("ready for the next join (a line on stdin)"));
+#endif
 }
 
 void SimRun::readStdin()
 {
+#ifndef Q_OS_WIN
     char buffer[256];
     const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
     if (n <= 0) {
@@ -267,6 +273,7 @@ void SimRun::readStdin()
     }
     if (std::memchr(buffer, '\n', size_t(n)))
         startJoin();
+#endif
 }
 
 void SimRun::finish(bool ok, const QString& why)
