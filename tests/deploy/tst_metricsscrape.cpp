@@ -48,10 +48,13 @@ int post(control::ControlClient& client, const QByteArray& path, const QJsonObje
     int status = 0;
     bool done = false, data = false;
     auto* s = client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QObject::connect(s, &http::Http2ClientStream::headersReceived, s, [&](int st, const http::Http2Headers&) { status = st; });
-    QObject::connect(s, &http::Http2ClientStream::dataReceived, s, [&](const QByteArray&) { data = true; });
-    QObject::connect(s, &http::Http2ClientStream::finished, s, [&] { done = true; });
-    QObject::connect(s, &http::Http2ClientStream::failed, s, [&] { done = true; });
+    // The handlers write to this frame's locals: `guard` cuts them when it returns, since a map
+    // stream (waitForEnd false) stays open and ends later.
+    QObject guard;
+    QObject::connect(s, &http::Http2ClientStream::headersReceived, &guard, [&](int st, const http::Http2Headers&) { status = st; });
+    QObject::connect(s, &http::Http2ClientStream::dataReceived, &guard, [&](const QByteArray&) { data = true; });
+    QObject::connect(s, &http::Http2ClientStream::finished, &guard, [&] { done = true; });
+    QObject::connect(s, &http::Http2ClientStream::failed, &guard, [&] { done = true; });
     (void)QTest::qWaitFor([&] { return waitForEnd ? done : data; }, 15000);
     return status;
 }
