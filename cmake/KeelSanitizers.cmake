@@ -1,4 +1,4 @@
-# KEEL_SANITIZE (the `ci` preset, so `make test` and CI): every target, tests included, built with
+# KEEL_SANITIZE (the `asan` preset, `KEEL_SANITIZE=1 make test`): every target, tests included, built with
 # AddressSanitizer + UndefinedBehaviorSanitizer; any report aborts the process that made it, so the
 # test fails. keel_sanitize_test() gives every registered test (and every `keel serve` or CLI a test
 # starts, which inherit the environment) the runtime options and the suppression files, so a plain

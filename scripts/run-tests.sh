@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: installs packages, configures and builds with
-# warnings as errors and with AddressSanitizer + UndefinedBehaviorSanitizer (the ci preset, build-ci/;
-# cmake/KeelSanitizers.cmake gives every test the sanitizer options), starts a private PostgreSQL cluster on loopback for the storage tests, and
+# warnings as errors (the ci preset, build-ci/; with KEEL_SANITIZE=1 the asan preset, build-asan/,
+# where cmake/KeelSanitizers.cmake gives every test the sanitizer options), starts a private
+# PostgreSQL cluster on loopback for the storage tests, and
 # runs ctest. Exits non-zero when anything fails. This is `make test` and what CI runs.
 #
 # It leaves the machine as it found it: the PostgreSQL cluster lives in a fresh directory under
@@ -14,13 +15,19 @@ cd "$root"
 
 scripts/setup.sh --test
 
-# The ci preset: warnings as errors, sanitizers on (see the Makefile). A tree configured otherwise
-# (an older build-ci without sanitizers) is reconfigured.
-build=${BUILD:-build-ci}
+# The ci preset (warnings as errors) in build-ci/; KEEL_SANITIZE=1 takes the asan preset in
+# build-asan/ instead (ASan + UBSan). A tree configured otherwise is reconfigured.
+preset=ci
+sanitize=OFF
+if [ "${KEEL_SANITIZE:-0}" = 1 ]; then
+    preset=asan
+    sanitize=ON
+fi
+build=${BUILD:-build-$preset}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 if [ ! -f "$build/build.ninja" ] || ! grep -q '^KEEL_WERROR:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null \
-    || ! grep -q '^KEEL_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
-    cmake --preset ci -B "$build"
+    || ! grep -q "^KEEL_SANITIZE:BOOL=$sanitize" "$build/CMakeCache.txt" 2>/dev/null; then
+    cmake --preset "$preset" -B "$build"
 fi
 cmake --build "$build" -j "$(nproc)"
 

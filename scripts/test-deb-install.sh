@@ -5,7 +5,7 @@
 # `systemd-analyze verify`, and purge removes the config but keeps the data unless asked.
 # Too slow for the normal suite (debootstrap downloads a base system): run it by hand or in a
 # nightly job. Needs root, debootstrap and the Debian mirror.
-#   scripts/test-deb-install.sh [build-dir]      (default: build, the release preset; build-ci is sanitized)
+#   scripts/test-deb-install.sh [build-dir]      (default: build, the release preset)
 # KEEL_DEB_ROOT_CACHE=<file.tar> keeps the debootstrapped root between runs.
 set -euo pipefail
 
