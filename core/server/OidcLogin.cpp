@@ -133,18 +133,25 @@ http::HttpResponse OidcLogin::registerPage(http::HttpRequest& request)
     if (!m_registration.pendingInfo(authId))
         return refuse(404, QStringLiteral("Registration link expired"),
                       QStringLiteral("This registration link is unknown or has expired."));
+    return redirectOnceDiscovered(authId, [this] {
+        return refuse(502, QStringLiteral("Identity provider unavailable"),
+                      QStringLiteral("The identity provider could not be reached, so you cannot log in right now. "
+                                     "Try again later or ask the administrator."));
+    });
+}
+
+http::HttpResponse OidcLogin::redirectOnceDiscovered(const QString& authId, std::function<http::HttpResponse()> unavailable)
+{
     if (m_provider->isDiscovered()) {
         http::HttpResponse out;
         redirectToProvider(authId, [&out](const http::HttpResponse& r) { out = r; });
         return out;
     }
-    return deferredResponse([this, authId](const Respond& respond) {
-        m_provider->discover([this, authId, respond](const QString& error) {
+    return deferredResponse([this, authId, unavailable = std::move(unavailable)](const Respond& respond) {
+        m_provider->discover([this, authId, unavailable, respond](const QString& error) {
             if (!error.isEmpty()) {
                 metrics::Instruments::oidcLogin("error");
-                respond(refuse(502, QStringLiteral("Identity provider unavailable"),
-                               QStringLiteral("The identity provider could not be reached, so you cannot log in right now. "
-                                              "Try again later or ask the administrator.")));
+                respond(unavailable());
                 return;
             }
             redirectToProvider(authId, respond);

@@ -8,6 +8,7 @@
 #include "server/DeferredResponse.h"
 #include "store/User.h"
 
+#include <functional>
 #include <QObject>
 
 namespace keel::state {
@@ -55,6 +56,9 @@ private:
     http::HttpResponse callback(http::HttpRequest& request);
     http::HttpResponse confirm(http::HttpRequest& request);
     void redirectToProvider(const QString& authId, const Respond& respond);
+    // The redirect to the provider, after its discovery when that has not happened yet; the
+    // page `unavailable` makes is the answer when the provider cannot be reached.
+    http::HttpResponse redirectOnceDiscovered(const QString& authId, std::function<http::HttpResponse()> unavailable);
     void completeLogin(const auth::OidcSessions::Login& login, const QString& code, const Respond& respond);
     void finishLogin(const auth::OidcSessions::Login& login, auth::OidcClaims claims, const QDateTime& tokenExpiry,
                      const Respond& respond);

@@ -67,21 +67,9 @@ http::HttpResponse OidcLogin::sshCheckPage(http::HttpRequest& request)
     const QString authId = request.pathParams.value(QStringLiteral("authId"));
     if (!isSshCheck(authId))
         return refuseSsh(404, QStringLiteral("SSH check unknown"), QStringLiteral("This check is unknown, already decided or expired."));
-    if (m_provider->isDiscovered()) {
-        http::HttpResponse out;
-        redirectToProvider(authId, [&out](const http::HttpResponse& r) { out = r; });
-        return out;
-    }
-    return deferredResponse([this, authId](const Respond& respond) {
-        m_provider->discover([this, authId, respond](const QString& error) {
-            if (!error.isEmpty()) {
-                metrics::Instruments::oidcLogin("error");
-                respond(refuseSsh(502, QStringLiteral("Identity provider unavailable"),
-                                  QStringLiteral("The identity provider could not be reached, so you cannot log in right now.")));
-                return;
-            }
-            redirectToProvider(authId, respond);
-        });
+    return redirectOnceDiscovered(authId, [this] {
+        return refuseSsh(502, QStringLiteral("Identity provider unavailable"),
+                         QStringLiteral("The identity provider could not be reached, so you cannot log in right now."));
     });
 }
 
