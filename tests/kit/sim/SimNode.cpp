@@ -39,6 +39,8 @@ void SimNode::start(const QString& host, quint16 port, std::optional<crypto::Mac
 
 void SimNode::reconnect(const QString& host, quint16 port)
 {
+    // The old session first: closing it fails its map stream, which must not count against the new one.
+    dropClient();
     m_error.clear();
     m_buffer.clear();
     m_view = PeerSetView();
@@ -46,13 +48,19 @@ void SimNode::reconnect(const QString& host, quint16 port)
     dial(host, port, std::nullopt);
 }
 
+void SimNode::dropClient()
+{
+    if (!m_client)
+        return;
+    m_client->disconnect(this);
+    m_client->close();
+    m_client->deleteLater();
+    m_client = nullptr;
+}
+
 void SimNode::dial(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey)
 {
-    if (m_client) {
-        m_client->disconnect(this);
-        m_client->close();
-        m_client->deleteLater();
-    }
+    dropClient();
     m_client = new control::ControlClient(m_machine, this);
     connect(m_client, &control::ControlClient::connected, this, [this] {
         m_rateLimitedDials = 0;

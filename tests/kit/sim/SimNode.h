@@ -58,6 +58,7 @@ private:
     // not registers. An upgrade refused with 429 (the per-address handshake rate) is dialled again
     // after a short, growing pause, as tailscaled backs off and retries.
     void dial(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
+    void dropClient();
     void sendRegister();
     void openStream();
     void fail(const QString& error);
