@@ -7,6 +7,7 @@
 #
 #   scripts/fuzz-long.sh [target ...]        # default: every target in build-fuzz/fuzz/*/
 #   BUILD=build-fuzz OUT=/tmp/keel-fuzz RUNS=10000000 SECS=1800 JOBS=1 scripts/fuzz-long.sh
+#   LEAKS=1 scripts/fuzz-long.sh fuzz_stun   # also LeakSanitizer after each input that leaked
 #
 # Prints one line per target and writes OUT/summary.tsv: target, executions, seconds, exec/s,
 # coverage (libFuzzer's cov: edges and ft: features at the end), corpus size, crashes, exit status.
@@ -39,7 +40,7 @@ run_one() {
     start=$(date +%s)
     # Qt's own messages would fill the log at millions of inputs; libFuzzer's go to stderr.
     QT_LOGGING_RULES='*=false' QT_QPA_PLATFORM=offscreen LC_ALL=C.UTF-8 \
-    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=${LEAKS:-0}:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         nice -n 19 "$bin" -runs="$runs" -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 \
         -print_final_stats=1 -close_fd_mask=1 -artifact_prefix="$dir/" "$dir/corpus" > "$dir/log" 2>&1
     rc=$?
