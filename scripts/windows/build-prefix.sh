@@ -162,6 +162,22 @@ qtbase_options=("${qt_host[@]}"
     -DFEATURE_system_harfbuzz=OFF -DFEATURE_freetype=OFF -DFEATURE_jpeg=OFF
     -DFEATURE_system_doubleconversion=OFF)
 
+# Debian's qt6-base is repacked (+dfsg) without src/3rdparty/wintab (the Wacom tablet API headers),
+# which the windows platform plugin includes: there, the plugin is built without Wintab tablets (a
+# pen still works through Windows' own pointer messages). Idempotent; nothing to do upstream's tree.
+patch_qtbase_wintab() {
+    local dir="$1" f
+    local w="$dir/src/plugins/platforms/windows"
+    [ -f "$dir/src/3rdparty/wintab/wintab.h" ] && return 0
+    grep -q '__has_include(<wintab.h>)' "$w/qwindowscontext.cpp" && return 0
+    log "qtbase: no wintab headers in this source; the windows plugin is built without Wintab tablets"
+    sed -i 's/^#if QT_CONFIG(tabletevent)$/#if QT_CONFIG(tabletevent) \&\& __has_include(<wintab.h>)/' "$w/qwindowscontext.cpp"
+    for f in "$w/qwindowstabletsupport.h" "$w/qwindowstabletsupport.cpp"; do
+        { echo '#if __has_include(<wintab.h>) // keel-win: Debian has no wintab headers'; cat "$f"; echo '#endif'; } >"$f.new"
+        mv "$f.new" "$f"
+    done
+}
+
 # Builds the listed targets of qtbase's build tree and runs the install scripts of the listed
 # build directories (each has its own; the top one only with LOCAL_ONLY, so it does not descend
 # into src/ and try to install what was not built).
@@ -169,6 +185,7 @@ qtbase_targets_stage() {
     local -n targets="$1" dirs="$2"
     local dir d
     dir="$(unpack qt6-base)"
+    patch_qtbase_wintab "$dir"
     [ -f "$bld/qtbase/build.ninja" ] || cmake_configure qtbase "$dir" "${qtbase_options[@]}"
     cmake --build "$bld/qtbase" -j"$jobs" --target "${targets[@]}"
     cmake -DCMAKE_INSTALL_LOCAL_ONLY=ON -DCMAKE_INSTALL_CONFIG_NAME=Release -P "$bld/qtbase/cmake_install.cmake"
