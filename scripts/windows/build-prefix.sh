@@ -178,6 +178,15 @@ patch_qtbase_wintab() {
     done
 }
 
+# Qt 6.4.2's windows platform plugin does not compile without OpenGL: qwindowswindow.cpp's
+# isSoftwareGl() tests the dynamicgl feature, which stays on with opengl off, and then names
+# OpenGL classes. Without OpenGL there is no software GL to detect. Idempotent.
+patch_qtbase_nogl() {
+    local f="$1/src/plugins/platforms/windows/qwindowswindow.cpp"
+    grep -q 'QT_CONFIG(dynamicgl) && QT_CONFIG(opengl)' "$f" && return 0
+    sed -i 's/^#if QT_CONFIG(dynamicgl)$/#if QT_CONFIG(dynamicgl) \&\& QT_CONFIG(opengl)/' "$f"
+}
+
 # Builds the listed targets of qtbase's build tree and runs the install scripts of the listed
 # build directories (each has its own; the top one only with LOCAL_ONLY, so it does not descend
 # into src/ and try to install what was not built).
@@ -186,6 +195,7 @@ qtbase_targets_stage() {
     local dir d
     dir="$(unpack qt6-base)"
     patch_qtbase_wintab "$dir"
+    patch_qtbase_nogl "$dir"
     [ -f "$bld/qtbase/build.ninja" ] || cmake_configure qtbase "$dir" "${qtbase_options[@]}"
     cmake --build "$bld/qtbase" -j"$jobs" --target "${targets[@]}"
     cmake -DCMAKE_INSTALL_LOCAL_ONLY=ON -DCMAKE_INSTALL_CONFIG_NAME=Release -P "$bld/qtbase/cmake_install.cmake"
@@ -255,14 +265,15 @@ stage_yamlcpp() {
 }
 
 # crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
-# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
+# keys (Go writes $2a$: libxcrypt's "bcrypt" alone is only $2b$, so bcrypt_a and bcrypt_y are named
+# too): Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
 # none; libtool makes a DLL only when told the library has no undefined symbols).
 stage_libxcrypt() {
     local dir
     dir="$(unpack libxcrypt)"
     (cd "$dir" && { [ -x configure ] || ./autogen.sh; } \
         && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
-            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
+            --enable-hashes=bcrypt,bcrypt_a,bcrypt_y,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
             CC=$triple-gcc-posix \
         && make -j"$jobs" LDFLAGS=-no-undefined && make install LDFLAGS=-no-undefined)
 }
