@@ -4,8 +4,8 @@
 #   make manager  set up, build, and start Keel Manager (the GUI) in this desktop session
 # `make run`, `make manager` and `make install` build into build/ with the release preset
 # (RelWithDebInfo, warnings are errors). `make test` builds its own tree, build-ci/, with the ci
-# preset (what CI runs); `KEEL_SANITIZE=1 make test` builds build-asan/ with AddressSanitizer +
-# UndefinedBehaviorSanitizer and runs every suite sanitized. The server is build/daemon/keel; `make install`
+# preset (what CI runs): AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer, so every
+# suite runs sanitized; `KEEL_SANITIZE=0 make test` builds build-fast/ without them. The server is build/daemon/keel; `make install`
 # copies just that binary to /usr/local/bin (set PREFIX to choose); the .deb (cpack -G DEB in
 # build/) also installs the systemd unit.
 BUILD ?= build

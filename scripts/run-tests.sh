@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: installs packages, configures and builds with
-# warnings as errors (the ci preset, build-ci/; with KEEL_SANITIZE=1 the asan preset, build-asan/,
-# where cmake/KeelSanitizers.cmake gives every test the sanitizer options), starts a private
-# PostgreSQL cluster on loopback for the storage tests, and
+# warnings as errors and with AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer (the ci
+# preset, build-ci/; cmake/KeelSanitizers.cmake gives every test the sanitizer options; with
+# KEEL_SANITIZE=0 the unsanitized fast preset, build-fast/), starts a private PostgreSQL cluster on
+# loopback for the storage tests, and
 # runs ctest. Exits non-zero when anything fails. This is `make test` and what CI runs.
 #
 # It leaves the machine as it found it: the PostgreSQL cluster lives in a fresh directory under
@@ -15,13 +16,14 @@ cd "$root"
 
 scripts/setup.sh --test
 
-# The ci preset (warnings as errors) in build-ci/; KEEL_SANITIZE=1 takes the asan preset in
-# build-asan/ instead (ASan + UBSan). A tree configured otherwise is reconfigured.
+# The ci preset (warnings as errors, sanitized) in build-ci/; KEEL_SANITIZE=0 takes the fast preset
+# in build-fast/ instead (no sanitizers: quicker, checks less). A tree configured otherwise is
+# reconfigured.
 preset=ci
-sanitize=OFF
-if [ "${KEEL_SANITIZE:-0}" = 1 ]; then
-    preset=asan
-    sanitize=ON
+sanitize=ON
+if [ "${KEEL_SANITIZE:-1}" = 0 ]; then
+    preset=fast
+    sanitize=OFF
 fi
 build=${BUILD:-build-$preset}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac

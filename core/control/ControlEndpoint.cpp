@@ -18,6 +18,10 @@ http::HttpResponse goError(int status, const QByteArray& text)
     return http::HttpResponse::text(status, text + '\n');
 }
 
+// Sources whose handshake rate is tracked at once (about 100 bytes each). Beyond it, while every
+// bucket is still refilling, a new source is refused: only a flood from that many addresses does it.
+constexpr int kMaxRateLimitedSources = 65'536;
+
 } // namespace
 
 ControlEndpoint::ControlEndpoint(const crypto::MachinePrivate& serverKey, QObject* parent)
@@ -31,7 +35,9 @@ ControlEndpoint::ControlEndpoint(const crypto::MachinePrivate& serverKey, const 
     , m_options(options)
     , m_handler(std::make_shared<ControlHandler>(DefaultControlHandler::handler()))
     , m_bodyBudget(std::make_shared<http::BodyBudget>(options.maxBufferedBodyBytesPerAddress))
+    , m_handshakeRate(options.handshakesPerSecondPerAddress, options.handshakeBurstPerAddress, kMaxRateLimitedSources)
 {
+    m_clock.start();
 }
 
 QString ControlEndpoint::addressKey(const QHostAddress& peer)
@@ -109,6 +115,15 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
         ++m_refused;
         qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": per-address limit";
         return goError(503, "too many control connections from this address");
+    }
+    // Last, so a refused connection costs no token: the handshake itself is the costly part.
+    if (!isUnlimited(peer) && !m_handshakeRate.allow(addressKey(peer), m_clock.nsecsElapsed())) {
+        ++m_refused;
+        ++m_rateLimited;
+        qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": handshake rate";
+        http::HttpResponse response = goError(429, "too many handshakes from this address; try again shortly");
+        response.setHeader("Retry-After", "1");
+        return response;
     }
 
     http::HttpResponse response;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/SourceRateLimiter.h"
 #include "control/ControlConnection.h"
 #include "control/ControlHandler.h"
 #include "crypto/Keys.h"
@@ -43,6 +44,11 @@ public:
         // One source (an IPv4 address, an IPv6 /64) may hold this many; 0 = a quarter of
         // maxConnections, at least 64 (a NAT can hide many nodes; one host must never reach the cap).
         int maxConnectionsPerAddress = 0;
+        // New ts2021 handshakes one source may start per second, in bursts of up to
+        // handshakeBurstPerAddress; more get 429 before any Noise work, and tailscaled retries
+        // later. The burst lets a NAT full of nodes reconnect at once after a restart.
+        double handshakesPerSecondPerAddress = 100;
+        double handshakeBurstPerAddress = 1000;
         // Request bodies buffered at once for one source, over all its sessions.
         qint64 maxBufferedBodyBytesPerAddress = 16 << 20;
         // Sources the per-address limits do not apply to: reverse proxies (trusted_proxies), behind
@@ -72,6 +78,7 @@ public:
     bool isUnlimited(const QHostAddress& peer) const;
     quint64 handshakesAccepted() const { return m_accepted; }
     quint64 handshakesRefused() const { return m_refused; }
+    quint64 handshakesRateLimited() const { return m_rateLimited; }
     const Options& options() const { return m_options; }
 
     // Fixed server ephemeral keys, for replaying recorded sessions only.
@@ -110,6 +117,9 @@ private:
     std::shared_ptr<http::BodyBudget> m_bodyBudget;
     quint64 m_accepted = 0;
     quint64 m_refused = 0;
+    quint64 m_rateLimited = 0;
+    common::SourceRateLimiter<QString> m_handshakeRate;
+    QElapsedTimer m_clock;
 };
 
 } // namespace keel::control

@@ -1,6 +1,7 @@
 #include "derp/StunServer.h"
 
 #include "common/Log.h"
+#include "common/SourceRateLimiter.h"
 #include "derp/StunPacket.h"
 #include "http/HttpServer.h"
 #include "platform/UdpSocket.h"
@@ -9,7 +10,6 @@
 #include <QSocketNotifier>
 #include <QThread>
 
-#include <algorithm>
 
 namespace keel::derp {
 
@@ -19,7 +19,11 @@ namespace keel::derp {
 class StunServer::Worker : public QObject
 {
 public:
-    explicit Worker(const Options& options) : m_options(options) { m_clock.start(); }
+    explicit Worker(const Options& options)
+        : m_options(options), m_limiter(options.perSourceRate, options.perSourceBurst, options.maxSources)
+    {
+        m_clock.start();
+    }
     ~Worker() override { close(); }
 
     bool bind(const QHostAddress& address, quint16 port, QString* error)
@@ -41,40 +45,6 @@ public:
     std::atomic<quint64> success{0}, notStun{0}, writeError{0}, ipv4{0}, ipv6{0}, rateLimited{0};
 
 private:
-    struct Bucket
-    {
-        double tokens;
-        qint64 lastNs;
-    };
-
-    bool allow(const QHostAddress& sender)
-    {
-        const qint64 now = m_clock.nsecsElapsed();
-        auto it = m_buckets.find(sender);
-        if (it == m_buckets.end()) {
-            if (m_buckets.size() >= m_options.maxSources)
-                forgetIdle(now);
-            if (m_buckets.size() >= m_options.maxSources)
-                return false; // a spoofed-address flood: answer nobody new until some refill
-            it = m_buckets.insert(sender, Bucket{m_options.perSourceBurst, now});
-        }
-        Bucket& b = *it;
-        b.tokens = std::min(m_options.perSourceBurst, b.tokens + double(now - b.lastNs) * m_options.perSourceRate / 1e9);
-        b.lastNs = now;
-        if (b.tokens < 1)
-            return false;
-        b.tokens -= 1;
-        return true;
-    }
-
-    void forgetIdle(qint64 now)
-    {
-        for (auto it = m_buckets.begin(); it != m_buckets.end();) {
-            const double refilled = it->tokens + double(now - it->lastNs) * m_options.perSourceRate / 1e9;
-            it = refilled >= m_options.perSourceBurst ? m_buckets.erase(it) : std::next(it);
-        }
-    }
-
     void readSome()
     {
         // At most one batch per activation: the (level-triggered) notifier comes back next turn.
@@ -101,7 +71,7 @@ private:
         bool isV4 = false;
         const quint32 v4 = sender.toIPv4Address(&isV4);
         const QHostAddress source = isV4 ? QHostAddress(v4) : sender;
-        if (!allow(source)) {
+        if (!m_limiter.allow(source, m_clock.nsecsElapsed())) {
             ++rateLimited;
             return;
         }
@@ -116,7 +86,8 @@ private:
     Options m_options;
     platform::UdpSocket m_socket;
     std::unique_ptr<QSocketNotifier> m_notifier;
-    QHash<QHostAddress, Bucket> m_buckets;
+    // A spoofed-address flood fills the table: nobody new is answered until some bucket refills.
+    common::SourceRateLimiter<QHostAddress> m_limiter;
     QElapsedTimer m_clock;
 };
 

@@ -4,6 +4,7 @@
 #include "common/Log.h"
 #include "common/LogBuffer.h"
 #include "common/LogRateLimiter.h"
+#include "common/SourceRateLimiter.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -131,6 +132,38 @@ private slots:
             QVERIFY2(log::setLevel(QString::fromLatin1(name)), name);
         QVERIFY(!log::setLevel(QStringLiteral("loud")));
         QVERIFY(log::setLevel(QStringLiteral("info")));
+    }
+
+    void sourceRateLimiterAllowsABurstThenTheRate()
+    {
+        constexpr qint64 second = 1'000'000'000;
+        common::SourceRateLimiter<QString> limiter(2, 5, 100);
+        const QString a = QStringLiteral("a"), b = QStringLiteral("b");
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(limiter.allow(a, 0));
+        QVERIFY(!limiter.allow(a, 0));
+        QVERIFY(limiter.allow(b, 0));          // another source has its own bucket
+        QVERIFY(!limiter.allow(a, second / 4)); // half a token refilled
+        QVERIFY(limiter.allow(a, second / 2));  // one token
+        QVERIFY(!limiter.allow(a, second / 2));
+        // A long pause refills to the burst, not beyond it.
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(limiter.allow(a, 100 * second));
+        QVERIFY(!limiter.allow(a, 100 * second));
+    }
+
+    void sourceRateLimiterKeepsABoundedTable()
+    {
+        constexpr qint64 second = 1'000'000'000;
+        common::SourceRateLimiter<int> limiter(1, 2, 3);
+        for (int source = 0; source < 3; ++source)
+            QVERIFY(limiter.allow(source, 0));
+        // Full of draining buckets: a new source waits until one has refilled.
+        QVERIFY(!limiter.allow(3, 0));
+        QCOMPARE(limiter.trackedSources(), 3);
+        QVERIFY(limiter.allow(3, 2 * second));   // the refilled ones are forgotten to make room
+        QVERIFY(limiter.trackedSources() <= 3);
+        QVERIFY(limiter.allow(0, 2 * second));
     }
 };
 

@@ -99,6 +99,7 @@ private slots:
     void sessionWithAMapStreamStays();
     void oneAddressCannotFillTheCap();
     void replayedInitiationIsRefused();
+    void oneAddressCannotFloodHandshakes();
 };
 
 void TestControlAbuse::unfinishedBodiesAreBoundedPerSession()
@@ -253,6 +254,38 @@ void TestControlAbuse::replayedInitiationIsRefused()
     replay.readUntilClosed(5000);
     QCOMPARE(replay.socket.state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(fx.endpoint().connectionCount(), 1);
+}
+
+void TestControlAbuse::oneAddressCannotFloodHandshakes()
+{
+    // No refill during the test: exactly the burst gets through.
+    ControlEndpoint::Options options;
+    options.handshakesPerSecondPerAddress = 0.001;
+    options.handshakeBurstPerAddress = 3;
+    options.unlimitedSources.append({QHostAddress(QStringLiteral("127.0.0.3")), 32});
+    test::ChannelFixture fx(options);
+    QVERIFY(fx.listen());
+    for (int i = 0; i < 3; ++i) {
+        test::RawClient client;
+        QVERIFY(client.connect(fx.port()));
+        QVERIFY(client.handshake(fx.serverKey().publicKey()));
+    }
+    // The fourth is refused before any Noise work, with a status tailscaled retries after.
+    crypto::Ts2021Initiator initiator(crypto::MachinePrivate::generate(), fx.serverKey().publicKey(), 115);
+    test::RawClient fourth;
+    QVERIFY(fourth.connect(fx.port()));
+    QByteArray head, rest;
+    fourth.exchange(ControlClient::upgradeRequest("127.0.0.1", initiator.initiation()), &head, &rest, 0);
+    QVERIFY2(head.startsWith("HTTP/1.1 429 "), head.constData());
+    QVERIFY2(head.contains("\r\nRetry-After: 1\r\n"), head.constData());
+    QCOMPARE(fx.endpoint().handshakesRateLimited(), quint64(1));
+    // Other hosts are not affected, nor is a trusted proxy (all its clients share its address).
+    for (const char* from : {"127.0.0.2", "127.0.0.3", "127.0.0.3", "127.0.0.3", "127.0.0.3"}) {
+        test::RawClient other;
+        QVERIFY(other.connect(fx.port(), QHostAddress(QString::fromLatin1(from))));
+        QVERIFY2(other.handshake(fx.serverKey().publicKey()), from);
+    }
+    QCOMPARE(fx.endpoint().handshakesRateLimited(), quint64(1));
 }
 
 QTEST_GUILESS_MAIN(TestControlAbuse)

@@ -86,10 +86,13 @@ int call(control::ControlClient& client, const QByteArray& method, const QByteAr
     int status = 0;
     bool done = false;
     auto* s = client.request(method, path, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QObject::connect(s, &http::Http2ClientStream::headersReceived, s, [&](int st, const http::Http2Headers&) { status = st; });
-    QObject::connect(s, &http::Http2ClientStream::dataReceived, s, [&](const QByteArray& c) { if (reply) *reply += c; });
-    QObject::connect(s, &http::Http2ClientStream::finished, s, [&] { done = true; });
-    QObject::connect(s, &http::Http2ClientStream::failed, s, [&] { done = true; });
+    // The handlers write into this frame: `scope` disconnects them when it returns, since a stream
+    // left open (a map stream) goes on receiving after that.
+    QObject scope;
+    QObject::connect(s, &http::Http2ClientStream::headersReceived, &scope, [&](int st, const http::Http2Headers&) { status = st; });
+    QObject::connect(s, &http::Http2ClientStream::dataReceived, &scope, [&](const QByteArray& c) { if (reply) *reply += c; });
+    QObject::connect(s, &http::Http2ClientStream::finished, &scope, [&] { done = true; });
+    QObject::connect(s, &http::Http2ClientStream::failed, &scope, [&] { done = true; });
     (void)QTest::qWaitFor([&] { return waitForEnd ? done : status != 0; }, 10000);
     return status;
 }

@@ -45,10 +45,11 @@ int call(control::ControlClient& client, const QByteArray& path, const QJsonObje
     int status = 0;
     bool done = false;
     auto* s = client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QObject::connect(s, &http::Http2ClientStream::headersReceived, s, [&](int st, const http::Http2Headers&) { status = st; });
-    QObject::connect(s, &http::Http2ClientStream::dataReceived, s, [&](const QByteArray& c) { if (reply) *reply += c; });
-    QObject::connect(s, &http::Http2ClientStream::finished, s, [&] { done = true; });
-    QObject::connect(s, &http::Http2ClientStream::failed, s, [&] { done = true; });
+    QObject scope;   // disconnects the handlers (they write into this frame) when it returns
+    QObject::connect(s, &http::Http2ClientStream::headersReceived, &scope, [&](int st, const http::Http2Headers&) { status = st; });
+    QObject::connect(s, &http::Http2ClientStream::dataReceived, &scope, [&](const QByteArray& c) { if (reply) *reply += c; });
+    QObject::connect(s, &http::Http2ClientStream::finished, &scope, [&] { done = true; });
+    QObject::connect(s, &http::Http2ClientStream::failed, &scope, [&] { done = true; });
     (void)QTest::qWaitFor([&] { return waitForEnd ? done : (status != 0 && reply && reply->size() > 4); }, 15000);
     return status;
 }

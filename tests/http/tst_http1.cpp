@@ -68,6 +68,7 @@ private slots:
             r.setHeader("Upgrade", "test-proto");
             r.setHeader("Connection", "upgrade");
             r.upgrade = [this](QIODevice* socket, const QByteArray& buffered) {
+                socket->setParent(this);   // the upgrade handler owns the socket from here
                 m_upgradeBuffered = buffered;
                 QObject::connect(socket, &QIODevice::readyRead, socket, [this, socket] { m_upgradeLaterBytes += socket->readAll(); });
                 socket->write("after-upgrade");

@@ -251,6 +251,7 @@ void ControlClient::onUpgradeBytes()
     }
     // controlhttp's checks: exactly 101, and the Upgrade value compared as a plain string.
     if (status != 101) {
+        m_upgradeRefusedStatus = status;
         fail(QStringLiteral("unexpected HTTP response: %1").arg(QString::fromLatin1(statusLine)));
         return;
     }

@@ -49,6 +49,8 @@ public:
 
     State state() const { return m_state; }
     QString errorString() const { return m_error; }
+    // The status the server refused the upgrade with (429, 503...), 0 when it was not refused.
+    int upgradeRefusedStatus() const { return m_upgradeRefusedStatus; }
     const crypto::MachinePublic& serverKey() const { return m_serverKey; }
     bool hadEarlyPayload() const { return m_early.hadEarlyPayload(); }
     const crypto::ChallengePublic& challenge() const { return m_early.challenge(); }
@@ -92,6 +94,7 @@ private:
     crypto::MachinePublic m_serverKey;
     State m_state = State::Idle;
     QString m_error;
+    int m_upgradeRefusedStatus = 0;
     QPointer<QAbstractSocket> m_socket;
     QByteArray m_buffer;
     int m_keyStatus = 0;

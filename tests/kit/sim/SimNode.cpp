@@ -4,6 +4,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace keel::sim {
 
@@ -31,32 +34,51 @@ void SimNode::fail(const QString& error)
 
 void SimNode::start(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey)
 {
-    m_client = new control::ControlClient(m_machine, this);
-    connect(m_client, &control::ControlClient::connected, this, &SimNode::sendRegister);
-    connect(m_client, &control::ControlClient::failed, this, [this](const QString& e) { fail(e); });
-    m_client->connectToServer(host, port, serverKey);
+    dial(host, port, serverKey);
 }
 
 void SimNode::reconnect(const QString& host, quint16 port)
 {
-    if (m_client) {
-        m_client->disconnect(this);
-        m_client->close();
-        m_client->deleteLater();
-    }
+    // The old session first: closing it fails its map stream, which must not count against the new one.
+    dropClient();
     m_error.clear();
     m_buffer.clear();
     m_view = PeerSetView();
     m_netmap = control::MapSessionNetmap();
+    dial(host, port, std::nullopt);
+}
+
+void SimNode::dropClient()
+{
+    if (!m_client)
+        return;
+    m_client->disconnect(this);
+    m_client->close();
+    m_client->deleteLater();
+    m_client = nullptr;
+}
+
+void SimNode::dial(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey)
+{
+    dropClient();
     m_client = new control::ControlClient(m_machine, this);
     connect(m_client, &control::ControlClient::connected, this, [this] {
+        m_rateLimitedDials = 0;
         if (m_registered)
             openStream();
         else
             sendRegister();
     });
-    connect(m_client, &control::ControlClient::failed, this, [this](const QString& e) { fail(e); });
-    m_client->connectToServer(host, port, std::nullopt);
+    connect(m_client, &control::ControlClient::failed, this, [this, host, port, serverKey](const QString& e) {
+        constexpr int kMaxRateLimitedDials = 40;
+        if (m_client->upgradeRefusedStatus() == 429 && m_rateLimitedDials < kMaxRateLimitedDials) {
+            const int pauseMs = 100 * std::min(++m_rateLimitedDials, 20);
+            QTimer::singleShot(pauseMs, this, [this, host, port, serverKey] { dial(host, port, serverKey); });
+            return;
+        }
+        fail(e);
+    });
+    m_client->connectToServer(host, port, serverKey);
 }
 
 void SimNode::sendRegister()

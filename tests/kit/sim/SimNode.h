@@ -54,6 +54,11 @@ Q_SIGNALS:
     void failedSignal(keel::sim::SimNode* node);
 
 private:
+    // A new ts2021 connection; a node that is registered opens its map stream on it, one that is
+    // not registers. An upgrade refused with 429 (the per-address handshake rate) is dialled again
+    // after a short, growing pause, as tailscaled backs off and retries.
+    void dial(const QString& host, quint16 port, std::optional<crypto::MachinePublic> serverKey);
+    void dropClient();
     void sendRegister();
     void openStream();
     void fail(const QString& error);
@@ -73,6 +78,7 @@ private:
     qint64 m_nodeId = 0;
     qint64 m_bytes = 0;
     QString m_error;
+    int m_rateLimitedDials = 0;
 };
 
 } // namespace keel::sim
