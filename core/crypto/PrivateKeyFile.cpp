@@ -1,6 +1,7 @@
 #include "crypto/PrivateKeyFile.h"
 
 #include "common/Log.h"
+#include "platform/Files.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,10 +31,9 @@ std::optional<MachinePrivate> readPrivateKeyFile(const QString& path, QString* e
         setError(error, QStringLiteral("private key file %1 does not exist").arg(path));
         return std::nullopt;
     }
-    const QFileDevice::Permissions perms = file.permissions();
-    if (perms & (QFileDevice::ReadOther | QFileDevice::WriteOther)) {
-        setError(error, QStringLiteral("private key file %1 is accessible by other users; run chmod 600 on it")
-                            .arg(path));
+    if (platform::accessibleByOthers(path)) {
+        setError(error, QStringLiteral("private key file %1 is accessible by other users; %2")
+                            .arg(path, platform::ownerOnlyHint()));
         return std::nullopt;
     }
     if (!file.open(QIODevice::ReadOnly)) {

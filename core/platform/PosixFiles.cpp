@@ -28,4 +28,17 @@ bool restrictToOwner(const QString& path)
     return ::chmod(native.constData(), S_ISDIR(st.st_mode) ? 0700 : 0600) == 0;
 }
 
+bool accessibleByOthers(const QString& path)
+{
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return false;
+    return (st.st_mode & (S_IROTH | S_IWOTH)) != 0;
+}
+
+QString ownerOnlyHint()
+{
+    return QStringLiteral("run chmod 600 on it");
+}
+
 } // namespace keel::platform

@@ -58,7 +58,8 @@ ProcessStats processStats()
         s.virtualBytes = qint64(memory.PrivateUsage);
     }
     DWORD handles = 0;
-    if (GetProcessHandleCount(self, &handles))
+    // A process always holds handles: 0 means the system cannot tell (Wine answers 0).
+    if (GetProcessHandleCount(self, &handles) && handles > 0)
         s.openDescriptors = qint64(handles);
     return s;
 }

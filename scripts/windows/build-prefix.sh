@@ -162,32 +162,68 @@ qtbase_options=("${qt_host[@]}"
     -DFEATURE_system_harfbuzz=OFF -DFEATURE_freetype=OFF -DFEATURE_jpeg=OFF
     -DFEATURE_system_doubleconversion=OFF)
 
-stage_qtbase() {
-    local dir
+# Debian's qt6-base is repacked (+dfsg) without src/3rdparty/wintab (the Wacom tablet API headers),
+# which the windows platform plugin includes: there, the plugin is built without Wintab tablets (a
+# pen still works through Windows' own pointer messages). Idempotent; nothing to do upstream's tree.
+patch_qtbase_wintab() {
+    local dir="$1" f
+    local w="$dir/src/plugins/platforms/windows"
+    [ -f "$dir/src/3rdparty/wintab/wintab.h" ] && return 0
+    grep -q '__has_include(<wintab.h>)' "$w/qwindowscontext.cpp" && return 0
+    log "qtbase: no wintab headers in this source; the windows plugin is built without Wintab tablets"
+    sed -i 's/^#if QT_CONFIG(tabletevent)$/#if QT_CONFIG(tabletevent) \&\& __has_include(<wintab.h>)/' "$w/qwindowscontext.cpp"
+    for f in "$w/qwindowstabletsupport.h" "$w/qwindowstabletsupport.cpp"; do
+        { echo '#if __has_include(<wintab.h>) // keel-win: Debian has no wintab headers'; cat "$f"; echo '#endif'; } >"$f.new"
+        mv "$f.new" "$f"
+    done
+}
+
+# Qt 6.4.2's windows platform plugin does not compile without OpenGL: qwindowswindow.cpp's
+# isSoftwareGl() tests the dynamicgl feature, which stays on with opengl off, and then names
+# OpenGL classes. Without OpenGL there is no software GL to detect. Idempotent.
+patch_qtbase_nogl() {
+    local f="$1/src/plugins/platforms/windows/qwindowswindow.cpp"
+    grep -q 'QT_CONFIG(dynamicgl) && QT_CONFIG(opengl)' "$f" && return 0
+    sed -i 's/^#if QT_CONFIG(dynamicgl)$/#if QT_CONFIG(dynamicgl) \&\& QT_CONFIG(opengl)/' "$f"
+}
+
+# Builds the listed targets of qtbase's build tree and runs the install scripts of the listed
+# build directories (each has its own; the top one only with LOCAL_ONLY, so it does not descend
+# into src/ and try to install what was not built).
+qtbase_targets_stage() {
+    local -n targets="$1" dirs="$2"
+    local dir d
     dir="$(unpack qt6-base)"
-    cmake_stage qtbase "$dir" "${qtbase_options[@]}"
+    patch_qtbase_wintab "$dir"
+    patch_qtbase_nogl "$dir"
+    [ -f "$bld/qtbase/build.ninja" ] || cmake_configure qtbase "$dir" "${qtbase_options[@]}"
+    cmake --build "$bld/qtbase" -j"$jobs" --target "${targets[@]}"
+    cmake -DCMAKE_INSTALL_LOCAL_ONLY=ON -DCMAKE_INSTALL_CONFIG_NAME=Release -P "$bld/qtbase/cmake_install.cmake"
+    for d in "${dirs[@]}"; do
+        (cd "$bld/qtbase/$d" && cmake -DCMAKE_INSTALL_CONFIG_NAME=Release -P cmake_install.cmake)
+    done
 }
 
 # The part of qtbase that `keel` and the test suites need (Core, Network, Sql with SQLite, Test,
 # Concurrent, the TLS backends), built first and installed alone, so Keel can be cross-built and
-# tested while the GUI half (Gui, Widgets, platform plugins: about 60% of qtbase) still compiles.
-# Stage qtbase then builds and installs the rest (the files installed here are left up to date).
+# tested while the GUI half still compiles.
 qtbase_nongui_targets=(Core Network Sql Test Concurrent EntryPointImplementation QSQLiteDriverPlugin
     QTlsBackendOpenSSLPlugin QSchannelBackendPlugin QTlsBackendCertOnlyPlugin)
 qtbase_nongui_dirs=(src/tools src/entrypoint src/3rdparty/pcre2 src/3rdparty/zlib src/corelib
     src/concurrent src/sql src/network src/testlib src/plugins/sqldrivers src/plugins/tls)
 stage_qtbase_nongui() {
-    local dir
-    dir="$(unpack qt6-base)"
-    [ -f "$bld/qtbase/build.ninja" ] || cmake_configure qtbase "$dir" "${qtbase_options[@]}"
-    cmake --build "$bld/qtbase" -j"$jobs" --target "${qtbase_nongui_targets[@]}"
-    # Each build directory has its own install script; LOCAL_ONLY keeps the top one to its own
-    # files (Qt6Config.cmake, the toolchain file, mkspecs) without descending into src/.
-    cmake -DCMAKE_INSTALL_LOCAL_ONLY=ON -DCMAKE_INSTALL_CONFIG_NAME=Release -P "$bld/qtbase/cmake_install.cmake"
-    local d
-    for d in "${qtbase_nongui_dirs[@]}"; do
-        (cd "$bld/qtbase/$d" && cmake -DCMAKE_INSTALL_CONFIG_NAME=Release -P cmake_install.cmake)
-    done
+    qtbase_targets_stage qtbase_nongui_targets qtbase_nongui_dirs
+}
+
+# The GUI half, only what Keel Manager and its tests use: Gui, Widgets, the windows platform plugin
+# (minimal for the tests; offscreen is not configured without FreeType), the windowsvista style.
+# Left out (about 110 of qtbase's 475 remaining steps): the Direct2D platform, the GIF and ICO image
+# formats (Keel Manager's icons are SVG, through Qt Svg's plugins; PNG is built into Gui) and TUIO.
+qtbase_gui_targets=(Gui Widgets QWindowsIntegrationPlugin QMinimalIntegrationPlugin QWindowsVistaStylePlugin)
+qtbase_gui_dirs=(src/3rdparty/libpng src/3rdparty/harfbuzz-ng src/gui src/widgets
+    src/plugins/platforms/windows src/plugins/platforms/minimal src/plugins/styles/windowsvista)
+stage_qtbase() {
+    qtbase_targets_stage qtbase_gui_targets qtbase_gui_dirs
 }
 
 stage_openssl() {
@@ -229,14 +265,15 @@ stage_yamlcpp() {
 }
 
 # crypt_r() with bcrypt ($2a$/$2b$/$2y$), which core/auth/SecretHasher uses for Headscale's hashed
-# keys: Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
+# keys (Go writes $2a$: libxcrypt's "bcrypt" alone is only $2b$, so bcrypt_a and bcrypt_y are named
+# too): Windows has no crypt.h, so libxcrypt is built for it (without ELF symbol versions: PE has
 # none; libtool makes a DLL only when told the library has no undefined symbols).
 stage_libxcrypt() {
     local dir
     dir="$(unpack libxcrypt)"
     (cd "$dir" && { [ -x configure ] || ./autogen.sh; } \
         && ./configure --host=$triple --prefix="$prefix" --disable-static --enable-shared \
-            --enable-hashes=bcrypt,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
+            --enable-hashes=bcrypt,bcrypt_a,bcrypt_y,sha512crypt --enable-obsolete-api=no --disable-werror --disable-symvers \
             CC=$triple-gcc-posix \
         && make -j"$jobs" LDFLAGS=-no-undefined && make install LDFLAGS=-no-undefined)
 }

@@ -9,6 +9,7 @@
 #include "store/Store.h"
 
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -29,8 +30,11 @@ namespace {
 // bcrypt as Go's x/crypto/bcrypt writes it ("$2a$"), at the lowest cost to keep the test fast.
 QByteArray bcrypt(const QByteArray& secret)
 {
+    // The salt's randomness is handed in: libxcrypt finds no system source of its own on Windows.
+    quint32 random[4];
+    QRandomGenerator::system()->fillRange(random);
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$2a$", 4, nullptr, 0, salt, sizeof salt))
+    if (!crypt_gensalt_rn("$2a$", 4, reinterpret_cast<const char*>(random), int(sizeof random), salt, sizeof salt))
         return {};
     auto data = std::make_unique<crypt_data>();
     const char* out = crypt_r(secret.constData(), salt, data.get());

@@ -1,13 +1,57 @@
 // Typed keys: text forms, parse errors, zero keys, comparison, generation, and the key file.
 #include "crypto/Keys.h"
 #include "crypto/PrivateKeyFile.h"
+#include "platform/Files.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
+#ifdef Q_OS_WIN
+#include <windows.h>
+#include <aclapi.h>
+#endif
+
 using namespace keel::crypto;
+
+namespace {
+
+// Opens `path` to every user: the "other" read or write bit on POSIX; on Windows (where Qt's
+// setPermissions only toggles the read-only attribute) an ACL entry for Everyone.
+bool openToEveryone(const QString& path, bool write)
+{
+#ifdef Q_OS_WIN
+    const std::wstring native = QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()).toStdWString();
+    PACL old = nullptr;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    if (GetNamedSecurityInfoW(native.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &old, nullptr, &sd) != ERROR_SUCCESS)
+        return false;
+    SID_IDENTIFIER_AUTHORITY world = SECURITY_WORLD_SID_AUTHORITY;
+    PSID everyone = nullptr;
+    AllocateAndInitializeSid(&world, 1, SECURITY_WORLD_RID, 0, 0, 0, 0, 0, 0, 0, &everyone);
+    EXPLICIT_ACCESSW access{};
+    access.grfAccessPermissions = write ? FILE_GENERIC_WRITE : FILE_GENERIC_READ;
+    access.grfAccessMode = GRANT_ACCESS;
+    access.Trustee.TrusteeForm = TRUSTEE_IS_SID;
+    access.Trustee.TrusteeType = TRUSTEE_IS_WELL_KNOWN_GROUP;
+    access.Trustee.ptstrName = static_cast<LPWSTR>(everyone);
+    PACL acl = nullptr;
+    bool ok = SetEntriesInAclW(1, &access, old, &acl) == ERROR_SUCCESS
+        && SetNamedSecurityInfoW(const_cast<LPWSTR>(native.c_str()), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr,
+               nullptr, acl, nullptr) == ERROR_SUCCESS;
+    LocalFree(acl);
+    LocalFree(sd);
+    FreeSid(everyone);
+    return ok;
+#else
+    return QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner
+            | (write ? QFileDevice::WriteOther : QFileDevice::ReadOther));
+#endif
+}
+
+} // namespace
 
 class TestKeys : public QObject {
     Q_OBJECT
@@ -150,10 +194,13 @@ void TestKeys::keyFileCreate()
     const std::optional<MachinePrivate> created = loadOrCreatePrivateKeyFile(path, &error);
     QVERIFY2(created, qPrintable(error));
     QFile file(path);
+    QVERIFY(!keel::platform::accessibleByOthers(path));
+#ifndef Q_OS_WIN // Qt's bits are the mode on POSIX; on Windows they do not describe the ACL
     const QFileDevice::Permissions perms = file.permissions();
     QVERIFY(perms.testFlag(QFileDevice::ReadOwner) && perms.testFlag(QFileDevice::WriteOwner));
     QVERIFY(!(perms & (QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
                        | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther)));
+#endif
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray content = file.readAll();
     QCOMPARE(content, created->toString().toLatin1()); // Headscale's form, no newline
@@ -191,14 +238,19 @@ void TestKeys::keyFileRefusesOthers()
     const QString path = m_dir.filePath(QStringLiteral("open.key"));
     QString error;
     QVERIFY(writePrivateKeyFile(path, MachinePrivate::generate(), &error));
-    QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+    QVERIFY(readPrivateKeyFile(path, &error)); // as created: owner-only
+    QVERIFY(openToEveryone(path, false));
     QVERIFY(!loadOrCreatePrivateKeyFile(path, &error));
     QVERIFY2(error.contains(QLatin1String("accessible by other users")), qPrintable(error));
-    QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::WriteOther));
-    QVERIFY(!readPrivateKeyFile(path, &error));
+    const QString writable = m_dir.filePath(QStringLiteral("open-write.key"));
+    QVERIFY(writePrivateKeyFile(writable, MachinePrivate::generate(), &error));
+    QVERIFY(openToEveryone(writable, true));
+    QVERIFY(!readPrivateKeyFile(writable, &error));
+#ifndef Q_OS_WIN
     // Group-readable is the admin's choice (e.g. a service group) and is accepted.
     QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup));
     QVERIFY2(readPrivateKeyFile(path, &error), qPrintable(error));
+#endif
 }
 
 void TestKeys::keyFileRefusesMalformed_data()

@@ -2,6 +2,8 @@
 #include "http/HttpServer.h"
 #include "http/Router.h"
 
+#include "platform/Endpoint.h"
+
 #include <QFileInfo>
 #include <QLocalSocket>
 #include <QSignalSpy>
@@ -254,9 +256,11 @@ private slots:
         HttpServer server(m_router);
         QString error;
         QVERIFY2(server.listenUnix(path, 0660, &error), qPrintable(error));
+#ifndef Q_OS_WIN // a named pipe there, no file with mode bits: test_platform checks the pipe's ACL
         const QFileInfo info(path);
         QCOMPARE(int(info.permissions() & (QFile::ReadOther | QFile::WriteOther)), 0);
         QVERIFY(info.permissions() & QFile::WriteGroup);
+#endif
 
         // A second server on the same live socket is refused; the first keeps working.
         HttpServer second(m_router);
@@ -264,7 +268,7 @@ private slots:
         QVERIFY(error.contains(QStringLiteral("already listening")));
 
         QLocalSocket socket;
-        socket.connectToServer(path);
+        socket.connectToServer(keel::platform::localEndpointName(path)); // the path itself on POSIX
         QVERIFY(socket.waitForConnected(2000));
         const QByteArray got = exchange(socket, "GET /transport HTTP/1.1\r\n\r\n", "unix");
         QVERIFY2(got.endsWith("unix"), got.constData());

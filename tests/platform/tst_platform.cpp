@@ -31,8 +31,17 @@
 using namespace keel;
 
 #ifdef Q_OS_WIN
+// Wine (where scripts/windows/build-keel.sh runs this suite) exports wine_get_version from ntdll.
+bool underWine()
+{
+    const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version");
+}
+
 // What owner-only means on Windows: a protected DACL (nothing inherited from the folder) with one
-// entry, allowing the current user. Empty when so, else what differs.
+// entry, allowing the current user. Empty when so, else what differs. Not under Wine: it does not
+// keep a file's DACL as set, but reports entries of its own made from the Unix mode (two entries,
+// the first not the user's, and no "protected" flag); there only accessibleByOthers() is checked.
 QString ownerOnlyAclProblem(const QString& path)
 {
     const std::wstring native = QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()).toStdWString();
@@ -43,14 +52,14 @@ QString ownerOnlyAclProblem(const QString& path)
     SECURITY_DESCRIPTOR_CONTROL control = 0;
     DWORD revision = 0;
     GetSecurityDescriptorControl(sd, &control, &revision);
-    QString problem;
+    QStringList problems;
     if (!dacl)
-        problem = QStringLiteral("no DACL (everyone has access)");
+        problems << QStringLiteral("no DACL (everyone has access)");
     else if (!(control & SE_DACL_PROTECTED))
-        problem = QStringLiteral("the DACL inherits from the folder");
-    else if (dacl->AceCount != 1)
-        problem = QStringLiteral("%1 ACL entries, not 1").arg(dacl->AceCount);
-    if (problem.isEmpty()) {
+        problems << QStringLiteral("the DACL inherits from the folder");
+    if (dacl && dacl->AceCount != 1)
+        problems << QStringLiteral("%1 ACL entries, not 1").arg(dacl->AceCount);
+    if (dacl && dacl->AceCount >= 1) {
         HANDLE token = nullptr;
         OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token);
         DWORD size = 0;
@@ -63,10 +72,10 @@ QString ownerOnlyAclProblem(const QString& path)
         const auto* allowed = static_cast<const ACCESS_ALLOWED_ACE*>(ace);
         const PSID user = reinterpret_cast<const TOKEN_USER*>(buffer.data())->User.Sid;
         if (allowed->Header.AceType != ACCESS_ALLOWED_ACE_TYPE || !EqualSid(const_cast<DWORD*>(&allowed->SidStart), user))
-            problem = QStringLiteral("the one entry is not an allow for the current user");
+            problems << QStringLiteral("the first entry is not an allow for the current user");
     }
     LocalFree(sd);
-    return problem;
+    return problems.join(QStringLiteral("; "));
 }
 #endif
 
@@ -84,11 +93,13 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("db.sqlite"));
         QVERIFY(platform::createOwnerOnlyFile(path));
         QVERIFY(QFile::exists(path));
+        QVERIFY(!platform::accessibleByOthers(path));
 #ifdef Q_OS_UNIX
         QCOMPARE(QFile::permissions(path) & kOwnerGroupOther, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 #endif
 #ifdef Q_OS_WIN
-        QCOMPARE(ownerOnlyAclProblem(path), QString());
+        if (!underWine())
+            QCOMPARE(ownerOnlyAclProblem(path), QString());
 #endif
         // An existing file keeps its content: create-only, never truncate.
         QFile f(path);
@@ -106,13 +117,16 @@ private slots:
         QVERIFY(QDir().mkdir(sub));
 #ifdef Q_OS_UNIX
         QFile::setPermissions(sub, QFileDevice::Permissions(0x7055)); // 0755
+        QVERIFY(platform::accessibleByOthers(sub));
 #endif
         QVERIFY(platform::restrictToOwner(sub));
+        QVERIFY(!platform::accessibleByOthers(sub));
 #ifdef Q_OS_UNIX
         QCOMPARE(QFile::permissions(sub) & kOwnerGroupOther, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 #endif
 #ifdef Q_OS_WIN
-        QCOMPARE(ownerOnlyAclProblem(sub), QString());
+        if (!underWine())
+            QCOMPARE(ownerOnlyAclProblem(sub), QString());
 #endif
         // The owner can still use it.
         QFile inside(sub + QStringLiteral("/key"));
@@ -172,7 +186,12 @@ private slots:
         QCOMPARE(socket.localAddress(), QHostAddress(QHostAddress::LocalHost));
         QSocketNotifier notifier(socket.descriptor(), QSocketNotifier::Read);
         bool readable = false;
-        connect(&notifier, &QSocketNotifier::activated, this, [&] { readable = true; });
+        // Notified once: Windows re-posts a socket's "readable" for as long as a datagram waits, and
+        // this one is read only after the wait (Qt's dispatcher would otherwise never return).
+        connect(&notifier, &QSocketNotifier::activated, this, [&] {
+            readable = true;
+            notifier.setEnabled(false);
+        });
 
         QUdpSocket client;
         QVERIFY(client.bind(QHostAddress::LocalHost, 0));
@@ -196,7 +215,13 @@ private slots:
         QVERIFY(s.cpuSeconds && *s.cpuSeconds >= 0);
 #if defined(Q_OS_LINUX) || defined(Q_OS_WIN)
         QVERIFY(s.residentBytes && *s.residentBytes > 0);
-        QVERIFY(s.openDescriptors && *s.openDescriptors > 0);
+#ifdef Q_OS_WIN
+        // Wine's GetProcessHandleCount answers 0 handles, which processStats() reports as unknown.
+        if (underWine())
+            QVERIFY(!s.openDescriptors);
+        else
+#endif
+            QVERIFY(s.openDescriptors && *s.openDescriptors > 0);
         QVERIFY(s.startTimeSeconds);
         // Started within the last day, not in the future.
         const double now = double(QDateTime::currentSecsSinceEpoch());
