@@ -18,12 +18,19 @@ IdTokenVerifier::Result fail(F f, const QString& message)
     return r;
 }
 
-// NumericDate: seconds since the epoch, possibly with a fraction.
+// NumericDate: seconds since the epoch, possibly with a fraction. Only years 0001-9999 are taken:
+// a larger number would overflow the milliseconds (undefined behaviour; found by fuzz_oidc), and no
+// provider means one.
 std::optional<QDateTime> numericDate(const QJsonValue& v)
 {
+    constexpr double kLatest = 253402300799.0;     // 9999-12-31T23:59:59Z
+    constexpr double kEarliest = -62135596800.0;   // 0001-01-01T00:00:00Z
     if (!v.isDouble())
         return std::nullopt;
-    return QDateTime::fromMSecsSinceEpoch(qint64(v.toDouble() * 1000.0), Qt::UTC);
+    const double seconds = v.toDouble();
+    if (!(seconds >= kEarliest && seconds <= kLatest))   // also refuses NaN
+        return std::nullopt;
+    return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000.0), Qt::UTC);
 }
 
 } // namespace
@@ -67,7 +74,7 @@ IdTokenVerifier::Result IdTokenVerifier::verify(const QByteArray& token, const J
     const auto exp = numericDate(c.value(QLatin1String("exp")));
     const auto iat = numericDate(c.value(QLatin1String("iat")));
     if (!exp || !iat)
-        return fail(F::Malformed, QStringLiteral("the ID token lacks a numeric exp or iat"));
+        return fail(F::Malformed, QStringLiteral("the ID token lacks a numeric exp or iat between the years 1 and 9999"));
     if (*exp <= e.now.addSecs(-e.skewSeconds))
         return fail(F::Expired, QStringLiteral("the ID token expired at %1").arg(exp->toString(Qt::ISODate)));
     if (*iat > e.now.addSecs(e.skewSeconds))

@@ -1,5 +1,7 @@
 #include "derp/ClientInfo.h"
 
+#include "common/JsonNumbers.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -22,11 +24,12 @@ bool readInt(const QJsonObject& object, QLatin1StringView name, qint64* out, QSt
     const QJsonValue v = field(object, name);
     if (v.isUndefined() || v.isNull())
         return true;
-    if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble()))) {
+    const std::optional<qint64> n = common::jsonInteger(v);
+    if (!n) {
         *error = QStringLiteral("%1 must be an integer").arg(name);
         return false;
     }
-    *out = qint64(v.toDouble());
+    *out = *n;
     return true;
 }
 

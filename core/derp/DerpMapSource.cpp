@@ -1,5 +1,7 @@
 #include "derp/DerpMapSource.h"
 
+#include "common/JsonNumbers.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,8 +48,8 @@ bool coerce(const QJsonValue& v, Kind kind, QJsonValue* out)
     bool ok = false;
     switch (kind) {
     case Kind::Int: {
-        if (v.isDouble() && v.toDouble() == double(qint64(v.toDouble()))) {
-            *out = qint64(v.toDouble());
+        if (const std::optional<qint64> n = common::jsonInteger(v)) {
+            *out = *n;
             return true;
         }
         const qint64 n = s.toLongLong(&ok);

@@ -2,6 +2,7 @@
 #include "tsapi/TsApi.h"
 
 #include "common/Clock.h"
+#include "common/JsonNumbers.h"
 #include "tsapi/TsJson.h"
 
 #include <QJsonArray>
@@ -53,7 +54,8 @@ std::optional<store::NewPreAuthKey> keySpec(const QJsonObject& body, const TsApi
         }
     }
     const QJsonValue expiry = body.value(QStringLiteral("expirySeconds"));
-    const qint64 secs = expiry.isUndefined() || expiry.isNull() || expiry.toDouble() == 0 ? MaxExpirySecs : qint64(expiry.toDouble());
+    const bool unset = expiry.isUndefined() || expiry.isNull() || (expiry.isDouble() && expiry.toDouble() == 0);
+    const qint64 secs = unset ? MaxExpirySecs : common::jsonInteger(expiry).value_or(-1);
     if (secs < 0 || secs > MaxExpirySecs) {
         *failure = tsjson::error(400, QStringLiteral("expirySeconds must be between 1 and %1 (90 days)").arg(MaxExpirySecs));
         return std::nullopt;

@@ -148,6 +148,9 @@ private slots:
         QTest::newRow("HS256 with a public key") << int(F::UnsupportedAlgorithm) << "hs256";
         QTest::newRow("RSA key claimed as ES256") << int(F::UnknownKey) << "algswap";
         QTest::newRow("garbage") << int(F::Malformed) << "garbage";
+        // Found by fuzz_oidc: a date beyond any QDateTime overflowed the conversion to milliseconds.
+        QTest::newRow("exp beyond any date") << int(F::Malformed) << "hugeexp";
+        QTest::newRow("iat beyond any date") << int(F::Malformed) << "hugeiat";
     }
     void refusesBadTokens()
     {
@@ -162,6 +165,8 @@ private slots:
         if (mutation == "azp") { c["aud"] = QJsonArray{"keel", "other"}; c["azp"] = "other"; }
         if (mutation == "exp") c = claims(-7200, -61);
         if (mutation == "iat") c = claims(120, 3600);
+        if (mutation == "hugeexp") c["exp"] = 1.8e78;
+        if (mutation == "hugeiat") c["iat"] = -1.8e78;
         if (mutation == "nonce") c["nonce"] = "n-999";
         if (mutation == "nononce") c.remove("nonce");
         if (mutation == "kid") header["kid"] = "r2";

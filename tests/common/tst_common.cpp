@@ -1,6 +1,7 @@
 #include "common/Clock.h"
 #include "common/MockClock.h"
 #include "common/FileLimit.h"
+#include "common/JsonNumbers.h"
 #include "common/Log.h"
 #include "common/LogBuffer.h"
 #include "common/LogRateLimiter.h"
@@ -150,6 +151,21 @@ private slots:
         for (int i = 0; i < 5; ++i)
             QVERIFY(limiter.allow(a, 100 * second));
         QVERIFY(!limiter.allow(a, 100 * second));
+    }
+
+    void jsonIntegerTakesOnlyWholeNumbersInRange()
+    {
+        QCOMPARE(common::jsonInteger(QJsonValue(42)), std::optional<qint64>(42));
+        QCOMPARE(common::jsonInteger(QJsonValue(-7.0)), std::optional<qint64>(-7));
+        QCOMPARE(common::jsonInteger(QJsonValue(9007199254740992.0)), std::optional<qint64>(9007199254740992LL));
+        QVERIFY(!common::jsonInteger(QJsonValue(1.5)));
+        QVERIFY(!common::jsonInteger(QJsonValue(QStringLiteral("3"))));
+        QVERIFY(!common::jsonInteger(QJsonValue()));
+        // Beyond qint64: converting these would be undefined behaviour (found by fuzzing).
+        QVERIFY(!common::jsonInteger(QJsonValue(9223372036854775808.0)));
+        QVERIFY(!common::jsonInteger(QJsonValue(-1.8e78)));
+        QVERIFY(!common::jsonInteger(QJsonValue(std::numeric_limits<double>::infinity())));
+        QCOMPARE(common::jsonInteger(QJsonValue(-9223372036854775808.0)), std::optional<qint64>(std::numeric_limits<qint64>::min()));
     }
 
     void sourceRateLimiterKeepsABoundedTable()
