@@ -37,6 +37,9 @@ ExtraRecords::Parsed ExtraRecords::parse(const QByteArray& bytes)
         out.error = QStringLiteral("expected a JSON array of {\"name\", \"type\", \"value\"} records");
         return out;
     }
+    // Records are kept apart until the whole file is read: a refused file yields none, not the
+    // ones before the bad record (fuzz_dns_inputs found such a partial result).
+    QJsonArray records;
     QSet<QString> seen;
     const QJsonArray in = doc.array();
     for (qsizetype i = 0; i < in.size(); ++i) {
@@ -70,8 +73,9 @@ ExtraRecords::Parsed ExtraRecords::parse(const QByteArray& bytes)
         if (seen.contains(key))
             continue; // Headscale keeps a set
         seen.insert(key);
-        out.records.append(rec);
+        records.append(rec);
     }
+    out.records = records;
     out.status = Status::Ok;
     return out;
 }

@@ -173,6 +173,8 @@ private Q_SLOTS:
         QTest::newRow("numeric type") << QByteArray(R"([{"name":"a","type":1,"value":"1"}])") << int(S::Invalid) << 0;
         QTest::newRow("yaml") << QByteArray("- name: a\n  value: 1\n") << int(S::Invalid) << 0;
         QTest::newRow("binary") << QByteArray("\x00\xff\xfe[", 4) << int(S::Invalid) << 0;
+        // A good record before a bad one: the file is refused whole (found by fuzz_dns_inputs).
+        QTest::newRow("bad second record") << QByteArray(R"([{"name":"a","value":"1"},{"name":"b","vahue":"2"}])") << int(S::Invalid) << 0;
     }
     void extraRecordsParse()
     {
