@@ -111,13 +111,17 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
         ++m_refused;
         return goError(503, "too many control connections");
     }
-    if (!isUnlimited(peer) && m_perAddress.value(addressKey(peer)) >= maxConnectionsPerAddress()) {
+    // Both per-address limits below look at the same source: worked out once, since a flood of
+    // refusals goes through here.
+    const bool limited = !isUnlimited(peer);
+    const QString source = limited ? addressKey(peer) : QString();
+    if (limited && m_perAddress.value(source) >= maxConnectionsPerAddress()) {
         ++m_refused;
         qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": per-address limit";
         return goError(503, "too many control connections from this address");
     }
     // Last, so a refused connection costs no token: the handshake itself is the costly part.
-    if (!isUnlimited(peer) && !m_handshakeRate.allow(addressKey(peer), m_clock.nsecsElapsed())) {
+    if (limited && !m_handshakeRate.allow(source, m_clock.nsecsElapsed())) {
         ++m_refused;
         ++m_rateLimited;
         qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": handshake rate";
