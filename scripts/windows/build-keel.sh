@@ -17,7 +17,8 @@
 #              over the admin named pipe, Ctrl+C
 #   package    cpack -G "NSIS;ZIP" (keel-<v>-win64.exe, .zip) and the MSI (make-msi.sh, wixl)
 #   screenshot Keel Manager under Wine on Xvfb, into docs/screenshots/keel-manager-wine.png
-# KEEL_WIN_OPT sets the optimisation (default -O2; -O1 compiles faster for a test build).
+# KEEL_WIN_OPT sets the optimisation (default -O2 in a new tree; -O1 compiles faster for a test
+# build); a reconfigure without it keeps the tree's level.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,11 +60,17 @@ do_configure() {
             && [ -d "$prefix/lib/cmake/Qt6Keychain" ] && gui=ON
     fi
     command -v "ld.$ld" >/dev/null || ld=bfd
+    # The optimisation level is set when the tree is first configured or KEEL_WIN_OPT is given: a
+    # reconfigure (say, for Keel Manager once the GUI stages are built) keeps the tree's own, so
+    # it does not recompile everything at another level.
+    local opt=()
+    if [ -n "${KEEL_WIN_OPT:-}" ] || [ ! -f "$build/CMakeCache.txt" ]; then
+        opt=(-DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG")
+    fi
     log "Keel Manager: $gui; linker: $ld"
     cmake -G Ninja -S "$root" -B "$build" \
         -DCMAKE_TOOLCHAIN_FILE="$here/mingw-w64-x86_64.cmake" -DKEEL_WIN_PREFIX="$prefix" \
-        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG" \
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release "${opt[@]}" \
         -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=$ld" -DCMAKE_SHARED_LINKER_FLAGS="-fuse-ld=$ld" \
         -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
         -DKEEL_SHARED_DIR="$shared" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON -DKEEL_BUILD_GUI="$gui" \
