@@ -16,7 +16,7 @@
 #   smoke      keel.exe under Wine: --help, serve on loopback, /health and /key with curl, the CLI
 #              over the admin named pipe, Ctrl+C
 #   package    cpack -G "NSIS;ZIP" (keel-<v>-win64.exe, .zip) and the MSI (make-msi.sh, wixl)
-#   screenshot Keel Manager under Wine on Xvfb, into docs/screenshots/keel-manager-wine.png
+#   screenshot Keel Manager under Wine on Xvfb, into docs/images/keel-manager-wine.png
 # KEEL_WIN_OPT sets the optimisation (default -O2 in a new tree; -O1 compiles faster for a test
 # build); a reconfigure without it keeps the tree's level.
 set -euo pipefail
@@ -147,19 +147,8 @@ do_package() {
 }
 
 do_screenshot() {
-    setup_wine
-    local png="$root/docs/screenshots/keel-manager-wine.png"
-    mkdir -p "$(dirname "$png")"
-    log "Keel Manager under Wine on Xvfb -> $png"
-    # The first-run wizard shows on a fresh profile; the window gets a few seconds to draw.
-    xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-        wine "$1" >/dev/null 2>&1 &
-        app=$!
-        sleep "${KEEL_SCREENSHOT_WAIT:-25}"
-        import -window root "$2"
-        kill $app 2>/dev/null || true
-        wineserver -k || true' _ "$build/gui/keel-manager.exe" "$png"
-    ls -la "$png"
+    # Keel Manager in a Wine desktop on a private Xvfb, populated (see screenshot-wine.sh).
+    "$here/screenshot-wine.sh" "$build" "$root/docs/images/keel-manager-wine.png"
 }
 
 steps=()
