@@ -1,8 +1,7 @@
 #include "mapper/MapSessionFraming.h"
 
 #include <QString>
-
-#include <memory>
+#include <QThreadStorage>
 
 #include <zstd.h>
 
@@ -11,18 +10,43 @@ namespace keel::control {
 namespace {
 // Tailscale's test server refuses more; nothing sane comes near it.
 constexpr quint32 kMaxMessage = 256u << 20;
+
+// The zstd contexts are reused per thread: a fresh one per message costs more than compressing a
+// small delta. Held in QThreadStorage (freed when the thread ends), not in thread_local: with
+// MinGW-w64's runtime a thread_local that has a destructor corrupts the heap at thread exit.
+struct ZstdContexts {
+    ZSTD_CCtx* compress = nullptr;
+    ZSTD_DCtx* decompress = nullptr;
+    ZstdContexts() = default;
+    ZstdContexts(const ZstdContexts&) = delete;
+    ZstdContexts& operator=(const ZstdContexts&) = delete;
+    ~ZstdContexts()
+    {
+        ZSTD_freeCCtx(compress);
+        ZSTD_freeDCtx(decompress);
+    }
+};
+
+ZstdContexts& threadContexts()
+{
+    static QThreadStorage<ZstdContexts*> storage;
+    if (!storage.hasLocalData())
+        storage.setLocalData(new ZstdContexts);
+    return *storage.localData();
 }
+} // namespace
 
 QByteArray MapSessionFraming::frame(const QByteArray& json, bool zstd)
 {
     QByteArray out;
     if (zstd) {
         // One-shot compression at a low level: independent frames with the content size recorded,
-        // like the Go encoder's single-segment mode. The context is reused (per thread): a fresh
-        // one per message costs more than compressing a small delta.
-        thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+        // like the Go encoder's single-segment mode.
+        ZstdContexts& cx = threadContexts();
+        if (!cx.compress)
+            cx.compress = ZSTD_createCCtx();
         out.resize(qsizetype(4 + ZSTD_compressBound(size_t(json.size()))));
-        const size_t n = ZSTD_compressCCtx(cctx.get(), out.data() + 4, size_t(out.size() - 4), json.constData(),
+        const size_t n = ZSTD_compressCCtx(cx.compress, out.data() + 4, size_t(out.size() - 4), json.constData(),
                                            size_t(json.size()), 1);
         if (ZSTD_isError(n))
             return {};
@@ -62,8 +86,10 @@ std::optional<QByteArray> MapSessionFraming::takeMessage(QByteArray& buffer, boo
         return std::nullopt;
     }
     QByteArray out(qsizetype(size), Qt::Uninitialized);
-    thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), size_t(out.size()), body.constData(), size_t(body.size()));
+    ZstdContexts& cx = threadContexts();
+    if (!cx.decompress)
+        cx.decompress = ZSTD_createDCtx();
+    const size_t n = ZSTD_decompressDCtx(cx.decompress, out.data(), size_t(out.size()), body.constData(), size_t(body.size()));
     if (ZSTD_isError(n) || n != size) {
         *error = QStringLiteral("corrupt zstd frame: %1").arg(QString::fromLatin1(ZSTD_getErrorName(n)));
         return std::nullopt;

@@ -10,6 +10,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QThreadStorage>
 
 
 namespace keel::store {
@@ -184,8 +185,11 @@ Connection::ThreadTx& Connection::threadTx()
 {
     // Per thread and per connection; an entry left by a destroyed Connection is back at depth 0
     // (inTransaction always resets it), so a new Connection at the same address starts clean.
-    thread_local QHash<const Connection*, ThreadTx> open;
-    return open[this];
+    // QThreadStorage, not thread_local: with MinGW-w64's runtime, a thread_local that has a
+    // destructor corrupts the heap when its thread exits (test_store's two-thread race crashed
+    // under Wine; a plain C++ program with one thread_local std::map does the same).
+    static QThreadStorage<QHash<const Connection*, ThreadTx>> open;
+    return open.localData()[this];
 }
 
 QSqlDatabase Connection::reopen(QString* error)

@@ -16,8 +16,9 @@
 #   smoke      keel.exe under Wine: --help, serve on loopback, /health and /key with curl, the CLI
 #              over the admin named pipe, Ctrl+C
 #   package    cpack -G "NSIS;ZIP" (keel-<v>-win64.exe, .zip) and the MSI (make-msi.sh, wixl)
-#   screenshot Keel Manager under Wine on Xvfb, into docs/screenshots/keel-manager-wine.png
-# KEEL_WIN_OPT sets the optimisation (default -O2; -O1 compiles faster for a test build).
+#   screenshot Keel Manager under Wine on Xvfb, into docs/images/keel-manager-wine.png
+# KEEL_WIN_OPT sets the optimisation (default -O2 in a new tree; -O1 compiles faster for a test
+# build); a reconfigure without it keeps the tree's level.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,11 +60,17 @@ do_configure() {
             && [ -d "$prefix/lib/cmake/Qt6Keychain" ] && gui=ON
     fi
     command -v "ld.$ld" >/dev/null || ld=bfd
+    # The optimisation level is set when the tree is first configured or KEEL_WIN_OPT is given: a
+    # reconfigure (say, for Keel Manager once the GUI stages are built) keeps the tree's own, so
+    # it does not recompile everything at another level.
+    local opt=()
+    if [ -n "${KEEL_WIN_OPT:-}" ] || [ ! -f "$build/CMakeCache.txt" ]; then
+        opt=(-DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG")
+    fi
     log "Keel Manager: $gui; linker: $ld"
     cmake -G Ninja -S "$root" -B "$build" \
         -DCMAKE_TOOLCHAIN_FILE="$here/mingw-w64-x86_64.cmake" -DKEEL_WIN_PREFIX="$prefix" \
-        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG" \
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release "${opt[@]}" \
         -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=$ld" -DCMAKE_SHARED_LINKER_FLAGS="-fuse-ld=$ld" \
         -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
         -DKEEL_SHARED_DIR="$shared" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON -DKEEL_BUILD_GUI="$gui" \
@@ -140,19 +147,8 @@ do_package() {
 }
 
 do_screenshot() {
-    setup_wine
-    local png="$root/docs/screenshots/keel-manager-wine.png"
-    mkdir -p "$(dirname "$png")"
-    log "Keel Manager under Wine on Xvfb -> $png"
-    # The first-run wizard shows on a fresh profile; the window gets a few seconds to draw.
-    xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-        wine "$1" >/dev/null 2>&1 &
-        app=$!
-        sleep "${KEEL_SCREENSHOT_WAIT:-25}"
-        import -window root "$2"
-        kill $app 2>/dev/null || true
-        wineserver -k || true' _ "$build/gui/keel-manager.exe" "$png"
-    ls -la "$png"
+    # Keel Manager in a Wine desktop on a private Xvfb, populated (see screenshot-wine.sh).
+    "$here/screenshot-wine.sh" "$build" "$root/docs/images/keel-manager-wine.png"
 }
 
 steps=()

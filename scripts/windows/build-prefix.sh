@@ -282,6 +282,15 @@ stage_qrencode() {
     local dir
     dir="$(unpack qrencode)"
     cmake_stage qrencode "$dir" -DWITH_TOOLS=OFF -DBUILD_SHARED_LIBS=ON -DWITH_TESTS=OFF
+    # Its CMake installs the DLL beside the import library, in lib/: Windows finds DLLs beside the
+    # program or on PATH, and the packaging takes them from bin/.
+    qrencode_dll_to_bin
+}
+qrencode_dll_to_bin() {
+    if [ -f "$prefix/lib/libqrencode.dll" ]; then
+        mkdir -p "$prefix/bin"
+        mv -f "$prefix/lib/libqrencode.dll" "$prefix/bin/"
+    fi
 }
 
 stage_qtwebsockets() {
@@ -317,6 +326,7 @@ done
 [ ${#stages[@]} -gt 0 ] || stages=("${all_stages[@]}")
 
 [ "$apt" = 1 ] && install_deps
+qrencode_dll_to_bin # (a prefix built before this fix has it in lib/)
 for s in "${stages[@]}"; do
     declare -F "stage_$s" >/dev/null || die "unknown stage '$s' (stages: ${all_stages[*]})"
     # Two runs may share the cache (say, the libraries beside Qt): a stage is built by one at a time,
