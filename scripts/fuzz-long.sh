@@ -11,6 +11,8 @@
 #
 # Prints one line per target and writes OUT/summary.tsv: target, executions, seconds, exec/s,
 # coverage (libFuzzer's cov: edges and ft: features at the end), corpus size, crashes, exit status.
+# NICE (default 19) is the priority of the fuzzers and of their autogroup: 19 takes only idle CPU,
+# so on a busy machine a 30-minute run may get little; NICE=0 takes a fair share (one core per job).
 # Exits non-zero when any target found a crash. A crashing input belongs in the target's seeds/
 # once fixed (the replay test then keeps it fixed).
 set -uo pipefail
@@ -41,7 +43,7 @@ run_one() {
     # Qt's own messages would fill the log at millions of inputs; libFuzzer's go to stderr.
     QT_LOGGING_RULES='*=false' QT_QPA_PLATFORM=offscreen LC_ALL=C.UTF-8 \
     ASAN_OPTIONS=detect_leaks=${LEAKS:-0}:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        nice -n 19 "$bin" -runs="$runs" -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 \
+        nice -n "${NICE:-19}" "$bin" -runs="$runs" -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 \
         -print_final_stats=1 -close_fd_mask=1 -artifact_prefix="$dir/" "$dir/corpus" > "$dir/log" 2>&1
     rc=$?
     end=$(date +%s)
@@ -60,8 +62,8 @@ run_one() {
 # autogroups the kernel shares the CPU between sessions first, so a process nice alone would still
 # take a full share from the builds next to it.
 if [ -z "${KEEL_FUZZ_LONG_INNER:-}" ]; then
-    export KEEL_FUZZ_LONG_INNER=1 BUILD="$build" OUT="$out" RUNS="$runs" SECS="$secs" JOBS="$jobs"
-    exec setsid -w bash -c 'echo 19 > /proc/$$/autogroup 2>/dev/null; exec "$0" "$@"' "$0" "${targets[@]}"
+    export KEEL_FUZZ_LONG_INNER=1 BUILD="$build" OUT="$out" RUNS="$runs" SECS="$secs" JOBS="$jobs" NICE="${NICE:-19}"
+    exec setsid -w bash -c 'echo "$NICE" > /proc/$$/autogroup 2>/dev/null; exec "$0" "$@"' "$0" "${targets[@]}"
 fi
 
 printf 'target\texecutions\tseconds\texec/s\tcoverage\tcorpus\tcrashes\texit\n' >> "$out/summary.tsv"

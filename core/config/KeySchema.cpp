@@ -3,6 +3,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 namespace keel::config {
@@ -230,9 +231,17 @@ QString KeySchema::suggest(const QString& unknownPath)
 {
     // Compare with every key and section at the same depth; a near miss is a typo
     // ("server_ulr", "dns.base_domian") or a missing/extra underscore.
+    // Only a near miss is worth naming, and the edit distance is at least the difference in
+    // length: a candidate further than that is skipped unmeasured. That keeps the cost of a long
+    // unknown key (a config from an untrusted source, or a fuzzer's) linear instead of length x
+    // every key.
+    const QString leaf = unknownPath.section(QLatin1Char('.'), -1);
+    const int allowed = std::max<int>(2, static_cast<int>(leaf.size()) / 3);
     QString best;
-    int bestDistance = 1 << 20;
+    int bestDistance = allowed + 1;
     auto consider = [&](const QString& candidate) {
+        if (std::abs(unknownPath.size() - candidate.size()) > allowed)
+            return;
         const int d = editDistance(unknownPath, candidate);
         if (d < bestDistance) {
             bestDistance = d;
@@ -252,9 +261,7 @@ QString KeySchema::suggest(const QString& unknownPath)
     }();
     for (const QString& section : sections)
         consider(section);
-    const QString leaf = unknownPath.section(QLatin1Char('.'), -1);
-    const int allowed = std::max<int>(2, static_cast<int>(leaf.size()) / 3);
-    return bestDistance <= allowed ? best : QString();
+    return best;
 }
 
 QStringList KeySchema::childrenOf(const QString& section)
@@ -283,6 +290,8 @@ QString KeySchema::suggestEnv(const QString& variable)
     QString best;
     int bestDistance = 3;   // at most two edits: a typo, not another name
     for (const QString& candidate : std::as_const(known)) {
+        if (std::abs(variable.size() - candidate.size()) >= bestDistance)
+            continue;   // at least that many edits apart
         const int d = editDistance(variable, candidate);
         if (d < bestDistance) {
             bestDistance = d;

@@ -40,19 +40,6 @@ ControlEndpoint::ControlEndpoint(const crypto::MachinePrivate& serverKey, const 
     m_clock.start();
 }
 
-QString ControlEndpoint::addressKey(const QHostAddress& peer)
-{
-    bool isV4 = false;
-    const quint32 v4 = peer.toIPv4Address(&isV4);
-    if (isV4)
-        return QHostAddress(v4).toString();
-    // One host usually has a whole /64 to pick addresses from.
-    Q_IPV6ADDR prefix = peer.toIPv6Address();
-    for (int i = 8; i < 16; ++i)
-        prefix[i] = 0;
-    return QHostAddress(prefix).toString() + QStringLiteral("/64");
-}
-
 bool ControlEndpoint::isUnlimited(const QHostAddress& peer) const
 {
     for (const auto& subnet : m_options.unlimitedSources)
@@ -114,7 +101,7 @@ http::HttpResponse ControlEndpoint::handleUpgrade(const http::HttpRequest& reque
     // Both per-address limits below look at the same source: worked out once, since a flood of
     // refusals goes through here.
     const bool limited = !isUnlimited(peer);
-    const QString source = limited ? addressKey(peer) : QString();
+    const QString source = limited ? http::ClientAddress::sourceKey(peer) : QString();
     if (limited && m_perAddress.value(source) >= maxConnectionsPerAddress()) {
         ++m_refused;
         qCDebug(lcControl) << "refusing ts2021 upgrade from" << peer.toString() << ": per-address limit";
@@ -248,7 +235,7 @@ ControlConnection::Options ControlEndpoint::connectionOptions(const QHostAddress
     ControlConnection::Options options = m_options.connection;
     if (!isUnlimited(peer)) {  // the session's own bound still applies
         options.http2.budget = m_bodyBudget;
-        options.http2.budgetKey = addressKey(peer);
+        options.http2.budgetKey = http::ClientAddress::sourceKey(peer);
     }
     return options;
 }
@@ -258,7 +245,7 @@ void ControlEndpoint::adopt(ControlConnection* connection, const QByteArray& fir
     ++m_accepted;
     ++m_connections;
     const ControlContext context = connection->context();
-    const QString key = addressKey(context.peer);
+    const QString key = http::ClientAddress::sourceKey(context.peer);
     ++m_perAddress[key];
     connect(connection, &ControlConnection::finished, this, [this, context, key] {
         --m_connections;

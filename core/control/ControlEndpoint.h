@@ -6,6 +6,7 @@
 #include "crypto/Keys.h"
 #include "crypto/Ts2021Responder.h"
 #include "http/BodyBudget.h"
+#include "http/ClientAddress.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 
@@ -70,11 +71,9 @@ public:
     // GOAWAY on every connection; streams still running after `grace` are cut.
     void shutdown(std::chrono::milliseconds grace);
     int connectionCount() const { return m_connections; }
-    int connectionsFrom(const QHostAddress& peer) const { return m_perAddress.value(addressKey(peer)); }
+    int connectionsFrom(const QHostAddress& peer) const { return m_perAddress.value(http::ClientAddress::sourceKey(peer)); }
     int maxConnectionsPerAddress() const;
-    qint64 bufferedBodyBytesFrom(const QHostAddress& peer) const { return m_bodyBudget->used(addressKey(peer)); }
-    // The key per-address limits count under: the address, or its /64 for IPv6.
-    static QString addressKey(const QHostAddress& peer);
+    qint64 bufferedBodyBytesFrom(const QHostAddress& peer) const { return m_bodyBudget->used(http::ClientAddress::sourceKey(peer)); }
     bool isUnlimited(const QHostAddress& peer) const;
     quint64 handshakesAccepted() const { return m_accepted; }
     quint64 handshakesRefused() const { return m_refused; }

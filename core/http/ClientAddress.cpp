@@ -101,6 +101,18 @@ bool ClientAddress::isTrustedProxy(const QHostAddress& peer)
     return trusted(peer);
 }
 
+QString ClientAddress::sourceKey(const QHostAddress& address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString();
+    Q_IPV6ADDR prefix = address.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        prefix[i] = 0;
+    return QHostAddress(prefix).toString() + QStringLiteral("/64");
+}
+
 QHostAddress ClientAddress::of(const HttpRequest& request)
 {
     QReadLocker locker(&lock());

@@ -27,6 +27,9 @@ public:
     // The client address of this request: the forwarded one when the peer is a trusted proxy and
     // sent a usable header, otherwise the TCP peer. Use this for logs, limits and audit records.
     static QHostAddress of(const HttpRequest& request);
+    // The key per-source limits count under: an IPv4 address, or the /64 of an IPv6 address (one
+    // host usually has a whole /64 to pick addresses from).
+    static QString sourceKey(const QHostAddress& address);
     // "https"/"http" as the client used it: X-Forwarded-Proto from a trusted proxy, else the transport.
     static QByteArray scheme(const HttpRequest& request);
     // The address chain as a trusted proxy reported it (for logs): "198.51.100.7 via 127.0.0.1".

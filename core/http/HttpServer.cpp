@@ -1,6 +1,7 @@
 #include "http/HttpServer.h"
 
 #include "common/Log.h"
+#include "http/ClientAddress.h"
 #include "platform/Endpoint.h"
 
 #include <QFile>
@@ -8,6 +9,8 @@
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace keel::http {
 
@@ -147,7 +150,9 @@ void HttpServer::acceptTcp()
     while (m_tcp && m_tcp->hasPendingConnections()) {
         QTcpSocket* socket = m_tcp->nextPendingConnection();
         const Transport transport = qobject_cast<QSslSocket*>(socket) ? Transport::Tls : Transport::Tcp;
-        track(new HttpConnection(socket, transport, socket->peerAddress(), m_router, m_options, this));
+        const QHostAddress peer = socket->peerAddress();
+        const QString source = ClientAddress::isTrustedProxy(peer) ? QString() : ClientAddress::sourceKey(peer);
+        track(new HttpConnection(socket, transport, peer, m_router, m_options, this), source);
     }
 }
 
@@ -155,30 +160,57 @@ void HttpServer::acceptUnix()
 {
     while (m_unix && m_unix->hasPendingConnections()) {
         QLocalSocket* socket = m_unix->nextPendingConnection();
-        track(new HttpConnection(socket, Transport::UnixSocket, QHostAddress::LocalHost, m_router, m_options, this));
+        track(new HttpConnection(socket, Transport::UnixSocket, QHostAddress::LocalHost, m_router, m_options, this), QString());
     }
 }
 
-void HttpServer::track(HttpConnection* connection)
+int HttpServer::maxPerSource() const
 {
-    // At the cap the oldest connection makes room.
+    return m_maxPerSource > 0 ? m_maxPerSource : std::max(1, m_maxConnections / 4);
+}
+
+int HttpServer::openConnectionsFrom(const QHostAddress& peer) const
+{
+    return m_perSource.value(ClientAddress::sourceKey(peer));
+}
+
+void HttpServer::track(HttpConnection* connection, const QString& source)
+{
+    // A source at its share makes room from its own connections; at the cap the oldest of all go.
+    if (!source.isEmpty()) {
+        while (m_perSource.value(source) >= maxPerSource() && evictOldest(source)) {
+        }
+    }
     while (m_connections >= m_maxConnections && !m_open.empty() && evictOldest()) {
     }
     ++m_connections;
+    if (!source.isEmpty())
+        ++m_perSource[source];
     // Each entry leaves the list exactly once: when its connection finishes (also when evicted).
-    const auto it = m_open.insert(m_open.end(), QPointer<HttpConnection>(connection));
+    const auto it = m_open.insert(m_open.end(), Open{QPointer<HttpConnection>(connection), source});
     connect(connection, &HttpConnection::finished, this, [this, it] {
         --m_connections;
+        if (!it->source.isEmpty()) {
+            const auto count = m_perSource.find(it->source);
+            if (--*count == 0)
+                m_perSource.erase(count);
+        }
         m_open.erase(it);
     });
 }
 
-bool HttpServer::evictOldest()
+bool HttpServer::evictOldest(const QString& source)
 {
-    const QPointer<HttpConnection> oldest = m_open.front();
+    auto it = m_open.begin();
+    if (!source.isEmpty())
+        it = std::find_if(m_open.begin(), m_open.end(), [&](const Open& o) { return o.source == source; });
+    if (it == m_open.end())
+        return false;
+    const QPointer<HttpConnection> oldest = it->connection;
+    const std::size_t before = m_open.size();
     if (oldest)
         oldest->abandon(); // finishes at once, which takes its entry out of the list
-    return m_open.empty() || m_open.front() != oldest;
+    return m_open.size() < before;
 }
 
 void HttpServer::onAcceptError(QAbstractSocket::SocketError error)

@@ -2,6 +2,7 @@
 
 #include "http/HttpConnection.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QLocalServer>
 #include <QObject>
@@ -31,6 +32,11 @@ public:
     // cap a new connection closes the oldest of them: many slow connections (slowloris) cannot
     // keep new clients out, they only push each other out.
     void setMaxConnections(int max) { m_maxConnections = max; }
+    // Of those, one source (an IPv4 address, an IPv6 /64) may hold this many; a new connection from
+    // a source at its share closes that source's own oldest, so one host opening connections
+    // faster than others finish theirs pushes out only itself. 0 = a quarter of the cap (at least
+    // 1). The unix socket and `trusted_proxies` (a reverse proxy carries many clients) are exempt.
+    void setMaxConnectionsPerSource(int max) { m_maxPerSource = max; }
     // The kernel's queue of connections not yet accepted (Qt's default is 50).
     static constexpr int kListenBacklog = 4096;
 
@@ -48,6 +54,7 @@ public:
     QHostAddress tcpAddress() const;
     QString unixPath() const;
     int openConnections() const { return m_connections; }
+    int openConnectionsFrom(const QHostAddress& peer) const;
     void close();
 
     // Splits "host:port" as Go's net.SplitHostPort does (IPv6 in brackets, empty host = any).
@@ -56,9 +63,17 @@ public:
 private:
     void acceptTcp();
     void acceptUnix();
-    void track(HttpConnection* connection);
+    // An accepted connection, counted under `source` (empty: exempt from the per-source share).
+    void track(HttpConnection* connection, const QString& source);
     void onAcceptError(QAbstractSocket::SocketError error);
-    bool evictOldest(); // false if nothing could be freed
+    bool evictOldest(const QString& source = {}); // of that source, or of all; false if nothing could be freed
+    int maxPerSource() const;
+
+    struct Open
+    {
+        QPointer<HttpConnection> connection;
+        QString source;
+    };
 
     const Router& m_router;
     HttpConnection::Options m_options;
@@ -67,7 +82,9 @@ private:
     QString m_unixPath;
     int m_connections = 0;
     int m_maxConnections = 4096;
-    std::list<QPointer<HttpConnection>> m_open; // oldest first
+    int m_maxPerSource = 0;
+    std::list<Open> m_open; // oldest first
+    QHash<QString, int> m_perSource;
     bool m_acceptRetryQueued = false;
 };
 

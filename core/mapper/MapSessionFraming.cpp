@@ -29,10 +29,12 @@ struct ZstdContexts {
 
 ZstdContexts& threadContexts()
 {
-    static QThreadStorage<ZstdContexts*> storage;
-    if (!storage.hasLocalData())
-        storage.setLocalData(new ZstdContexts);
-    return *storage.localData();
+    // Never destroyed, as store::Connection's: a thread ending after static destructors ran
+    // would otherwise lose its contexts instead of freeing them.
+    static auto* storage = new QThreadStorage<ZstdContexts*>;
+    if (!storage->hasLocalData())
+        storage->setLocalData(new ZstdContexts);
+    return *storage->localData();
 }
 } // namespace
 

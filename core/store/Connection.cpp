@@ -188,8 +188,10 @@ Connection::ThreadTx& Connection::threadTx()
     // QThreadStorage, not thread_local: with MinGW-w64's runtime, a thread_local that has a
     // destructor corrupts the heap when its thread exits (test_store's two-thread race crashed
     // under Wine; a plain C++ program with one thread_local std::map does the same).
-    static QThreadStorage<QHash<const Connection*, ThreadTx>> open;
-    return open.localData()[this];
+    // The storage itself is never destroyed: a thread (the main one, at exit) may end after static
+    // destructors ran, and its entry would then be lost instead of freed.
+    static auto* open = new QThreadStorage<QHash<const Connection*, ThreadTx>>;
+    return open->localData()[this];
 }
 
 QSqlDatabase Connection::reopen(QString* error)

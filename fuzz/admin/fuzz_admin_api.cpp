@@ -2,6 +2,7 @@
 // or anyone on the unix socket, sends them). The first byte picks one of the API's own routes (from
 // its router, so new routes are covered); the rest is the JSON body, dispatched as an authorised
 // request against a real SQLite store in a temporary directory. Handlers must answer, not crash.
+#include "FuzzApp.h"
 #include "admin/AdminApi.h"
 #include "admin/AdminContext.h"
 #include "http/Router.h"
@@ -58,10 +59,8 @@ struct World
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_admin_api";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_admin_api");
+    const keel::fuzz::SettleOnReturn settleAtEnd;
     static World world;
     if (size < 1 || world.routes.isEmpty())
         return 0;

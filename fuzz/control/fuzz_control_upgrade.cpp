@@ -6,6 +6,7 @@
 //   mode 3: a valid handshake with fixed keys, then the bytes as the client's plaintext, sealed
 //           into Noise records and pushed through a whole ControlConnection (Noise + HTTP/2 +
 //           the default handler) on an in-memory device.
+#include "FuzzApp.h"
 #include "control/ControlConnection.h"
 #include "control/DefaultControlHandler.h"
 #include "control/EarlyNoiseReader.h"
@@ -112,10 +113,7 @@ void connectionPath(QByteArrayView input)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_control_upgrade";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_control_upgrade");
     if (size < 1)
         return 0;
     const QByteArrayView input(reinterpret_cast<const char*>(data) + 1, qsizetype(size - 1));

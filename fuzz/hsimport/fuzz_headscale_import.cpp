@@ -6,6 +6,7 @@
 // Input: the first byte picks the schema (bits 0-1) and whether to write (bit 2); then one row per
 // line, "table|column=value|column=value...". A value of NULL is NULL, an integer is bound as an
 // integer, anything else as text. Rows that the schema refuses are simply left out.
+#include "FuzzApp.h"
 #include "backup/HeadscaleImport.h"
 #include "backup/Importer.h"
 #include "store/Store.h"
@@ -113,10 +114,8 @@ void fill(const QString& path, const QByteArray& rows)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_headscale_import";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_headscale_import");
+    const keel::fuzz::SettleOnReturn settleAtEnd;
     static World world;
     if (size < 1)
         return 0;

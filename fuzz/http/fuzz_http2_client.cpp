@@ -1,5 +1,6 @@
 // libFuzzer: arbitrary server bytes into an Http2ClientSession that has three requests in flight
 // (as the node simulator would). Byte 0: bit 0 = prepend a valid server preface (empty SETTINGS).
+#include "FuzzApp.h"
 #include "FrameCheck.h"
 
 #include "http/Http2ClientSession.h"
@@ -11,10 +12,7 @@ using namespace keel::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_http2_client";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv); // request() writes from the event loop
+    (void)keel::fuzz::app("fuzz_http2_client"); // request() writes from the event loop
 
     if (size == 0)
         return 0;

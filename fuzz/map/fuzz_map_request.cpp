@@ -9,6 +9,7 @@
 // and whether the harness puts the machine's real NodeKey into a JSON object body (bit 3), so the
 // fuzzer reaches past the node lookup without guessing keys; the rest is the body. The response is
 // a handle whose client is already gone (as when a client resets its stream at once).
+#include "FuzzApp.h"
 #include "machine/ControlService.h"
 #include "mapper/Mapper.h"
 #include "mapper/MapperOptions.h"
@@ -89,10 +90,7 @@ struct World
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_map_request";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_map_request");
     static World world;
     if (size < 1)
         return 0;

@@ -9,6 +9,7 @@
 //      the signature check; the payload is also merged as a UserInfo answer
 //   3  a callback query string; a "\n" may separate a Cookie header. The page shown for a refused
 //      callback echoes the provider's error and issuer: it must never carry markup from the input.
+#include "FuzzApp.h"
 #include "auth/IdTokenVerifier.h"
 #include "auth/JsonWebKey.h"
 #include "auth/Jwt.h"
@@ -182,10 +183,8 @@ void fuzzCallback(const World& w, const QByteArray& input)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_oidc";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_oidc");
+    const keel::fuzz::SettleOnReturn settleAtEnd;
     static World world;
     if (size < 1)
         return 0;

@@ -2,6 +2,7 @@
 // Noise session sends: RegistrationRequest::parse, then the whole Registration logic (pending
 // interactive entries with their limits and eviction, pre-auth keys, follow-ups, re-registration)
 // on a real State over SQLite in a temporary directory.
+#include "FuzzApp.h"
 #include "machine/Registration.h"
 #include "control/RegistrationRequest.h"
 #include "state/State.h"
@@ -50,10 +51,8 @@ struct World
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static int argc = 1;
-    static char name[] = "fuzz_register_bodies";
-    static char* argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    (void)keel::fuzz::app("fuzz_register_bodies");
+    const keel::fuzz::SettleOnReturn settleAtEnd;
     static World world;
     if (size < 1)
         return 0;

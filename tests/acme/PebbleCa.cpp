@@ -1,5 +1,7 @@
 #include "PebbleCa.h"
 
+#include "ChildProcess.h"
+
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -94,6 +96,7 @@ void PebbleCa::startDns(quint16 dnsPort)
     const quint16 dnsManagement = freePort();
     m_dns = std::make_unique<QProcess>();
     m_dns->setProcessChannelMode(QProcess::MergedChannels);
+    keel::test::dieWithTest(*m_dns);
     m_dns->start(QStringLiteral("pebble-challtestsrv"),
                  {QStringLiteral("-dns01"), QStringLiteral("127.0.0.1:%1").arg(dnsPort), QStringLiteral("-http01"), QString(),
                   QStringLiteral("-https01"), QString(), QStringLiteral("-tlsalpn01"), QString(), QStringLiteral("-management"),
@@ -131,6 +134,7 @@ bool PebbleCa::startPebble(const QString& configPath, quint16 dnsPort, const Opt
     m_pebble->setProcessEnvironment(env);
     m_pebble->setProcessChannelMode(QProcess::MergedChannels);
     m_pebble->setWorkingDirectory(m_dir);
+    keel::test::dieWithTest(*m_pebble);
     m_pebble->start(QStringLiteral("pebble"), {QStringLiteral("-config"), configPath, QStringLiteral("-dnsserver"),
                                                QStringLiteral("127.0.0.1:%1").arg(dnsPort)});
     QByteArray out;

@@ -3,6 +3,7 @@
 #include "KeelProcess.h"
 
 #include "sim/SimNode.h"
+#include "control/ControlCall.h"
 #include "control/ControlClient.h"
 #include "http/Http2ClientStream.h"
 
@@ -80,23 +81,6 @@ void TestControlE2e::sighupReloadsDnsForConnectedNodes()
 namespace {
 
 // One request over the client's Noise channel; returns the status (0 on timeout).
-int call(control::ControlClient& client, const QByteArray& method, const QByteArray& path, const QJsonObject& body,
-         QByteArray* reply = nullptr, bool waitForEnd = true)
-{
-    int status = 0;
-    bool done = false;
-    auto* s = client.request(method, path, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
-    // The handlers write into this frame: `scope` disconnects them when it returns, since a stream
-    // left open (a map stream) goes on receiving after that.
-    QObject scope;
-    QObject::connect(s, &http::Http2ClientStream::headersReceived, &scope, [&](int st, const http::Http2Headers&) { status = st; });
-    QObject::connect(s, &http::Http2ClientStream::dataReceived, &scope, [&](const QByteArray& c) { if (reply) *reply += c; });
-    QObject::connect(s, &http::Http2ClientStream::finished, &scope, [&] { done = true; });
-    QObject::connect(s, &http::Http2ClientStream::failed, &scope, [&] { done = true; });
-    (void)QTest::qWaitFor([&] { return waitForEnd ? done : status != 0; }, 10000);
-    return status;
-}
-
 QStringList strings(const QJsonValue& v)
 {
     QStringList out;
@@ -125,12 +109,12 @@ void TestControlE2e::routesThroughTheCliAndThePingEndpoint()
     const QJsonObject hostinfo{{"Hostname", "router"}, {"OS", "linux"},
                                {"RoutableIPs", QJsonArray{"0.0.0.0/0", "10.0.0.0/24", "::/0"}}};
     QByteArray reply;
-    QCOMPARE(call(client, "POST", "/machine/register",
+    QCOMPARE(test::callAndWait(client, "POST", "/machine/register",
                   {{"Version", 115}, {"NodeKey", nodeKey}, {"Hostinfo", hostinfo},
                    {"Auth", QJsonObject{{"AuthKey", QString::fromUtf8(key.out.trimmed())}}}}, &reply), 200);
     QVERIFY2(QJsonDocument::fromJson(reply).object().value("MachineAuthorized").toBool(), reply.constData());
     // A streaming map: the router is online, so it can be elected.
-    QCOMPARE(call(client, "POST", "/machine/map", {{"Version", 115}, {"NodeKey", nodeKey}, {"Stream", true}, {"Hostinfo", hostinfo}}, nullptr, false), 200);
+    QCOMPARE(test::callAndWait(client, "POST", "/machine/map", {{"Version", 115}, {"NodeKey", nodeKey}, {"Stream", true}, {"Hostinfo", hostinfo}}, nullptr, false), 200);
 
     auto r = keel.cli(c + QStringList{"nodes", "list-routes", "-o", "json"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -152,8 +136,8 @@ void TestControlE2e::routesThroughTheCliAndThePingEndpoint()
     QVERIFY2(r.out.contains("Serving (Primary)") && r.out.contains("10.0.0.0/24"), r.out.constData());
 
     // The prober's callback: an unknown id is 404 over Noise and on the public listener, no id 400.
-    QCOMPARE(call(client, "HEAD", "/machine/ping-response?id=0123456789abcdef", {}), 404);
-    QCOMPARE(call(client, "HEAD", "/machine/ping-response", {}), 400);
+    QCOMPARE(test::callAndWait(client, "HEAD", "/machine/ping-response?id=0123456789abcdef", {}), 404);
+    QCOMPARE(test::callAndWait(client, "HEAD", "/machine/ping-response", {}), 400);
     QNetworkAccessManager nam;
     QNetworkReply* head = nam.head(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/machine/ping-response?id=nope").arg(keel.port()))));
     QVERIFY(QTest::qWaitFor([&] { return head->isFinished(); }, 10000));

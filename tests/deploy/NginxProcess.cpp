@@ -1,5 +1,6 @@
 #include "NginxProcess.h"
 
+#include "ChildProcess.h"
 #include "KeelProcess.h"
 
 #include <QFile>
@@ -7,10 +8,6 @@
 #include <QTcpSocket>
 #include <QThread>
 
-#include <csignal>
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 namespace keel::test {
 
@@ -77,9 +74,7 @@ bool NginxProcess::start(quint16 upstreamPort, const QString& bindAddress, QStri
     file.close();
     // nginx dies with the test, even when a sanitizer or Qt Test's watchdog aborts it (one was
     // found still running after such an abort).
-#ifdef Q_OS_LINUX
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-#endif
+    dieWithTest(m_process);
     m_process.start(binary(), {QStringLiteral("-p"), m_dir.path(), QStringLiteral("-e"), m_dir.filePath(QStringLiteral("error.log")),
                                QStringLiteral("-c"), file.fileName()});
     if (!m_process.waitForStarted(5000)) {

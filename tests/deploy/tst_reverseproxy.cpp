@@ -4,6 +4,7 @@
 #include "KeelProcess.h"
 #include "NginxProcess.h"
 
+#include "control/ControlCall.h"
 #include "control/ControlClient.h"
 #include "crypto/Keys.h"
 #include "derp/DerpClient.h"
@@ -38,20 +39,6 @@ int rawGet(quint16 port, const QByteArray& path, const QByteArray& extraHeaders 
         reply += socket.readAll();
     reply += socket.readAll();
     return reply.startsWith("HTTP/1.1 ") ? reply.mid(9, 3).toInt() : 0;
-}
-
-int call(control::ControlClient& client, const QByteArray& path, const QJsonObject& body, QByteArray* reply, bool waitForEnd)
-{
-    int status = 0;
-    bool done = false;
-    auto* s = client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QObject scope;   // disconnects the handlers (they write into this frame) when it returns
-    QObject::connect(s, &http::Http2ClientStream::headersReceived, &scope, [&](int st, const http::Http2Headers&) { status = st; });
-    QObject::connect(s, &http::Http2ClientStream::dataReceived, &scope, [&](const QByteArray& c) { if (reply) *reply += c; });
-    QObject::connect(s, &http::Http2ClientStream::finished, &scope, [&] { done = true; });
-    QObject::connect(s, &http::Http2ClientStream::failed, &scope, [&] { done = true; });
-    (void)QTest::qWaitFor([&] { return waitForEnd ? done : (status != 0 && reply && reply->size() > 4); }, 15000);
-    return status;
 }
 
 // Logs lines that mention `path`, for the failure message.
@@ -108,12 +95,12 @@ void TestReverseProxy::keelBehindNginx()
         QVERIFY2(m.client.state() == control::ControlClient::State::Connected, qPrintable(m.client.errorString() + '\n' + nginx.errorLog()));
         const QJsonObject hostinfo{{"Hostname", QStringLiteral("node%1").arg(i)}, {"OS", "linux"}};
         QByteArray reply;
-        QCOMPARE(call(m.client, "/machine/register",
+        QCOMPARE(test::callAndWait(m.client, "POST", "/machine/register",
                       {{"Version", 115}, {"NodeKey", m.node.publicKey().toString()}, {"Hostinfo", hostinfo},
                        {"Auth", QJsonObject{{"AuthKey", QString::fromUtf8(authKey.out.trimmed())}}}}, &reply, true), 200);
         QVERIFY2(QJsonDocument::fromJson(reply).object().value("MachineAuthorized").toBool(), reply.constData());
         QByteArray map;
-        QCOMPARE(call(m.client, "/machine/map", {{"Version", 115}, {"NodeKey", m.node.publicKey().toString()}, {"Stream", true},
+        QCOMPARE(test::callAndWait(m.client, "POST", "/machine/map", {{"Version", 115}, {"NodeKey", m.node.publicKey().toString()}, {"Stream", true},
                                                  {"Hostinfo", hostinfo}}, &map, false), 200);
         QVERIFY2(!map.isEmpty(), "the map stream sent nothing through the proxy");
     }

@@ -40,6 +40,35 @@ private:
         return server;
     }
 
+    static QHostAddress loopback(int last) { return QHostAddress(QStringLiteral("127.0.0.%1").arg(last)); }
+
+    // A connection from `from` that sends half a request line and never the rest.
+    static std::unique_ptr<QTcpSocket> slowClient(const HttpServer& server, const QHostAddress& from)
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        if (!socket->bind(from, 0))
+            return nullptr;
+        socket->connectToHost(QHostAddress::LocalHost, server.tcpPort());
+        if (!socket->waitForConnected(5000))
+            return nullptr;
+        socket->write("GET /page HTTP/1.1\r\nHo");
+        return socket;
+    }
+
+    // One whole request from `from`, answered 200.
+    static bool servedFrom(const HttpServer& server, const QHostAddress& from)
+    {
+        QTcpSocket client;
+        if (!client.bind(from, 0))
+            return false;
+        client.connectToHost(QHostAddress::LocalHost, server.tcpPort());
+        if (!client.waitForConnected(5000))
+            return false;
+        client.write("GET /page HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray got;
+        return QTest::qWaitFor([&] { got += client.readAll(); return got.startsWith("HTTP/1.1 200"); }, 5000);
+    }
+
 private slots:
     void initTestCase()
     {
@@ -106,7 +135,8 @@ private slots:
     }
 
     // At the connection cap a new client gets in and the oldest slow one goes (the probe's 1,100
-    // slow connections under a 1,024 limit kept every new client out).
+    // slow connections under a 1,024 limit kept every new client out). Each slow connection comes
+    // from its own address here, so the per-source share plays no part.
     void slowConnectionsCannotKeepNewClientsOut()
     {
         HttpConnection::Options options;
@@ -114,22 +144,44 @@ private slots:
         server->setMaxConnections(4);
         std::vector<std::unique_ptr<QTcpSocket>> slow;
         for (int i = 0; i < 4; ++i) {
-            slow.push_back(std::make_unique<QTcpSocket>());
-            slow.back()->connectToHost(QHostAddress::LocalHost, server->tcpPort());
-            QVERIFY(slow.back()->waitForConnected(5000));
-            slow.back()->write("GET /page HTTP/1.1\r\nHo"); // and never the rest
+            slow.push_back(slowClient(*server, loopback(2 + i)));
+            QVERIFY(slow.back());
             QVERIFY(QTest::qWaitFor([&] { return server->openConnections() == i + 1; }, 5000));
         }
-        QTcpSocket client;
-        client.connectToHost(QHostAddress::LocalHost, server->tcpPort());
-        QVERIFY(client.waitForConnected(5000));
-        client.write("GET /page HTTP/1.1\r\nHost: x\r\n\r\n");
-        QByteArray got;
-        QVERIFY(QTest::qWaitFor([&] { got += client.readAll(); return got.startsWith("HTTP/1.1 200"); }, 5000));
+        QVERIFY(servedFrom(*server, loopback(10)));
         QVERIFY(QTest::qWaitFor([&] { return slow.front()->state() == QAbstractSocket::UnconnectedState; }, 5000));
         QCOMPARE(server->openConnections(), 4);
         for (size_t i = 1; i < slow.size(); ++i)
             QCOMPARE(slow[i]->state(), QAbstractSocket::ConnectedState);
+    }
+
+    // One host opening slow connections faster than others finish theirs used to push everybody's
+    // oldest connection out at the cap. Now a source at its share closes its own oldest, and the
+    // other hosts' connections stay.
+    void oneSourceCannotPushOthersOut()
+    {
+        HttpConnection::Options options;
+        auto server = serve(options);
+        server->setMaxConnections(8);
+        server->setMaxConnectionsPerSource(2);
+        const QHostAddress victimAddress = loopback(2), attackerAddress = loopback(3);
+        const std::unique_ptr<QTcpSocket> victim = slowClient(*server, victimAddress);
+        QVERIFY(victim);
+        QVERIFY(QTest::qWaitFor([&] { return server->openConnectionsFrom(victimAddress) == 1; }, 5000));
+        std::vector<std::unique_ptr<QTcpSocket>> attack;
+        for (int i = 0; i < 10; ++i) {
+            attack.push_back(slowClient(*server, attackerAddress));
+            QVERIFY(attack.back());
+            // Each new one is tracked once the previous oldest of the same source has gone.
+            QVERIFY(QTest::qWaitFor([&] { return server->openConnectionsFrom(attackerAddress) == std::min(i + 1, 2); }, 5000));
+        }
+        for (size_t i = 0; i + 2 < attack.size(); ++i)
+            QVERIFY(QTest::qWaitFor([&] { return attack[i]->state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(attack[attack.size() - 1]->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(attack[attack.size() - 2]->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(victim->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(server->openConnectionsFrom(victimAddress), 1);
+        QVERIFY(servedFrom(*server, loopback(4)));
     }
 
     // Close-after-write used to wait for a flush forever when the peer never reads.

@@ -1,5 +1,6 @@
 #include "KeelProcess.h"
 
+#include "ChildProcess.h"
 #include "TestPaths.h"
 #include "platform/Endpoint.h"
 
@@ -10,9 +11,6 @@
 #include <QThread>
 
 #include <csignal>
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 #ifndef Q_OS_WIN
 #include <sys/types.h>
 #endif
@@ -90,9 +88,7 @@ bool KeelProcess::start(bool useConfig, QString* error)
     m_server.setWorkingDirectory(m_dir.path());
     // The server dies with the test, even when the test is killed or aborts (Qt Test's watchdog):
     // no `keel serve` outlives the run that started it.
-#ifdef Q_OS_LINUX
-    m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-#endif
+    dieWithTest(m_server);
     m_server.start(keelBinary(), args);
     if (!m_server.waitForStarted(5000)) {
         if (error)

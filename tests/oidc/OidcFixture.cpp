@@ -1,5 +1,6 @@
 #include "OidcFixture.h"
 
+#include "ChildProcess.h"
 #include "KeelProcess.h"
 
 #include "http/Http2ClientStream.h"
@@ -60,6 +61,7 @@ bool ProviderProcess::restart(QString* error)
     f.write(QJsonDocument(QJsonObject{{"port", m_port}, {"issuer", issuer()}, {"clients", m_clients}, {"accounts", m_accounts}}).toJson());
     f.close();
     m_process.setWorkingDirectory(dir);
+    keel::test::dieWithTest(m_process);
     m_process.start(QStringLiteral("node"), {dir + QStringLiteral("/provider.mjs"), config});
     QElapsedTimer timer;
     timer.start();
