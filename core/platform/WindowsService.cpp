@@ -201,8 +201,21 @@ bool uninstall(QString* error)
     Handles h;
     if (!h.open(DELETE | SERVICE_STOP | SERVICE_QUERY_STATUS, error))
         return false;
+    // The uninstaller deletes keel.exe and its DLLs next: wait (up to 30 s) until the service's
+    // process has exited, not only until it reports "stopped", or files still in use are left
+    // behind (the NSIS uninstall under Wine left keel.exe and 17 DLLs in Program Files).
+    SERVICE_STATUS_PROCESS process{};
+    DWORD needed = 0;
+    HANDLE running = nullptr;
+    if (QueryServiceStatusEx(h.service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&process), sizeof process, &needed)
+        && process.dwCurrentState != SERVICE_STOPPED && process.dwProcessId != 0)
+        running = OpenProcess(SYNCHRONIZE, FALSE, process.dwProcessId);
     SERVICE_STATUS status{};
     ControlService(h.service, SERVICE_CONTROL_STOP, &status);
+    if (running) {
+        WaitForSingleObject(running, 30000);
+        CloseHandle(running);
+    }
     if (!DeleteService(h.service)) {
         *error = systemError("cannot remove the Keel service");
         return false;

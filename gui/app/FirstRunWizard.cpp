@@ -1,6 +1,7 @@
 #include "FirstRunWizard.h"
 
 #include "config/ConfigLoader.h"
+#include "platform/Files.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -171,7 +172,9 @@ bool FirstRunWizard::writeConfig(const QString& path, const Answers& answers, QS
         *error = tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
-    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    // It may come to hold secrets: 0600 on POSIX, an owner-only ACL on Windows (where Qt's
+    // permission bits do not reach the ACL).
+    platform::restrictToOwner(path);
     return true;
 }
 

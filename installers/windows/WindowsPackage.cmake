@@ -22,8 +22,8 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/keel.ico DESTINATION share/keel)
 # directory to its plugin path).
 set(KEEL_QT_PLUGINS sqldrivers/qsqlite tls/qopensslbackend tls/qschannelbackend tls/qcertonlybackend)
 if(TARGET keel-manager)
-    list(APPEND KEEL_QT_PLUGINS platforms/qwindows platforms/qminimal platforms/qoffscreen styles/qwindowsvistastyle
-        imageformats/qsvg imageformats/qico iconengines/qsvgicon)
+    list(APPEND KEEL_QT_PLUGINS platforms/qwindows platforms/qminimal styles/qwindowsvistastyle
+        imageformats/qsvg iconengines/qsvgicon)
 endif()
 set(plugin_files "")
 foreach(plugin IN LISTS KEEL_QT_PLUGINS)
@@ -63,6 +63,10 @@ set(CPACK_PACKAGE_NAME keel)
 set(CPACK_PACKAGE_FILE_NAME keel-${PROJECT_VERSION}-win64)
 set(CPACK_PACKAGE_INSTALL_DIRECTORY Keel)
 set(CPACK_PACKAGE_INSTALL_REGISTRY_KEY Keel)
+# One installer with everything above, as `cmake --install` (and so the MSI) has it: not one
+# section per install component. (gui/'s keel-manager component is the Linux desktop files, left
+# out of a default install; its name is not even a valid NSIS variable.)
+set(CPACK_MONOLITHIC_INSTALL ON)
 if(TARGET keel-manager)
     set(CPACK_PACKAGE_EXECUTABLES keel-manager "Keel Manager")
 endif()

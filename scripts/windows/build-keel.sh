@@ -27,7 +27,7 @@ cache="${KEEL_WIN_CACHE:-$HOME/.cache/keel-win}"
 prefix="$cache/prefix"
 build="${KEEL_WIN_BUILD:-$root/build-win}"
 jobs="${KEEL_WIN_JOBS:-$(nproc)}"
-shared="${KEEL_SHARED_DIR:-$root/../shared}"
+shared="${KEEL_SHARED_DIR:-}"
 
 log() { printf '%s [build-keel] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "error: $*"; exit 1; }
@@ -67,13 +67,18 @@ do_configure() {
     if [ -n "${KEEL_WIN_OPT:-}" ] || [ ! -f "$build/CMakeCache.txt" ]; then
         opt=(-DCMAKE_CXX_FLAGS_RELEASE="${KEEL_WIN_OPT:--O2} -DNDEBUG")
     fi
+    # The same for the shared/ directory (test data): KEEL_SHARED_DIR, else the tree's, else ../shared.
+    local shared_arg=()
+    if [ -n "$shared" ] || [ ! -f "$build/CMakeCache.txt" ]; then
+        shared_arg=(-DKEEL_SHARED_DIR="${shared:-$root/../shared}")
+    fi
     log "Keel Manager: $gui; linker: $ld"
     cmake -G Ninja -S "$root" -B "$build" \
         -DCMAKE_TOOLCHAIN_FILE="$here/mingw-w64-x86_64.cmake" -DKEEL_WIN_PREFIX="$prefix" \
         -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release "${opt[@]}" \
         -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=$ld" -DCMAKE_SHARED_LINKER_FLAGS="-fuse-ld=$ld" \
         -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
-        -DKEEL_SHARED_DIR="$shared" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON -DKEEL_BUILD_GUI="$gui" \
+        "${shared_arg[@]}" -DKEEL_BUILD_BENCH=OFF -DKEEL_WERROR=ON -DKEEL_BUILD_GUI="$gui" \
         -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON
     # (installing and cpack then take what is built, and do not first build every test)
 }
