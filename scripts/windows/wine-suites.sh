@@ -10,6 +10,8 @@
 # Results: <build>/wine-results/<suite>.txt (Qt Test's plain-text log) and .stderr; the summary in
 # <build>/wine-results/summary.txt. A suite's line: PASS/FAIL with Qt Test's totals, CRASH (no
 # totals: the process died), TIMEOUT, or SKIP (registered as not-on-windows, with its reason).
+# A test registered with its own arguments (the fuzz replays, policy_compat_corpus: not Qt Test)
+# runs with them, its output in <suite>.txt, and passes or fails by its exit status (rc=N).
 # Exit status 1 when any suite failed, crashed or timed out.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +30,9 @@ export WINEPATH="$(winpath "$prefix/bin");$(winpath "$gccdir");$(winpath /usr/x8
 export QT_PLUGIN_PATH="$(winpath "$prefix/plugins")"
 [ -f "$WINEPREFIX/system.reg" ] || { wineboot --init >/dev/null 2>&1 || true; wineserver -w || true; }
 
-# name<TAB>exe-or-skip-reason<TAB>workdir<TAB>timeout<TAB>env (\x1f-separated), from ctest itself.
+# name, exe-or-skip-reason, workdir, timeout, env (\x1f-separated), args (\x1f-separated, empty for
+# a Qt Test suite), from ctest itself; fields separated by \x1e (not a tab: `read` would merge
+# empty fields).
 (cd "$build" && ctest --show-only=json-v1) | python3 -c '
 import json, sys
 for t in json.load(sys.stdin)["tests"]:
@@ -40,8 +44,9 @@ for t in json.load(sys.stdin)["tests"]:
             exe = "SKIP:" + " ".join(cmd).split("SKIP on Windows: ", 1)[1]
         else:
             continue  # not a suite (a CMake-script check such as test_testkit_not_in_keel)
-    print("\t".join([t["name"], exe, props.get("WORKING_DIRECTORY", ""), str(int(props.get("TIMEOUT", 300))),
-                     "\x1f".join(props.get("ENVIRONMENT", []))]))
+    args = cmd[cmd.index(exe) + 1:] if exe in cmd else []
+    print("\x1e".join([t["name"], exe, props.get("WORKING_DIRECTORY", ""), str(int(props.get("TIMEOUT", 300))),
+                     "\x1f".join(props.get("ENVIRONMENT", [])), "\x1f".join(args)]))
 ' >"$out/tests.tsv"
 
 want=("$@")
@@ -55,7 +60,7 @@ selected() {
 summary="$out/summary.txt"
 : >"$summary"
 bad=0
-while IFS=$'\t' read -r name exe wd timeout envs; do
+while IFS=$'\x1e' read -r name exe wd timeout envs args; do
     selected "$name" || continue
     if [[ "$exe" == SKIP:* ]]; then
         printf '%-28s SKIP    %s\n' "$name" "${exe#SKIP:}" | tee -a "$summary"
@@ -71,10 +76,19 @@ while IFS=$'\t' read -r name exe wd timeout envs; do
     rm -f "$txt"
     start=$(date +%s)
     rc=0
-    (cd "${wd:-$(dirname "$exe")}" && env "${env_args[@]}" timeout -k 10 "$timeout" \
-        wine "$exe" -o "$(winpath "$txt"),txt" ${KEEL_WINE_TEST_ARGS:-} </dev/null >/dev/null 2>"$out/$name.stderr") || rc=$?
+    if [ -n "$args" ]; then
+        # Not Qt Test: the registered arguments, the exit status is the verdict.
+        own_args=()
+        IFS=$'\x1f' read -r -a own_args <<<"$args"
+        (cd "${wd:-$(dirname "$exe")}" && env "${env_args[@]}" timeout -k 10 "$timeout" \
+            wine "$exe" "${own_args[@]}" </dev/null >"$txt" 2>"$out/$name.stderr") || rc=$?
+        totals="rc=$rc"
+    else
+        (cd "${wd:-$(dirname "$exe")}" && env "${env_args[@]}" timeout -k 10 "$timeout" \
+            wine "$exe" -o "$(winpath "$txt"),txt" ${KEEL_WINE_TEST_ARGS:-} </dev/null >/dev/null 2>"$out/$name.stderr") || rc=$?
+        totals="$(tr -d '\r' <"$txt" 2>/dev/null | grep -E '^Totals:' | tail -1 || true)"
+    fi
     secs=$(( $(date +%s) - start ))
-    totals="$(tr -d '\r' <"$txt" 2>/dev/null | grep -E '^Totals:' | tail -1 || true)"
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         verdict=TIMEOUT
     elif [ -z "$totals" ]; then
