@@ -5,16 +5,13 @@
 #include "client/SseParser.h"
 #include "config/ConfigLoader.h"
 #include "platform/Files.h"
+#include "UnderWine.h"
 #include "view/LineDiff.h"
 #include "view/PolicyLocator.h"
 #include "view/QrCode.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
-#ifdef Q_OS_WIN
-#include <windows.h>
-#endif
 
 using namespace keel::gui;
 
@@ -130,8 +127,7 @@ private Q_SLOTS:
         // The ACL (Qt's permission bits do not describe it). Wine keeps no ACL: it turns the
         // owner-only one into a Unix mode that still lets the group read, and reads that back as
         // open to others, so this holds on Windows only.
-        const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-        if (!(ntdll && GetProcAddress(ntdll, "wine_get_version")))
+        if (!keel::test::underWine())
             QVERIFY(!keel::platform::accessibleByOthers(path));
 #else
         QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());

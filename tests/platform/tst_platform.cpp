@@ -7,6 +7,7 @@
 #include "platform/Service.h"
 #include "platform/Sockets.h"
 #include "platform/UdpSocket.h"
+#include "UnderWine.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -31,12 +32,7 @@
 using namespace keel;
 
 #ifdef Q_OS_WIN
-// Wine (where scripts/windows/build-keel.sh runs this suite) exports wine_get_version from ntdll.
-bool underWine()
-{
-    const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version");
-}
+using test::underWine;
 
 // What owner-only means on Windows: a protected DACL (nothing inherited from the folder) with one
 // entry, allowing the current user. Empty when so, else what differs. Not under Wine: it does not
