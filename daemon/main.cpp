@@ -3,6 +3,7 @@
 
 #include "KeelVersion.h"
 #include "LegacyForms.h"
+#include "platform/Process.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -13,6 +14,7 @@ using namespace keel::cli;
 
 int main(int argc, char** argv)
 {
+    keel::platform::writeStandardStreamsUnchanged();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("keel"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KEEL_VERSION));

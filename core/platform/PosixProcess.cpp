@@ -42,6 +42,10 @@ bool stdinIsTerminal()
     return ::isatty(STDIN_FILENO) != 0;
 }
 
+void writeStandardStreamsUnchanged()
+{
+}
+
 ProcessStats processStats()
 {
     ProcessStats s;

@@ -17,6 +17,11 @@ bool isSuperuser();
 // True when standard input is an interactive terminal (a console on Windows).
 bool stdinIsTerminal();
 
+// Makes standard output and error carry exactly the bytes written. On Windows the C runtime would
+// otherwise turn each "\n" into "\r\n", so `-o json` and `-o yaml` would differ from Linux's (and
+// from Headscale's, whose Go runtime writes "\n" everywhere). Nothing to do on POSIX.
+void writeStandardStreamsUnchanged();
+
 // What the process metrics report; a field the platform cannot tell stays empty.
 struct ProcessStats
 {

@@ -2,6 +2,7 @@
 #include "platform/Process.h"
 
 #include <cstdio>
+#include <fcntl.h>
 #include <io.h>
 
 #include <windows.h>
@@ -32,6 +33,14 @@ bool isSuperuser()
 bool stdinIsTerminal()
 {
     return _isatty(_fileno(stdin)) != 0;
+}
+
+void writeStandardStreamsUnchanged()
+{
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
 }
 
 namespace {

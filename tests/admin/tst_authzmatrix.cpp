@@ -3,6 +3,7 @@
 // key, an expired key and a deleted key (each must get exactly 401 "Unauthorized" and change
 // nothing), with a valid key and over the unix socket (both must get past the check). No key
 // ever appears in a log line, even at debug level.
+#include "platform/Endpoint.h"
 #include "server/Server.h"
 
 #include <QJsonDocument>
@@ -190,7 +191,7 @@ private slots:
             const Answer withKey = call(tcp, method, path, "bearer " + valid->fullKey.toUtf8());
             QVERIFY2(withKey.status > 0 && withKey.status != 401, qPrintable(QString::fromLatin1(method) + ' ' + path));
             QLocalSocket local;
-            local.connectToServer(c.unixSocket);
+            local.connectToServer(platform::localEndpointName(c.unixSocket));   // a named pipe on Windows
             QVERIFY(local.waitForConnected(5000));
             const Answer overSocket = call(local, method, path, {});
             QVERIFY2(overSocket.status > 0 && overSocket.status != 401, qPrintable(QString::fromLatin1(method) + ' ' + path));

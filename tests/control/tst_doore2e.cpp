@@ -2,6 +2,7 @@
 // approved and rejected over the CLI and the TCP API (the waiting client answered each time),
 // device approval with `keel nodes approve`, live events over the unix socket (`keel events`) and
 // over TCP with an API key (resumed from a sequence number), and the audit log of it all.
+#include "ChildProcess.h"
 #include "KeelProcess.h"
 
 #include "admin/AdminClient.h"
@@ -180,7 +181,7 @@ void TestDoorE2e::approvalsEventsAndAudit()
 
     // The CLI watcher saw all of it, in order, without a gap.
     QVERIFY2(QTest::qWaitFor([&] { return watched.contains("\"node.approve\""); }, 10000), watched.constData());
-    watcher.terminate();
+    test::askToStop(watcher);
     QVERIFY(watcher.waitForFinished(5000));
     watched += watcher.readAllStandardOutput();
     QList<QJsonObject> seen;

@@ -1,5 +1,6 @@
 // The DERP relay over real sockets on loopback: plain HTTP and TLS with a generated certificate.
 #include "DerpFixture.h"
+#include "UnderWine.h"
 
 #include "derp/FrameCodec.h"
 #include "derp/NaclBox.h"
@@ -316,7 +317,15 @@ private slots:
         QVERIFY(a && b && bad);
         QSignalSpy badClosed(bad.get(), &DerpClient::disconnected);
         QVERIFY(bad->sendRawFrame(type, payload));
-        QCOMPARE(waitClosed(badClosed, closes ? 3000 : 300), closes);
+        const bool closed = waitClosed(badClosed, closes ? 3000 : 300);
+        if (closes && !closed && keel::test::underWine()) {
+            // Wine posts no close event to a socket whose peer reset it over unread data (the server
+            // stops reading an oversized frame at its header; traced with WINEDEBUG=+winsock).
+            // The server's side of it, the connection gone, is still checked below.
+            qInfo("under Wine: the client was not told of the reset");
+        } else {
+            QCOMPARE(closed, closes);
+        }
         if (!closes)
             QVERIFY(exchanges(*bad, *a, "still served"));
         QVERIFY(exchanges(*a, *b, "others unaffected"));

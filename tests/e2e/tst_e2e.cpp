@@ -1,4 +1,5 @@
 // End to end: a real `keel serve` in a temp directory, driven through the CLI and the HTTP API.
+#include "ChildProcess.h"
 #include "KeelProcess.h"
 
 #include "admin/AdminClient.h"
@@ -6,6 +7,7 @@
 #include "derp/DerpClient.h"
 #include "derp/MetaCertificate.h"
 #include "derp/StunPacket.h"
+#include "platform/Files.h"
 
 #include <QDir>
 #include <QFile>
@@ -69,13 +71,22 @@ private slots:
     {
         const QFileInfo key(QDir(m_keel->dir()).filePath(QStringLiteral("noise_private.key")));
         QVERIFY(key.exists());
+#ifdef Q_OS_WIN
+        // Windows protects it with an owner-only ACL; the mode bits Qt reports there mean nothing.
+        QVERIFY(!keel::platform::accessibleByOthers(key.filePath()));
+#else
         QCOMPARE(int(key.permissions() & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser)), 0);
+#endif
         QFile keyFile(key.filePath());
         QVERIFY(keyFile.open(QIODevice::ReadOnly));
         QVERIFY(QRegularExpression(QStringLiteral("^privkey:[0-9a-f]{64}$")).match(QString::fromLatin1(keyFile.readAll().trimmed())).hasMatch());
         QVERIFY(QFileInfo::exists(m_keel->databasePath()));
+#ifndef Q_OS_WIN
+        // The socket file's mode (unix_socket_permission); on Windows the endpoint is a named pipe
+        // with no file, its ACL checked by tst_platform.
         QVERIFY(QFileInfo(m_keel->socketPath()).permissions() & QFile::WriteGroup);
         QVERIFY(!(QFileInfo(m_keel->socketPath()).permissions() & QFile::WriteOther));
+#endif
     }
 
     void keyEndpointServesTheNoiseKey()
@@ -608,19 +619,20 @@ private slots:
         server.setProcessChannelMode(QProcess::MergedChannels);
         server.start(KeelProcess::keelBinary(), {QStringLiteral("serve")});
         QVERIFY(server.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(keel.socketPath()), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(keel.adminEndpointAnswers(), 10000);
         QVERIFY(QFileInfo::exists(data + QStringLiteral("/noise_private.key")));
         QVERIFY(QFileInfo::exists(data + QStringLiteral("/db.sqlite")));
         const auto r = keel.cli({QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("carol")}, vars);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto reply = AdminClient::forRemote(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, false).get(QStringLiteral("/key?v=115"));
         QCOMPARE(reply.status, 200);
-        server.terminate();
+        const bool clean = keel::test::askToStop(server);
         QVERIFY(server.waitForFinished(5000));
         const QByteArray log = server.readAll();
         QVERIFY2(log.contains("embedded default"), log.constData());
         QVERIFY2(log.contains(data.toUtf8()), log.constData());
-        QCOMPARE(server.exitCode(), 0);
+        if (clean)
+            QCOMPARE(server.exitCode(), 0);
     }
 };
 

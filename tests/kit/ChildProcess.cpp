@@ -19,4 +19,15 @@ void dieWithTest(QProcess& process)
 #endif
 }
 
+bool askToStop(QProcess& process)
+{
+#ifdef Q_OS_WIN
+    process.kill();
+    return false;
+#else
+    process.terminate();
+    return true;
+#endif
+}
+
 } // namespace keel::test

@@ -10,4 +10,10 @@ namespace keel::test {
 // parent-death signal); elsewhere the fixture's destructor is all there is.
 void dieWithTest(QProcess& process);
 
+// Asks a running child to stop: SIGTERM on POSIX, which Keel answers with a clean shutdown (true).
+// Windows has no such request for a console program (QProcess::terminate() reaches only windows,
+// Ctrl+C only a console the test shares), so there it is killed and the result is false: its exit
+// code then says nothing about a clean stop.
+bool askToStop(QProcess& process);
+
 } // namespace keel::test

@@ -103,16 +103,20 @@ bool KeelProcess::start(bool useConfig, QString* error)
                 *error = QStringLiteral("keel serve exited early:\n%1").arg(QString::fromUtf8(serverLog()));
             return false;
         }
-        // The admin endpoint: the socket file on POSIX, a named pipe on Windows (no file to see).
-        QLocalSocket probe;
-        probe.connectToServer(platform::localEndpointName(socketPath()));
-        if (probe.waitForConnected(200))
+        if (adminEndpointAnswers())
             return true;
         m_server.waitForReadyRead(50);
     }
     if (error)
         *error = QStringLiteral("keel serve did not open its admin socket in time:\n%1").arg(QString::fromUtf8(serverLog()));
     return false;
+}
+
+bool KeelProcess::adminEndpointAnswers(int waitMs) const
+{
+    QLocalSocket probe;
+    probe.connectToServer(platform::localEndpointName(socketPath()));
+    return probe.waitForConnected(waitMs);
 }
 
 void KeelProcess::stop()

@@ -30,6 +30,9 @@ public:
     QString dir() const { return m_dir.path(); }
     QString configPath() const { return m_dir.filePath(QStringLiteral("config.yaml")); }
     QString socketPath() const { return m_dir.filePath(QStringLiteral("keel.sock")); }
+    // Whether the admin endpoint at socketPath() takes a connection now: the socket file on POSIX,
+    // a named pipe on Windows (which leaves no file to look for).
+    bool adminEndpointAnswers(int waitMs = 200) const;
     QString databasePath() const { return m_dir.filePath(QStringLiteral("db.sqlite")); }
     quint16 port() const { return m_port; }
     quint16 metricsPort() const { return m_metricsPort; }
