@@ -67,6 +67,8 @@ Connection::Connection(const DatabaseOptions& options)
     , m_sqlite(options.type != QLatin1String("postgres") && options.type != QLatin1String("postgresql"))
     , m_number(g_nextNumber.fetchAndAddRelaxed(1))
 {
+    if (!m_sqlite && HostReachability::applies(options.pgHost))
+        m_reachability = std::make_unique<HostReachability>(options.pgHost, options.pgPort > 0 ? options.pgPort : 5432);
 }
 
 Connection::~Connection()
@@ -92,22 +94,41 @@ QString Connection::nameForThisThread() const
 QSqlDatabase Connection::database(QString* error)
 {
     const QString name = nameForThisThread();
+    bool known = false;
     {
         QMutexLocker lock(&m_mutex);
-        if (m_names.contains(name)) {
+        known = m_names.contains(name);
+        if (known) {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             if (db.isOpen())
                 return db;
-            if (!db.open()) {
-                if (error)
-                    *error = db.lastError().text();
-                return db;
-            }
-            if (!configure(db, error))
-                db.close();
+        } else {
+            m_names.insert(name);
+        }
+    }
+    // Opening after trouble (a failed statement or open): only when the host answers at all, since
+    // a black-holed host would hold this thread for libpq's connect_timeout. Outside the lock, so
+    // other threads' open connections stay usable meanwhile.
+    if (m_reachability && m_troubled.loadRelaxed() && !m_reachability->answers(error)) {
+        if (known)
+            return QSqlDatabase::database(name, false);
+        QMutexLocker lock(&m_mutex);
+        m_names.remove(name);   // not added yet: the next call starts over
+        return QSqlDatabase();
+    }
+    if (known) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (!db.open()) {
+            m_troubled.storeRelaxed(true);
+            if (error)
+                *error = db.lastError().text().trimmed();
             return db;
         }
-        m_names.insert(name);
+        if (!configure(db, error))
+            db.close();
+        else
+            m_troubled.storeRelaxed(false);
+        return db;
     }
 
     QSqlDatabase db
@@ -128,9 +149,14 @@ QSqlDatabase Connection::database(QString* error)
         db.setDatabaseName(m_options.pgName);
         db.setUserName(m_options.pgUser);
         db.setPassword(m_options.pgPass);
-        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10").arg(sslMode(m_options.pgSsl)));
+        // keepalives and tcp_user_timeout: a connection whose host stops answering mid-statement
+        // fails within about 30 s, instead of after the kernel's retransmissions (some 15 minutes).
+        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10;keepalives=1;keepalives_idle=30;"
+                                            "keepalives_interval=10;keepalives_count=3;tcp_user_timeout=30000")
+                                 .arg(sslMode(m_options.pgSsl)));
     }
     if (!db.open()) {
+        m_troubled.storeRelaxed(true);
         if (error)
             *error = db.lastError().text().trimmed();   // callers say which database they could not open
         return db;
@@ -139,6 +165,7 @@ QSqlDatabase Connection::database(QString* error)
         db.close();
         return db;
     }
+    m_troubled.storeRelaxed(false);
     qCDebug(lcStore) << "opened connection" << name;
     return db;
 }
@@ -196,6 +223,7 @@ Connection::ThreadTx& Connection::threadTx()
 
 QSqlDatabase Connection::reopen(QString* error)
 {
+    m_troubled.storeRelaxed(true);   // a statement failed: the host may be gone
     const QString name = nameForThisThread();
     {
         QMutexLocker lock(&m_mutex);

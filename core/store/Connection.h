@@ -1,12 +1,16 @@
 #pragma once
 
 #include "store/DatabaseOptions.h"
+#include "store/HostReachability.h"
 
+#include <QAtomicInteger>
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QString>
+
+#include <memory>
 
 namespace keel::store {
 
@@ -28,8 +32,8 @@ public:
     // Drops the calling thread's connection and opens a new one. For PostgreSQL after the server
     // went away (restart, failover, network): Qt keeps reporting the old connection open while
     // every statement on it fails, and libpq does not reconnect by itself. After a failed attempt
-    // the next one waits a second (a refused connect is cheap, a black-holed host costs up to
-    // connect_timeout on the calling thread).
+    // the next one waits a second; a host that does not answer at all is found out within a
+    // second and then refused at once until it answers again (HostReachability).
     QSqlDatabase reopen(QString* error = nullptr);
 
     // The calling thread's open transaction on this connection (see inTransaction): its nesting
@@ -51,6 +55,8 @@ private:
     QMutex m_mutex;
     QSet<QString> m_names;
     QElapsedTimer m_lastFailedReopen;
+    std::unique_ptr<HostReachability> m_reachability;   // PostgreSQL over TCP only
+    QAtomicInteger<bool> m_troubled{false};             // since the last failed statement or open
 };
 
 } // namespace keel::store
