@@ -6,14 +6,17 @@
 #   scripts/test-postgres.sh stop           # stop the cluster (the data directory stays)
 #   scripts/test-postgres.sh purge          # stop and delete the data directory
 #
-# KEEL_TEST_PG_DIR chooses the directory (default: /tmp/keel-test-pg). The cluster belongs to the
-# `postgres` OS user when run as root (initdb refuses root), listens only on 127.0.0.1 on a free port
-# (remembered in the directory), and has a role and a database `keel_test` with a random password.
+# KEEL_TEST_PG_DIR chooses the directory (default: /tmp/keel-test-pg), KEEL_TEST_PG_LISTEN the
+# address (default 127.0.0.1; scripts/pg-blackhole.sh uses one it can take away). The cluster
+# belongs to the `postgres` OS user when run as root (initdb refuses root), listens only on that
+# address on a free port (remembered in the directory), and has a role and a database `keel_test`
+# with a random password.
 # Diagnostics go to stderr; stdout carries only the export line.
 set -eu
 
 DIR=${KEEL_TEST_PG_DIR:-/tmp/keel-test-pg}
 DATA="$DIR/data"
+LISTEN=${KEEL_TEST_PG_LISTEN:-127.0.0.1}
 MODE=${1:-start}
 
 PGBIN=${KEEL_PG_BIN:-}
@@ -70,6 +73,8 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
     free_port > "$DIR/port"
     as_owner "$PGBIN/initdb" -D "$DATA" -U postgres -A scram-sha-256 --pwfile="$DIR/password" \
         -E UTF8 --locale=C.UTF-8 >&2
+    # initdb's pg_hba.conf admits TCP from 127.0.0.1 and ::1 only.
+    [ "$LISTEN" = 127.0.0.1 ] || echo "host all all $LISTEN/32 scram-sha-256" >> "$DATA/pg_hba.conf"
     NEW=1
 else
     NEW=0
@@ -81,19 +86,19 @@ if ! pg_running; then
     # A previous run may have been killed; if the remembered port is taken by something else, move.
     # SO_REUSEADDR as PostgreSQL sets it: connections of the cluster's previous run in TIME_WAIT do
     # not make the port "taken" (moving would strand clients that reconnect after a restart).
-    if python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1',$PORT))" 2>/dev/null; then :; else
+    if python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$LISTEN',$PORT))" 2>/dev/null; then :; else
         PORT=$(free_port); echo "$PORT" > "$DIR/port"
     fi
     as_owner "$PGBIN/pg_ctl" -D "$DATA" -l "$DIR/log/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=$LISTEN -p $PORT -k $DIR/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >&2
 fi
 
 export PGPASSWORD="$PASS"
-PSQL="$PGBIN/psql -X -q -h 127.0.0.1 -p $PORT -U postgres -d postgres -v ON_ERROR_STOP=1"
+PSQL="$PGBIN/psql -X -q -h $LISTEN -p $PORT -U postgres -d postgres -v ON_ERROR_STOP=1"
 if [ "$NEW" = 1 ] || ! $PSQL -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'keel_test'" | grep -q 1; then
     $PSQL -c "CREATE ROLE keel_test LOGIN PASSWORD '$PASS'" >&2
     $PSQL -c "CREATE DATABASE keel_test OWNER keel_test" >&2
 fi
 
-echo "export KEEL_TEST_PG_HOST=127.0.0.1 KEEL_TEST_PG_PORT=$PORT KEEL_TEST_PG_USER=keel_test KEEL_TEST_PG_PASSWORD=$PASS KEEL_TEST_PG_DB=keel_test"
+echo "export KEEL_TEST_PG_HOST=$LISTEN KEEL_TEST_PG_PORT=$PORT KEEL_TEST_PG_USER=keel_test KEEL_TEST_PG_PASSWORD=$PASS KEEL_TEST_PG_DB=keel_test"

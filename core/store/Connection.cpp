@@ -149,10 +149,12 @@ QSqlDatabase Connection::database(QString* error)
         db.setDatabaseName(m_options.pgName);
         db.setUserName(m_options.pgUser);
         db.setPassword(m_options.pgPass);
-        // keepalives and tcp_user_timeout: a connection whose host stops answering mid-statement
-        // fails within about 30 s, instead of after the kernel's retransmissions (some 15 minutes).
-        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10;keepalives=1;keepalives_idle=30;"
-                                            "keepalives_interval=10;keepalives_count=3;tcp_user_timeout=30000")
+        // tcp_user_timeout and keepalives: a connection whose host stops answering fails after 10 s
+        // of unacknowledged data (idle: within about 30 s), instead of after the kernel's
+        // retransmissions (some 15 minutes) with the calling thread held all along. A busy server
+        // does not trip it: its kernel acknowledges what it has not read yet.
+        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10;keepalives=1;keepalives_idle=15;"
+                                            "keepalives_interval=5;keepalives_count=3;tcp_user_timeout=10000")
                                  .arg(sslMode(m_options.pgSsl)));
     }
     if (!db.open()) {
