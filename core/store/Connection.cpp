@@ -207,6 +207,9 @@ bool Connection::configure(QSqlDatabase& db, QString* error) const
         if (!exec(db, QStringLiteral("SET search_path TO %1").arg(m_options.pgSchema), error))
             return false;
     }
+    if (!exec(db, QStringLiteral("SET lock_timeout = %1").arg(qMax(0, m_options.pgLockTimeoutMs)), error)
+        || !exec(db, QStringLiteral("SET statement_timeout = %1").arg(qMax(0, m_options.pgStatementTimeoutMs)), error))
+        return false;
     return exec(db, QStringLiteral("SET TIME ZONE 'UTC'"), error);
 }
 

@@ -24,6 +24,11 @@ struct DatabaseOptions
     QString pgPass;
     QString pgSsl;                  // "", "false", "true" or a libpq sslmode ("disable", "require", ...)
     QString pgSchema;               // optional: schema to use (created if missing); tests use one per test
+    // Set on every PostgreSQL session (not config keys): a statement waiting this long for a lock
+    // someone else holds (another instance's transaction, an operator's psql), or running this long
+    // at all, fails instead of holding the calling thread (often the control thread).
+    int pgLockTimeoutMs = 10000;
+    int pgStatementTimeoutMs = 60000;
 };
 
 } // namespace keel::store

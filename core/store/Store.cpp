@@ -174,8 +174,11 @@ Result<User> Store::createUser(const User& user)
     if (auto c = checkUserName(user.name); !c.ok())
         return c.error();
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<User> {
-        if (fetchUser(db, QStringLiteral("name"), user.name).ok())
+        const Result<User> existing = fetchUser(db, QStringLiteral("name"), user.name);
+        if (existing.ok())
             return Error::conflict(QStringLiteral("user \"%1\" already exists").arg(user.name));
+        if (existing.error().kind != Error::NotFound)
+            return existing.error();   // a failed lookup is not "no such user"
         const QDateTime t = now();
         QSqlQuery q(db);
         Error err;
@@ -252,6 +255,8 @@ Result<User> Store::renameUser(qint64 id, const QString& newName)
         Result<User> other = fetchUser(db, QStringLiteral("name"), newName);
         if (other.ok() && other->id != id)
             return Error::conflict(QStringLiteral("user \"%1\" already exists").arg(newName));
+        if (!other.ok() && other.error().kind != Error::NotFound)
+            return other.error();
         QSqlQuery q(db);
         Error err;
         if (!exec(q, QStringLiteral("UPDATE users SET name = ?, updated_at = ? WHERE id = ?"),

@@ -67,8 +67,8 @@ Result<void> markUsed(QSqlDatabase& db, qint64 id)
     if (q.numRowsAffected() == 1)
         return {};
     q.finish();
-    if (!fetchPak(db, QStringLiteral("id"), id).ok())
-        return Error::notFound(QStringLiteral("pre-auth key not found"));
+    if (const Result<PakRow> row = fetchPak(db, QStringLiteral("id"), id); !row.ok())
+        return row.error().kind == Error::NotFound ? Error::notFound(QStringLiteral("pre-auth key not found")) : row.error();
     return Error::conflict(QStringLiteral("authkey already used"));
 }
 
@@ -297,8 +297,11 @@ Result<ApiKey> Store::importApiKey(const ApiKey& key, const StoredSecret& secret
         || !SecretKey::isUrlSafe(key.prefix))
         return Error::invalid(QStringLiteral("malformed API key prefix"));
     return inTransaction(conn(), Transaction::Write, [&](QSqlDatabase& db) -> Result<ApiKey> {
-        if (fetchApi(db, QStringLiteral("prefix"), key.prefix).ok())
+        const Result<ApiRow> existing = fetchApi(db, QStringLiteral("prefix"), key.prefix);
+        if (existing.ok())
             return Error::conflict(QStringLiteral("an API key with this prefix exists"));
+        if (existing.error().kind != Error::NotFound)
+            return existing.error();
         const Result<qint64> id = insertReturningId(
             db,
             QStringLiteral("INSERT INTO api_keys (prefix, hash_scheme, hash, expiration, created_at, last_seen) "

@@ -1,13 +1,18 @@
-// A PostgreSQL host that drops packets (a black hole) must not hold the caller's thread for libpq's
-// connect_timeout at every reconnect: it is found out within a second, refused at once while it
-// stays silent, and tried again in the background until it answers (issue 16, "a black-holed
-// PostgreSQL host"). The black hole is a real listening socket on loopback whose accept queue is
-// full and never drained: the kernel drops further SYNs, exactly as for a host that is gone.
+// A PostgreSQL server that does not answer in time must not hold the caller's thread (often the
+// control thread) for long (issue 16). A host that drops packets (a black hole) is found out within
+// a second, refused at once while it stays silent, and tried again in the background until it
+// answers; the black hole is a real listening socket on loopback whose accept queue is full and
+// never drained: the kernel drops further SYNs, exactly as for a host that is gone. A lock that
+// another session holds fails the write after lock_timeout instead of holding it.
 #include "store/Connection.h"
 #include "store/HostReachability.h"
+#include "store/Store.h"
+#include "TempDatabase.h"
 
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 
 #ifdef Q_OS_LINUX
@@ -158,6 +163,47 @@ private slots:
         }
         QVERIFY2(error.contains(QLatin1String("refused"), Qt::CaseInsensitive), qPrintable(errors.join(QLatin1String(" | "))));
 #endif
+    }
+
+    void aLockHeldElsewhereFailsTheWriteInsteadOfHoldingIt()
+    {
+        keel::test::TempDatabase tmp(QStringLiteral("postgres"));
+        KEEL_REQUIRE_DATABASE(tmp);
+        DatabaseOptions options = tmp.options();
+        options.pgLockTimeoutMs = 1000;   // 10 s by default
+        QString error;
+        auto store = Store::open(options, &error);
+        QVERIFY2(store, qPrintable(error));
+        QVERIFY(store->createUser(User{.name = QStringLiteral("alice")}).ok());
+
+        // Another session (an operator's psql, another instance's long transaction) holds the table.
+        const QString name = QStringLiteral("keel.test.locker");
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            other.setHostName(options.pgHost);
+            other.setPort(options.pgPort);
+            other.setUserName(options.pgUser);
+            other.setPassword(options.pgPass);
+            other.setDatabaseName(options.pgName);
+            QVERIFY2(other.open(), qPrintable(other.lastError().text()));
+            QSqlQuery q(other);
+            QVERIFY(q.exec(QStringLiteral("SET search_path TO %1").arg(options.pgSchema)));
+            QVERIFY(q.exec(QStringLiteral("BEGIN")));
+            QVERIFY2(q.exec(QStringLiteral("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")), qPrintable(q.lastError().text()));
+
+            QElapsedTimer timer;
+            timer.start();
+            const auto refused = store->createUser(User{.name = QStringLiteral("bob")});
+            const qint64 waited = timer.elapsed();
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.error().message.contains(QLatin1String("lock timeout")), qPrintable(refused.error().message));
+            QVERIFY2(waited >= 900 && waited < 8000, qPrintable(QStringLiteral("%1 ms").arg(waited)));
+
+            QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
+        }
+        QSqlDatabase::removeDatabase(name);
+        // The same store and connection carry on once the lock is gone.
+        QVERIFY(store->createUser(User{.name = QStringLiteral("bob")}).ok());
     }
 };
 
