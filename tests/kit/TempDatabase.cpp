@@ -49,12 +49,7 @@ TempDatabase::TempDatabase(const QString& backend)
                              .arg(QRandomGenerator::global()->generate() & 0xffffff, 0, 16);
 
     m_adminConnection = QStringLiteral("keel.test.admin.") + m_options.pgSchema;
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_adminConnection);
-    db.setHostName(m_options.pgHost);
-    db.setPort(m_options.pgPort);
-    db.setUserName(m_options.pgUser);
-    db.setPassword(m_options.pgPass);
-    db.setDatabaseName(m_options.pgName);
+    QSqlDatabase db = addSession(m_adminConnection);
     if (!db.open()) {
         m_reason = QStringLiteral("cannot connect to the PostgreSQL test server: ") + db.lastError().text();
         return;
@@ -79,6 +74,17 @@ TempDatabase::~TempDatabase()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_adminConnection);
+}
+
+QSqlDatabase TempDatabase::addSession(const QString& connectionName) const
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setHostName(m_options.pgHost);
+    db.setPort(m_options.pgPort);
+    db.setUserName(m_options.pgUser);
+    db.setPassword(m_options.pgPass);
+    db.setDatabaseName(m_options.pgName);
+    return db;
 }
 
 bool TempDatabase::required() const

@@ -2,6 +2,7 @@
 
 #include "store/DatabaseOptions.h"
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -28,6 +29,9 @@ public:
     bool required() const; // KEEL_TEST_PG_REQUIRED=1 for postgres
     const QString& reason() const { return m_reason; }
     const keel::store::DatabaseOptions& options() const { return m_options; }
+    // PostgreSQL: a new connection to the test database under `connectionName`, not opened yet (a
+    // second session, say to hold a lock); the caller removes it with QSqlDatabase::removeDatabase.
+    QSqlDatabase addSession(const QString& connectionName) const;
 
 private:
     QString m_backend;

@@ -179,12 +179,7 @@ private slots:
         // Another session (an operator's psql, another instance's long transaction) holds the table.
         const QString name = QStringLiteral("keel.test.locker");
         {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            other.setHostName(options.pgHost);
-            other.setPort(options.pgPort);
-            other.setUserName(options.pgUser);
-            other.setPassword(options.pgPass);
-            other.setDatabaseName(options.pgName);
+            QSqlDatabase other = tmp.addSession(name);
             QVERIFY2(other.open(), qPrintable(other.lastError().text()));
             QSqlQuery q(other);
             QVERIFY(q.exec(QStringLiteral("SET search_path TO %1").arg(options.pgSchema)));
