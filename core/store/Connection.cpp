@@ -102,61 +102,16 @@ QSqlDatabase Connection::database(QString* error)
             QSqlDatabase db = QSqlDatabase::database(name, false);
             if (db.isOpen())
                 return db;
-        } else {
-            m_names.insert(name);
         }
     }
     // Opening after trouble (a failed statement or open): only when the host answers at all, since
     // a black-holed host would hold this thread for libpq's connect_timeout. Outside the lock, so
     // other threads' open connections stay usable meanwhile.
-    if (m_reachability && m_troubled.loadRelaxed() && !m_reachability->answers(error)) {
-        if (known)
-            return QSqlDatabase::database(name, false);
-        QMutexLocker lock(&m_mutex);
-        m_names.remove(name);   // not added yet: the next call starts over
-        return QSqlDatabase();
-    }
-    if (known) {
-        QSqlDatabase db = QSqlDatabase::database(name, false);
-        if (!db.open()) {
-            m_troubled.storeRelaxed(true);
-            if (error)
-                *error = db.lastError().text().trimmed();
-            return db;
-        }
-        if (!configure(db, error))
-            db.close();
-        else
-            m_troubled.storeRelaxed(false);
+    if (m_reachability && m_troubled.loadRelaxed() && !m_reachability->answers(error))
+        return known ? QSqlDatabase::database(name, false) : QSqlDatabase();
+    QSqlDatabase db = known ? QSqlDatabase::database(name, false) : addConnection(name, error);
+    if (!db.isValid())
         return db;
-    }
-
-    QSqlDatabase db
-        = QSqlDatabase::addDatabase(m_sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
-    if (!db.isValid()) {
-        if (error)
-            *error = QStringLiteral("Qt SQL driver %1 is not available").arg(m_sqlite ? "QSQLITE" : "QPSQL");
-        return db;
-    }
-    if (m_sqlite) {
-        createOwnerOnly(m_options.sqlitePath);
-        db.setDatabaseName(m_options.sqlitePath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));
-    } else {
-        db.setHostName(m_options.pgHost);
-        if (m_options.pgPort > 0)
-            db.setPort(m_options.pgPort);
-        db.setDatabaseName(m_options.pgName);
-        db.setUserName(m_options.pgUser);
-        db.setPassword(m_options.pgPass);
-        // tcp_user_timeout and keepalives: a connection whose host stops answering fails after 10 s
-        // of unacknowledged data (idle: within about 30 s), instead of after the kernel's
-        // retransmissions (some 15 minutes) with the calling thread held all along. A busy server
-        // does not trip it: its kernel acknowledges what it has not read yet.
-        db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10;keepalives=1;keepalives_idle=15;"
-                                            "keepalives_interval=5;keepalives_count=3;tcp_user_timeout=10000")
-                                 .arg(sslMode(m_options.pgSsl)));
-    }
     if (!db.open()) {
         m_troubled.storeRelaxed(true);
         if (error)
@@ -169,6 +124,41 @@ QSqlDatabase Connection::database(QString* error)
     }
     m_troubled.storeRelaxed(false);
     qCDebug(lcStore) << "opened connection" << name;
+    return db;
+}
+
+QSqlDatabase Connection::addConnection(const QString& name, QString* error)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_names.insert(name);
+    }
+    QSqlDatabase db
+        = QSqlDatabase::addDatabase(m_sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        if (error)
+            *error = QStringLiteral("Qt SQL driver %1 is not available").arg(m_sqlite ? "QSQLITE" : "QPSQL");
+        return db;
+    }
+    if (m_sqlite) {
+        createOwnerOnly(m_options.sqlitePath);
+        db.setDatabaseName(m_options.sqlitePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_options.busyTimeoutMs));
+        return db;
+    }
+    db.setHostName(m_options.pgHost);
+    if (m_options.pgPort > 0)
+        db.setPort(m_options.pgPort);
+    db.setDatabaseName(m_options.pgName);
+    db.setUserName(m_options.pgUser);
+    db.setPassword(m_options.pgPass);
+    // tcp_user_timeout and keepalives: a connection whose host stops answering fails after 10 s
+    // of unacknowledged data (idle: within about 30 s), instead of after the kernel's
+    // retransmissions (some 15 minutes) with the calling thread held all along. A busy server
+    // does not trip it: its kernel acknowledges what it has not read yet.
+    db.setConnectOptions(QStringLiteral("sslmode=%1;connect_timeout=10;keepalives=1;keepalives_idle=15;"
+                                        "keepalives_interval=5;keepalives_count=3;tcp_user_timeout=10000")
+                             .arg(sslMode(m_options.pgSsl)));
     return db;
 }
 

@@ -47,6 +47,8 @@ public:
 
 private:
     QString nameForThisThread() const;
+    // Registers this thread's connection under `name`, set up but not opened yet.
+    QSqlDatabase addConnection(const QString& name, QString* error);
     bool configure(QSqlDatabase& db, QString* error) const;
 
     DatabaseOptions m_options;

@@ -43,12 +43,6 @@ bool HostReachability::applies(const QString& host)
         && !host.startsWith(QLatin1Char('@'));   // an abstract unix socket
 }
 
-bool HostReachability::silent()
-{
-    QMutexLocker lock(&m_mutex);
-    return m_silent;
-}
-
 bool HostReachability::answers(QString* why)
 {
     const auto silentText = [this] {

@@ -28,7 +28,6 @@ public:
 
     // False (and why) when the host is known to be silent, or was silent for checkMs just now.
     bool answers(QString* why = nullptr);
-    bool silent();
 
     // Whether this host can be checked this way (see the class comment).
     static bool applies(const QString& host);

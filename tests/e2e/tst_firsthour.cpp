@@ -58,11 +58,11 @@ private slots:
 #ifdef Q_OS_WIN
         // Windows programs find their directories through the shell, not HOME or XDG_* (which Wine
         // does not even pass on): Keel's data directory is the one that matters there.
-        const char* const vars[] = {"KEEL_DATA_DIR"};
+        const char* const checked[] = {"KEEL_DATA_DIR"};
 #else
-        const char* const vars[] = {"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "KEEL_DATA_DIR"};
+        const char* const checked[] = {"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "KEEL_DATA_DIR"};
 #endif
-        for (const char* var : vars) {
+        for (const char* var : checked) {
             const QString dir = withoutDrive(QDir::cleanPath(QDir(qEnvironmentVariable(var)).absolutePath()));
             QVERIFY2((dir + QLatin1Char('/')).startsWith(tmp + QLatin1Char('/')), qPrintable(QStringLiteral("%1=%2 is outside %3").arg(QLatin1String(var), dir, tmp)));
         }
